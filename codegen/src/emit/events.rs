@@ -1,0 +1,157 @@
+//! `API_VERSION`, `EventType` and `EventObject`: one variant per event type.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::events::EventDef;
+use crate::ir::Ty;
+
+use super::docs::doc;
+use super::types::rust_type;
+use super::{Ctx, ident};
+
+/// The event enums for `events`, whose payload types are `payloads` (same order).
+pub fn emit_events(
+    cx: &Ctx<'_>,
+    api_version: &str,
+    events: &[EventDef],
+    payloads: &[Option<Ty>],
+) -> TokenStream {
+    let rt = &cx.runtime;
+    let variants: Vec<_> = events.iter().map(|e| ident(&e.variant)).collect();
+    let type_strs: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+
+    let type_defs = events.iter().zip(&variants).map(|(e, v)| {
+        let d = doc(&format!("`{}`", e.event_type));
+        quote!(#d #v,)
+    });
+    let schema_lists = events.iter().map(|e| {
+        let names = &e.payload;
+        quote!(&[#(#names),*])
+    });
+    let object_defs = events.iter().zip(&variants).zip(payloads).map(|((e, v), payload)| match payload {
+        Some(ty) => {
+            let ty = rust_type(cx, cx.space, ty);
+            let d = doc(&format!("The payload of `{}` (`{}`).", e.event_type, e.payload.join("`, `")));
+            quote!(#d #v(::std::boxed::Box<#ty>),)
+        }
+        None => {
+            let d = doc(&format!(
+                "The payload of `{}`. The spec has no schema for it, so it is kept as raw JSON.",
+                e.event_type
+            ));
+            quote!(#d #v(::std::boxed::Box<::serde_json::Value>),)
+        }
+    });
+    let parse_arms = variants.iter().map(|v| {
+        quote!(EventType::#v => Self::#v(::std::boxed::Box::new(#rt::json::FromJson::from_json(p)?)),)
+    });
+    let object_type_arms = variants
+        .iter()
+        .map(|v| quote!(Self::#v(_) => EventType::#v,));
+
+    quote! {
+        /// The Stripe API version these types were generated from (`info.version` of the spec).
+        pub const API_VERSION: &str = #api_version;
+
+        /// Every event type the spec defines, plus [`EventType::Unknown`] for any other.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum EventType {
+            #(#type_defs)*
+            /// An event type this build does not know; holds the type string as received.
+            Unknown(::std::string::String),
+        }
+
+        impl EventType {
+            /// Every known event type, sorted by type string.
+            pub const ALL: &'static [EventType] = &[#(EventType::#variants),*];
+
+            /// The type string, e.g. `"customer.created"`.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #type_strs,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+
+            /// The known event type for `s`, or `None`.
+            pub fn from_known(s: &str) -> ::std::option::Option<Self> {
+                ::std::option::Option::Some(match s {
+                    #(#type_strs => Self::#variants,)*
+                    _ => return ::std::option::Option::None,
+                })
+            }
+
+            /// The schema names (under `components/schemas`) of this event's payload: one, several
+            /// for a polymorphic payload, none when the spec has no schema for it.
+            pub fn payload_schemas(&self) -> &'static [&'static str] {
+                match self {
+                    #(Self::#variants => #schema_lists,)*
+                    Self::Unknown(_) => &[],
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for EventType {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from_known(s).unwrap_or_else(|| Self::Unknown(s.to_owned())))
+            }
+        }
+
+        impl ::std::fmt::Display for EventType {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl #rt::json::FromJson for EventType {
+            fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
+                let s = p.parse_str()?;
+                ::std::result::Result::Ok(Self::from_known(&s).unwrap_or_else(|| Self::Unknown(s.into_owned())))
+            }
+        }
+
+        #[cfg(feature = "serialize")]
+        impl ::serde::Serialize for EventType {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        /// The typed `data.object` of an event: one variant per event type, plus
+        /// [`EventObject::Unknown`] for event types this build does not know and
+        /// [`EventObject::Untyped`] for payloads that did not fit their type.
+        #[derive(Debug, Clone)]
+        #[cfg_attr(feature = "serialize", derive(::serde::Serialize), serde(untagged))]
+        #[non_exhaustive]
+        pub enum EventObject {
+            #(#object_defs)*
+            /// The payload of an event type this build does not know, as raw JSON.
+            Unknown(::std::boxed::Box<#rt::UnknownPayload>),
+            /// A payload that did not fit its generated type (for example one rendered for another
+            /// API version), kept as raw JSON with the reason.
+            Untyped(::std::boxed::Box<#rt::UntypedPayload>),
+        }
+
+        impl EventObject {
+            /// Parses the payload of a known event type into its typed variant; `None` for
+            /// [`EventType::Unknown`].
+            pub(crate) fn parse_typed(event_type: &EventType, p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<::std::option::Option<Self>, #rt::json::Error> {
+                ::std::result::Result::Ok(::std::option::Option::Some(match event_type {
+                    #(#parse_arms)*
+                    EventType::Unknown(_) => return ::std::result::Result::Ok(::std::option::Option::None),
+                }))
+            }
+
+            /// The event type of a typed variant (`None` for `Unknown` and `Untyped`).
+            pub fn event_type(&self) -> ::std::option::Option<EventType> {
+                ::std::option::Option::Some(match self {
+                    #(#object_type_arms)*
+                    Self::Unknown(_) | Self::Untyped(_) => return ::std::option::Option::None,
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! IR -> Rust tokens. Each module emits one kind of item; this one assembles the file.
+
+mod docs;
+mod enums;
+mod events;
+mod structs;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::events::EventDef;
+use crate::ir::{ItemKind, Ty, TypeSpace};
+
+/// What every emitter needs.
+pub struct Ctx<'a> {
+    /// Path of the runtime crate as seen from the generated code (`crate` inside
+    /// `stripe-events`).
+    pub runtime: TokenStream,
+    /// All items.
+    pub space: &'a TypeSpace,
+}
+
+/// An identifier (names are made valid by `naming`).
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The derives of a generated type. String enums implement `Serialize` by hand (they
+/// serialize as their string), so they only derive the std traits.
+fn derives(string_enum: bool) -> TokenStream {
+    if string_enum {
+        quote! {
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+        }
+    } else {
+        quote! {
+            #[derive(Debug, Clone)]
+            #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+            #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+        }
+    }
+}
+
+/// The whole generated file.
+pub fn file(
+    cx: &Ctx<'_>,
+    api_version: &str,
+    events: &[EventDef],
+    payloads: &[Option<Ty>],
+) -> TokenStream {
+    let items = cx.space.items.iter().map(|item| match &item.kind {
+        ItemKind::Struct { fields, object_tag } => {
+            structs::emit_struct(cx, cx.space, item, fields, object_tag.as_deref())
+        }
+        ItemKind::Enum { values } => enums::emit_string_enum(cx, item, values),
+        ItemKind::Poly { variants } => enums::emit_poly(cx, item, variants),
+    });
+    let event_items = events::emit_events(cx, api_version, events, payloads);
+    quote! {
+        #event_items
+        #(#items)*
+    }
+}

@@ -1,0 +1,401 @@
+//! Schemas -> [`TypeSpace`].
+//!
+//! Rules, in the order they are tried for a schema:
+//!
+//! 1. `$ref` -> the referenced item.
+//! 2. `anyOf`/`oneOf`:
+//!    * with `x-expansionResources`, or a string beside objects: [`Ty::Expandable`] of the
+//!      object (or of a polymorphic enum of the objects);
+//!    * one alternative: that alternative (the usual `nullable` wrapper);
+//!    * objects that all carry a one-value `object` enum: a polymorphic enum chosen by `object`
+//!      (`deleted: true` separates `deleted_x` from `x`);
+//!    * objects without that discriminator: one struct with the union of their fields, all
+//!      optional (the first definition of a field wins);
+//!    * anything else: raw JSON.
+//! 3. `string` with `enum` -> a string enum that keeps unknown values (identical value sets
+//!    share one enum); `integer` with `format: unix-time` -> timestamp; `integer`, `number`,
+//!    `boolean`, `array` as expected.
+//! 4. `object` with properties -> a struct (Stripe's list shape -> `List<T>`); with
+//!    `additionalProperties` only -> a map; free-form -> raw JSON.
+//!
+//! A field is `Option` when it is not required or is nullable; a required, non-nullable
+//! field that is missing is a parse error.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::events::EventDef;
+use crate::naming;
+use crate::openapi::{AdditionalProperties, Schema};
+use crate::spec::Spec;
+
+use super::{Field, Item, ItemKind, PolyVariant, Ty, TypeId, TypeSpace};
+
+/// Builds the types for `events`; returns them and each event's payload type (`None` when the
+/// spec has no schema for it).
+pub fn build(spec: &Spec, events: &[EventDef]) -> (TypeSpace, Vec<Option<Ty>>) {
+    let mut b = Builder {
+        spec,
+        space: TypeSpace::default(),
+        by_schema: BTreeMap::new(),
+        enums: BTreeMap::new(),
+        polys: BTreeMap::new(),
+        taken: BTreeSet::new(),
+    };
+    let roots: Vec<&str> = events
+        .iter()
+        .flat_map(|e| e.payload.iter().map(String::as_str))
+        .collect();
+    let reachable = b.reachable(&roots);
+    // Component schemas claim their natural names first, in name order.
+    for name in &reachable {
+        let id = b.space.items.len();
+        let schema = &spec.doc.components.schemas[name.as_str()];
+        let rust_name = naming::unique(&mut b.taken, &naming::type_name(name), "Resource");
+        b.space.items.push(Item {
+            name: rust_name,
+            doc: schema.description.clone(),
+            schema: Some(name.clone()),
+            kind: ItemKind::Struct {
+                fields: Vec::new(),
+                object_tag: None,
+            },
+        });
+        b.by_schema.insert(name.clone(), id);
+    }
+    // Polymorphic component schemas are found by their alternatives too, so a field with the
+    // same alternatives reuses them.
+    for name in &reachable {
+        let schema = &spec.doc.components.schemas[name.as_str()];
+        if schema.properties.is_none() {
+            if let Some(refs) = all_refs(schema) {
+                let id = b.by_schema[name.as_str()];
+                b.polys.insert(sorted(&refs), id);
+            }
+        }
+    }
+    for name in &reachable {
+        let id = b.by_schema[name.as_str()];
+        let schema = &spec.doc.components.schemas[name.as_str()];
+        let kind = b.component_kind(id, schema);
+        b.space.items[id].kind = kind;
+    }
+    let payloads = events
+        .iter()
+        .map(|e| match e.payload.as_slice() {
+            [] => None,
+            [one] => Some(Ty::Named(b.by_schema[one.as_str()])),
+            many => Some(Ty::Named(b.poly(many, &e.variant))),
+        })
+        .collect();
+    let mut space = b.space;
+    super::cycles::box_recursive_fields(&mut space);
+    (space, payloads)
+}
+
+struct Builder<'a> {
+    spec: &'a Spec,
+    space: TypeSpace,
+    by_schema: BTreeMap<String, TypeId>,
+    /// Sorted value set -> enum.
+    enums: BTreeMap<Vec<String>, TypeId>,
+    /// Sorted schema names -> polymorphic enum.
+    polys: BTreeMap<Vec<String>, TypeId>,
+    taken: BTreeSet<String>,
+}
+
+fn sorted(names: &[String]) -> Vec<String> {
+    let mut v = names.to_vec();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The referenced schema names when every alternative is a `$ref`.
+fn all_refs(schema: &Schema) -> Option<Vec<String>> {
+    let alts = schema.alternatives()?;
+    let refs: Vec<String> = alts
+        .iter()
+        .map(|a| a.ref_name().map(str::to_owned))
+        .collect::<Option<_>>()?;
+    (!refs.is_empty()).then_some(refs)
+}
+
+/// Stripe's list object: exactly `data` (array), `has_more`, `object` (`list`), `url`.
+fn list_items(schema: &Schema) -> Option<&Schema> {
+    let props = schema.properties.as_ref()?;
+    let keys: Vec<&str> = props.keys().map(String::as_str).collect();
+    if keys != ["data", "has_more", "object", "url"]
+        || props["object"].single_string_value() != Some("list")
+    {
+        return None;
+    }
+    props["data"].items.as_deref()
+}
+
+impl Builder<'_> {
+    /// Component schemas reachable from `roots`, sorted.
+    fn reachable(&self, roots: &[&str]) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<&str> = roots.to_vec();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.to_owned()) {
+                continue;
+            }
+            if let Some(schema) = self.spec.schema(name) {
+                collect_refs(schema, &mut stack);
+            }
+        }
+        seen.retain(|n| self.spec.schema(n).is_some());
+        seen
+    }
+
+    fn component_kind(&mut self, id: TypeId, schema: &Schema) -> ItemKind {
+        if schema.properties.is_none() {
+            if let Some(refs) = all_refs(schema) {
+                return ItemKind::Poly {
+                    variants: self.poly_variants(&refs),
+                };
+            }
+        }
+        let name = self.space.items[id].name.clone();
+        self.struct_kind(&name, schema, false)
+    }
+
+    /// Fields of an object schema; `all_optional` for merged anyOf structs.
+    fn struct_kind(&mut self, type_name: &str, schema: &Schema, all_optional: bool) -> ItemKind {
+        let mut fields = Vec::new();
+        let mut object_tag = None;
+        for (key, prop) in schema.properties.iter().flatten() {
+            if key == "object" {
+                if let Some(tag) = prop.single_string_value() {
+                    object_tag = Some(tag.to_owned());
+                    continue;
+                }
+            }
+            let ctx = format!("{type_name}{}", naming::type_name(key));
+            let base = self.convert(prop, &ctx);
+            let required = schema.required.contains(key) && !all_optional;
+            let nullable = prop.nullable || base == Ty::Json;
+            let ty = if required && !nullable {
+                base
+            } else {
+                Ty::Option(Box::new(base))
+            };
+            fields.push(Field {
+                ident: naming::field_name(key),
+                json_name: key.clone(),
+                required: required && !nullable,
+                ty,
+                doc: prop.description.clone(),
+            });
+        }
+        ItemKind::Struct { fields, object_tag }
+    }
+
+    /// The base (non-optional) type of `schema`; `ctx` names any item it needs.
+    fn convert(&mut self, schema: &Schema, ctx: &str) -> Ty {
+        if let Some(name) = schema.ref_name() {
+            return Ty::Named(self.by_schema[name]);
+        }
+        if let Some(alts) = schema.alternatives() {
+            return self.convert_alternatives(schema, alts, ctx);
+        }
+        if let Some([only]) = schema.all_of.as_deref() {
+            return self.convert(only, ctx);
+        }
+        match schema.ty.as_deref() {
+            Some("string") => match schema.enum_values.as_deref() {
+                Some(values) if !values.is_empty() => {
+                    let values: Vec<String> = values
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    Ty::Named(self.string_enum(&values, ctx, schema.description.as_deref()))
+                }
+                _ => Ty::String,
+            },
+            Some("integer") if schema.format.as_deref() == Some("unix-time") => Ty::Timestamp,
+            Some("integer") => Ty::I64,
+            Some("number") => Ty::F64,
+            Some("boolean") => Ty::Bool,
+            Some("array") => match &schema.items {
+                Some(items) => Ty::Vec(Box::new(self.convert(items, ctx))),
+                None => Ty::Vec(Box::new(Ty::Json)),
+            },
+            Some("object") | None => self.convert_object(schema, ctx),
+            Some(_) => Ty::Json,
+        }
+    }
+
+    fn convert_object(&mut self, schema: &Schema, ctx: &str) -> Ty {
+        if let Some(items) = list_items(schema) {
+            return Ty::List(Box::new(self.convert(items, ctx)));
+        }
+        if schema.properties.as_ref().is_some_and(|p| !p.is_empty()) {
+            let id = self.new_item(ctx, schema.description.clone(), None);
+            let name = self.space.items[id].name.clone();
+            self.space.items[id].kind = self.struct_kind(&name, schema, false);
+            return Ty::Named(id);
+        }
+        match &schema.additional_properties {
+            Some(AdditionalProperties::Schema(values)) => {
+                Ty::Map(Box::new(self.convert(values, ctx)))
+            }
+            _ => Ty::Json,
+        }
+    }
+
+    fn convert_alternatives(&mut self, schema: &Schema, alts: &[Schema], ctx: &str) -> Ty {
+        let refs: Vec<String> = alts
+            .iter()
+            .filter_map(|a| a.ref_name().map(str::to_owned))
+            .collect();
+        let has_string = alts
+            .iter()
+            .any(|a| a.ty.as_deref() == Some("string") && a.enum_values.is_none());
+        if !refs.is_empty() && (schema.expansion_resources.is_some() || has_string) {
+            let inner = match refs.as_slice() {
+                [one] => self.by_schema[one.as_str()],
+                many => self.poly(many, ctx),
+            };
+            return Ty::Expandable(Box::new(Ty::Named(inner)));
+        }
+        if let [only] = alts {
+            return self.convert(only, ctx);
+        }
+        if refs.len() == alts.len() {
+            let tagged = refs.iter().all(|r| {
+                self.spec
+                    .schema(r)
+                    .is_some_and(|s| s.object_tag().is_some())
+            });
+            if tagged {
+                return Ty::Named(self.poly(&refs, ctx));
+            }
+            return Ty::Named(self.merged_struct(&refs, ctx, schema.description.clone()));
+        }
+        Ty::Json
+    }
+
+    /// A new item with a unique name derived from `base`.
+    fn new_item(&mut self, base: &str, doc: Option<String>, schema: Option<String>) -> TypeId {
+        let name = naming::unique(&mut self.taken, base, "Inner");
+        self.space.items.push(Item {
+            name,
+            doc,
+            schema,
+            kind: ItemKind::Struct {
+                fields: Vec::new(),
+                object_tag: None,
+            },
+        });
+        self.space.items.len() - 1
+    }
+
+    fn string_enum(&mut self, values: &[String], ctx: &str, doc: Option<&str>) -> TypeId {
+        let key = sorted(values);
+        if let Some(id) = self.enums.get(&key) {
+            return *id;
+        }
+        let id = self.new_item(ctx, doc.map(str::to_owned), None);
+        let mut variants: Vec<String> = values.iter().map(|v| naming::type_name(v)).collect();
+        for v in &mut variants {
+            if v == "Unrecognized" {
+                v.push_str("Value");
+            }
+        }
+        naming::dedupe_variants(&mut variants);
+        self.space.items[id].kind = ItemKind::Enum {
+            values: values.iter().cloned().zip(variants).collect(),
+        };
+        self.enums.insert(key, id);
+        id
+    }
+
+    /// The polymorphic enum over `refs` (shared by every use of the same set).
+    fn poly(&mut self, refs: &[String], ctx: &str) -> TypeId {
+        let key = sorted(refs);
+        if let Some(id) = self.polys.get(&key) {
+            return *id;
+        }
+        let base = if key.len() <= 3 {
+            key.iter()
+                .map(|r| self.space.items[self.by_schema[r.as_str()]].name.clone())
+                .collect::<Vec<_>>()
+                .join("Or")
+        } else {
+            ctx.to_owned()
+        };
+        let id = self.new_item(&base, None, None);
+        let variants = self.poly_variants(&key);
+        self.space.items[id].kind = ItemKind::Poly { variants };
+        self.polys.insert(key, id);
+        id
+    }
+
+    fn poly_variants(&self, refs: &[String]) -> Vec<PolyVariant> {
+        refs.iter()
+            .map(|r| {
+                let schema = &self.spec.doc.components.schemas[r.as_str()];
+                let id = self.by_schema[r.as_str()];
+                let deleted = schema
+                    .properties
+                    .as_ref()
+                    .and_then(|p| p.get("deleted"))
+                    .is_some_and(|d| {
+                        d.enum_values.as_deref() == Some(&[serde_json::Value::Bool(true)])
+                    });
+                PolyVariant {
+                    variant: self.space.items[id].name.clone(),
+                    tag: schema.object_tag().unwrap_or(r).to_owned(),
+                    deleted,
+                    ty: id,
+                    schema: r.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// One struct with the union of the fields of `refs`, all optional.
+    fn merged_struct(&mut self, refs: &[String], ctx: &str, doc: Option<String>) -> TypeId {
+        let mut merged = Schema::default();
+        let mut props = BTreeMap::new();
+        for r in refs {
+            for (k, v) in self.spec.doc.components.schemas[r.as_str()]
+                .properties
+                .iter()
+                .flatten()
+            {
+                props.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        merged.properties = Some(props);
+        let id = self.new_item(ctx, doc, None);
+        let name = self.space.items[id].name.clone();
+        self.space.items[id].kind = self.struct_kind(&name, &merged, true);
+        id
+    }
+}
+
+/// Pushes every `$ref` target inside `schema` onto `out`.
+fn collect_refs<'a>(schema: &'a Schema, out: &mut Vec<&'a str>) {
+    if let Some(name) = schema.ref_name() {
+        out.push(name);
+    }
+    for sub in [&schema.any_of, &schema.one_of, &schema.all_of]
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        collect_refs(sub, out);
+    }
+    for sub in schema.properties.iter().flat_map(|p| p.values()) {
+        collect_refs(sub, out);
+    }
+    if let Some(items) = &schema.items {
+        collect_refs(items, out);
+    }
+    if let Some(AdditionalProperties::Schema(sub)) = &schema.additional_properties {
+        collect_refs(sub, out);
+    }
+}

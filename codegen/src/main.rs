@@ -1,0 +1,110 @@
+//! `stripe-events-codegen`: list the event types of a Stripe OpenAPI spec and generate the
+//! typed code for it. Argument parsing only; the work is in the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use stripe_events_codegen::{ExtraEvents, Settings, Spec, generate};
+
+#[derive(Parser)]
+#[command(
+    name = "stripe-events-codegen",
+    version,
+    about = "Typed Stripe webhook events from Stripe's OpenAPI spec"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print one line per event type: type, payload schema(s) (`-` if none), Rust variant.
+    Events {
+        /// The spec file.
+        #[arg(long)]
+        spec: PathBuf,
+        /// A TOML file of extra event types (`[events] "type" = "schema"`).
+        #[arg(long)]
+        extra_events: Option<PathBuf>,
+    },
+    /// Write the code build.rs generates, formatted for a person to read.
+    Generate {
+        /// The spec file.
+        #[arg(long)]
+        spec: PathBuf,
+        /// Where to write the code.
+        #[arg(long)]
+        out: PathBuf,
+        /// A TOML file of extra event types.
+        #[arg(long)]
+        extra_events: Option<PathBuf>,
+        /// Path of the runtime crate in the generated code.
+        #[arg(long, default_value = "::stripe_events")]
+        runtime_path: String,
+    },
+}
+
+fn load(
+    spec: &PathBuf,
+    extra: Option<&PathBuf>,
+) -> stripe_events_codegen::Result<(Spec, ExtraEvents)> {
+    let spec = Spec::load(spec)?;
+    let extra = match extra {
+        Some(p) => ExtraEvents::load(p)?,
+        None => ExtraEvents::none(),
+    };
+    Ok((spec, extra))
+}
+
+fn run(cli: Cli) -> stripe_events_codegen::Result<()> {
+    match cli.command {
+        Command::Events { spec, extra_events } => {
+            let (spec, extra) = load(&spec, extra_events.as_ref())?;
+            let events = stripe_events_codegen::events::discover(&spec, &extra)?;
+            let mut out = String::new();
+            for e in &events {
+                let payload = if e.payload.is_empty() {
+                    "-".to_owned()
+                } else {
+                    e.payload.join(",")
+                };
+                out.push_str(&format!("{}\t{}\t{}\n", e.event_type, payload, e.variant));
+            }
+            print!("{out}");
+        }
+        Command::Generate {
+            spec,
+            out,
+            extra_events,
+            runtime_path,
+        } => {
+            let (spec, extra) = load(&spec, extra_events.as_ref())?;
+            let generated = generate(&spec, &extra, &Settings { runtime_path })?;
+            let text = generated.to_pretty_source()?;
+            std::fs::write(&out, text).map_err(|source| stripe_events_codegen::Error::Write {
+                path: out.clone(),
+                source,
+            })?;
+            eprintln!(
+                "wrote {} ({} event types, {} types, API version {})",
+                out.display(),
+                generated.events.len(),
+                generated.type_count,
+                generated.api_version
+            );
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The generator on small spec fragments written for these tests.
+
+use std::path::Path;
+
+use stripe_events_codegen::events::{PayloadSource, discover};
+use stripe_events_codegen::{Error, ExtraEvents, Settings, Spec, generate};
+
+/// A spec in the old form: event types from `enabled_events`, payloads inferred.
+fn legacy_spec(events: &[&str], schemas: &str) -> Spec {
+    let list = std::iter::once("\"*\"".to_owned())
+        .chain(events.iter().map(|e| format!("{e:?}")))
+        .collect::<Vec<_>>()
+        .join(",");
+    let json = format!(
+        r#"{{"openapi": "3.0.0", "info": {{"version": "2099-01-01"}},
+        "paths": {{"/v1/webhook_endpoints": {{"post": {{"requestBody": {{"content": {{"application/x-www-form-urlencoded": {{"schema": {{"properties": {{"enabled_events": {{"items": {{"enum": [{list}]}}}}}}}}}}}}}}}}}}}},
+        "components": {{"schemas": {{{schemas}}}}}}}"#
+    );
+    Spec::from_bytes(Path::new("legacy.json"), json.as_bytes()).expect("fragment is a valid spec")
+}
+
+const SCHEMAS: &str = r##"
+    "widget": {"type": "object", "x-resourceId": "widget", "description": "A widget.",
+        "required": ["id", "object", "size", "parent", "created", "kind"],
+        "properties": {
+            "id": {"type": "string"},
+            "object": {"type": "string", "enum": ["widget"]},
+            "size": {"type": "integer"},
+            "created": {"type": "integer", "format": "unix-time"},
+            "kind": {"type": "string", "enum": ["small", "large", "self"]},
+            "color": {"type": "string", "enum": ["large", "small", "self"], "nullable": true},
+            "type": {"type": "string"},
+            "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
+            "parent": {"anyOf": [{"$ref": "#/components/schemas/widget"}], "nullable": true},
+            "owner": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/gadget"}], "x-expansionResources": {"oneOf": [{"$ref": "#/components/schemas/gadget"}]}},
+            "attachment": {"anyOf": [{"$ref": "#/components/schemas/gadget"}, {"$ref": "#/components/schemas/widget"}]},
+            "extra": {"type": "object"}
+        }},
+    "gadget": {"type": "object", "x-resourceId": "gadget",
+        "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["gadget"]}}},
+    "unused": {"type": "object", "properties": {"id": {"type": "string"}}}
+"##;
+
+#[test]
+fn events_are_inferred_from_resource_ids_and_unknown_payloads_are_raw() {
+    let spec = legacy_spec(
+        &["widget.created", "gadget.part.updated", "thing.happened"],
+        SCHEMAS,
+    );
+    let events = discover(&spec, &ExtraEvents::none()).unwrap();
+    let summary: Vec<(&str, Vec<&str>, PayloadSource)> = events
+        .iter()
+        .map(|e| {
+            (
+                e.event_type.as_str(),
+                e.payload.iter().map(String::as_str).collect(),
+                e.source,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("gadget.part.updated", vec![], PayloadSource::Missing),
+            ("thing.happened", vec![], PayloadSource::Missing),
+            ("widget.created", vec!["widget"], PayloadSource::Inferred),
+        ]
+    );
+    assert_eq!(events[2].variant, "WidgetCreated");
+}
+
+#[test]
+fn generated_code_has_the_expected_shapes() {
+    let spec = legacy_spec(&["widget.created", "thing.happened"], SCHEMAS);
+    let code = generate(&spec, &ExtraEvents::none(), &Settings::default()).unwrap();
+    let src = code.to_pretty_source().unwrap();
+    let has = |needle: &str| assert!(src.contains(needle), "missing {needle:?} in:\n{src}");
+    has("pub const API_VERSION: &str = \"2099-01-01\";");
+    has("WidgetCreated(::std::boxed::Box<Widget>)");
+    // No schema for `thing`: the variant exists, with raw JSON.
+    has("ThingHappened(::std::boxed::Box<::serde_json::Value>)");
+    // `object` is a constant: not stored, but written back when serializing.
+    has("serde(tag = \"object\", rename = \"widget\")");
+    // Keyword field, renamed.
+    has("pub type_: ::std::option::Option<::std::string::String>");
+    has("serde(rename = \"type\")");
+    // Timestamps, metadata, expandable, free-form JSON.
+    has("pub created: crate::Timestamp");
+    has(
+        "pub metadata: ::std::option::Option<\n        ::std::collections::HashMap<::std::string::String, ::std::string::String>,\n    >",
+    );
+    has("pub owner: ::std::option::Option<crate::Expandable<Gadget>>");
+    has("pub extra: ::std::option::Option<::serde_json::Value>");
+    // Recursion through a by-value field is boxed.
+    has("pub parent: ::std::option::Option<::std::boxed::Box<Widget>>");
+    // Polymorphic field: an enum chosen by `object`.
+    has("pub attachment: ::std::option::Option<GadgetOrWidget>");
+    has("(::std::option::Option::Some(\"gadget\"), _) => {\n                    Self::Gadget(");
+    // Identical enums are generated once; the `self` value is escaped.
+    // (named after the first field that uses it, in key order: `color`)
+    assert_eq!(src.matches("pub enum WidgetColor").count(), 1, "{src}");
+    assert!(!src.contains("pub enum WidgetKind"), "{src}");
+    has("pub color: ::std::option::Option<WidgetColor>");
+    has("pub kind: WidgetColor,");
+    has("SelfValue");
+    has("Unrecognized(::std::string::String)");
+    // Unreachable schemas are not generated.
+    assert!(!src.contains("pub struct Unused"), "{src}");
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let spec = legacy_spec(&["widget.created", "gadget.updated"], SCHEMAS);
+    let a = generate(&spec, &ExtraEvents::none(), &Settings::default())
+        .unwrap()
+        .to_source();
+    let b = generate(&spec, &ExtraEvents::none(), &Settings::default())
+        .unwrap()
+        .to_source();
+    assert_eq!(a, b);
+    assert!(a.starts_with("// @generated by stripe-events-codegen"));
+}
+
+#[test]
+fn x_stripe_event_schemas_define_events() {
+    let json = r##"{"openapi": "3.0.0", "info": {"version": "2099-02-02"}, "paths": {},
+      "components": {"schemas": {
+        "gadget": {"type": "object", "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["gadget"]}}},
+        "widget": {"type": "object", "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["widget"]}}},
+        "gadget.created": {"type": "object", "x-stripeEvent": {"type": "gadget.created", "kind": "snapshot"},
+            "properties": {"object": {"$ref": "#/components/schemas/gadget"}}},
+        "either.changed": {"type": "object", "x-stripeEvent": {"type": "either.changed"},
+            "properties": {"object": {"anyOf": [{"$ref": "#/components/schemas/gadget"}, {"$ref": "#/components/schemas/widget"}]}}},
+        "thin.event": {"type": "object", "x-stripeEvent": {"type": "thin.event", "kind": "thin"}, "properties": {}}
+      }}}"##;
+    let spec = Spec::from_bytes(Path::new("new-form.json"), json.as_bytes()).unwrap();
+    let events = discover(&spec, &ExtraEvents::none()).unwrap();
+    let summary: Vec<(&str, Vec<&str>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e.event_type.as_str(),
+                e.payload.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("either.changed", vec!["gadget", "widget"]),
+            ("gadget.created", vec!["gadget"])
+        ]
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e.source == PayloadSource::StripeEvent)
+    );
+    let src = generate(&spec, &ExtraEvents::none(), &Settings::default())
+        .unwrap()
+        .to_pretty_source()
+        .unwrap();
+    assert!(
+        src.contains("EitherChanged(::std::boxed::Box<GadgetOrWidget>)"),
+        "{src}"
+    );
+}
+
+#[test]
+fn extra_events_add_types_and_unknown_schemas_are_named() {
+    let spec = legacy_spec(&["widget.created"], SCHEMAS);
+    let extra = ExtraEvents::parse(
+        Path::new("extra.toml"),
+        "[events]\n\"gadget.spun\" = \"gadget\"\n",
+    )
+    .unwrap();
+    let events = discover(&spec, &extra).unwrap();
+    let spun = events
+        .iter()
+        .find(|e| e.event_type == "gadget.spun")
+        .unwrap();
+    assert_eq!(
+        (spun.payload.as_slice(), spun.source),
+        (&["gadget".to_owned()][..], PayloadSource::Extra)
+    );
+
+    let bad = ExtraEvents::parse(
+        Path::new("extra.toml"),
+        "[events]\n\"gizmo.made\" = \"gizmo\"\n",
+    )
+    .unwrap();
+    let err = discover(&spec, &bad).unwrap_err();
+    assert!(matches!(err, Error::ExtraEvents { .. }));
+    let msg = err.to_string();
+    assert!(msg.contains("\"gizmo.made\" = \"gizmo\""), "{msg}");
+    assert!(msg.contains("extra.toml"), "{msg}");
+}
+
+#[test]
+fn a_spec_without_events_is_an_error_naming_the_pointer() {
+    let json = r#"{"openapi": "3.0.0", "info": {"version": "x"}, "paths": {}, "components": {"schemas": {}}}"#;
+    let spec = Spec::from_bytes(Path::new("empty.json"), json.as_bytes()).unwrap();
+    let err = discover(&spec, &ExtraEvents::none())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("empty.json"), "{err}");
+    assert!(err.contains("enabled_events"), "{err}");
+}
