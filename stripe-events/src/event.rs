@@ -1,0 +1,261 @@
+//! The event envelope and parsing a webhook body into it.
+
+use crate::generated::{EventObject, EventType};
+use crate::json::{self, Error as JsonError, ErrorKind, FromJson, Parser};
+use crate::payload::{PayloadError, UnknownPayload, UntypedPayload};
+use crate::timestamp::Timestamp;
+
+/// A Stripe event: the envelope of a webhook delivery, with its payload typed per event type.
+///
+/// ```
+/// use stripe_events::{Event, EventObject, EventType};
+///
+/// let body = br#"{"id": "evt_1", "object": "event", "created": 1712345678, "livemode": false,
+///     "pending_webhooks": 1, "type": "some.future_event", "data": {"object": {"id": "x_1"}}}"#;
+/// let event = Event::from_slice(body)?;
+/// assert_eq!(event.id, "evt_1");
+/// assert_eq!(event.type_, EventType::Unknown("some.future_event".into()));
+/// assert!(matches!(event.data.object, EventObject::Unknown(_)));
+/// # Ok::<(), stripe_events::ParseError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[cfg_attr(
+    feature = "serialize",
+    derive(serde::Serialize),
+    serde(tag = "object", rename = "event")
+)]
+pub struct Event {
+    /// Unique identifier (`evt_...`).
+    pub id: String,
+    /// The API version the payload was rendered with (absent on very old events).
+    pub api_version: Option<String>,
+    /// When the event was created.
+    pub created: Timestamp,
+    /// Live mode (`true`) or test mode (`false`).
+    pub livemode: bool,
+    /// Webhooks not yet delivered successfully for this event.
+    pub pending_webhooks: i64,
+    /// The API request that caused the event, if any.
+    pub request: Option<EventRequest>,
+    /// The connected account the event is about (Connect).
+    pub account: Option<String>,
+    /// The event type.
+    #[cfg_attr(feature = "serialize", serde(rename = "type"))]
+    pub type_: EventType,
+    /// The payload.
+    pub data: EventData,
+}
+
+/// `data` of an event.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+pub struct EventData {
+    /// The object the event is about, typed per event type.
+    pub object: EventObject,
+    /// For `*.updated` events: the changed attributes and their previous values.
+    pub previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `request` of an event.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+pub struct EventRequest {
+    /// The request ID (`req_...`); `None` for automatic events.
+    pub id: Option<String>,
+    /// The idempotency key the request was sent with.
+    pub idempotency_key: Option<String>,
+}
+
+/// Why a body could not be parsed as an event at all. (A body that is an event but whose
+/// payload does not fit is not an error: see [`EventObject::Untyped`].)
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The body is not valid JSON.
+    NotJson {
+        /// What is wrong and where (byte offset).
+        reason: String,
+        /// Byte offset in the body.
+        offset: usize,
+    },
+    /// The body is JSON but not an event envelope (not an object, or `id`, `type`, `created`
+    /// or `data.object` missing or of the wrong type).
+    NotAnEvent(PayloadError),
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotJson { reason, offset } => {
+                write!(f, "body is not valid JSON: {reason} at byte {offset}")
+            }
+            Self::NotAnEvent(e) => write!(f, "body is JSON but not a Stripe event: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl From<JsonError> for ParseError {
+    fn from(e: JsonError) -> Self {
+        if e.is_syntax() {
+            Self::NotJson {
+                reason: e.reason(),
+                offset: e.offset(),
+            }
+        } else {
+            Self::NotAnEvent(PayloadError::from(&e))
+        }
+    }
+}
+
+impl Event {
+    /// Parses a webhook body (the raw bytes as received). A known event type gets its typed
+    /// payload; an unknown one, or a payload that does not fit, is kept raw (see
+    /// [`EventObject::Unknown`], [`EventObject::Untyped`]). Only a body that is not JSON, or
+    /// not an event envelope, is an error.
+    pub fn from_slice(body: &[u8]) -> Result<Self, ParseError> {
+        let mut p = Parser::new(body);
+        let event = parse_envelope(&mut p)?;
+        p.end()?;
+        Ok(event)
+    }
+
+    /// The reason the payload could not be typed, if it could not.
+    pub fn untyped_reason(&self) -> Option<&PayloadError> {
+        match &self.data.object {
+            EventObject::Untyped(u) => Some(&u.error),
+            _ => None,
+        }
+    }
+}
+
+fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
+    let mut id: Option<String> = None;
+    let mut api_version: Option<String> = None;
+    let mut created: Option<Timestamp> = None;
+    let mut livemode = false;
+    let mut pending_webhooks = 0;
+    let mut request: Option<EventRequest> = None;
+    let mut account: Option<String> = None;
+    let mut type_: Option<EventType> = None;
+    let mut data: Option<EventData> = None;
+    let mut deferred_data = None;
+    p.begin_object()?;
+    while let Some(key) = p.next_key()? {
+        match &*key {
+            "id" => id = Some(json::field(p, "id")?),
+            "object" => {
+                let object = p.parse_str().map_err(|e| e.at_field("object"))?;
+                if object != "event" {
+                    let kind = ErrorKind::Custom(format!("`object` is {object:?}, not \"event\""));
+                    return Err(JsonError::new(kind, p.position()).at_field("object"));
+                }
+            }
+            "api_version" => api_version = json::field(p, "api_version")?,
+            "created" => created = Some(json::field(p, "created")?),
+            "livemode" => livemode = json::field(p, "livemode")?,
+            "pending_webhooks" => pending_webhooks = json::field(p, "pending_webhooks")?,
+            "request" => request = parse_request(p).map_err(|e| e.at_field("request"))?,
+            "account" => account = json::field(p, "account")?,
+            "type" => type_ = Some(json::field(p, "type")?),
+            // The payload's type depends on `type`, which Stripe sends last: remember where
+            // `data` is and come back to it.
+            "data" => match &type_ {
+                Some(t) => data = Some(parse_data(p, t).map_err(|e| e.at_field("data"))?),
+                None => {
+                    deferred_data = Some(p.checkpoint());
+                    p.skip_value()?;
+                }
+            },
+            _ => p.skip_value()?,
+        }
+    }
+    let end = p.checkpoint();
+    let type_ = type_.ok_or_else(|| json::missing_field("type", p))?;
+    if let Some(at_data) = deferred_data {
+        p.restore(at_data);
+        data = Some(parse_data(p, &type_).map_err(|e| e.at_field("data"))?);
+        p.restore(end);
+    }
+    Ok(Event {
+        id: id.ok_or_else(|| json::missing_field("id", p))?,
+        api_version,
+        created: created.ok_or_else(|| json::missing_field("created", p))?,
+        livemode,
+        pending_webhooks,
+        request,
+        account,
+        data: data.ok_or_else(|| json::missing_field("data", p))?,
+        type_,
+    })
+}
+
+/// `request`: an object in current API versions, a bare request ID before 2017-05-25.
+fn parse_request(p: &mut Parser<'_>) -> Result<Option<EventRequest>, JsonError> {
+    match p.peek()? {
+        json::Kind::Null => {
+            p.eat_null()?;
+            Ok(None)
+        }
+        json::Kind::String => Ok(Some(EventRequest {
+            id: Some(p.parse_string()?),
+            idempotency_key: None,
+        })),
+        _ => {
+            let mut request = EventRequest::default();
+            p.begin_object()?;
+            while let Some(key) = p.next_key()? {
+                match &*key {
+                    "id" => request.id = json::field(p, "id")?,
+                    "idempotency_key" => {
+                        request.idempotency_key = json::field(p, "idempotency_key")?
+                    }
+                    _ => p.skip_value()?,
+                }
+            }
+            Ok(Some(request))
+        }
+    }
+}
+
+fn parse_data(p: &mut Parser<'_>, event_type: &EventType) -> Result<EventData, JsonError> {
+    let mut object = None;
+    let mut previous_attributes = None;
+    p.begin_object()?;
+    while let Some(key) = p.next_key()? {
+        match &*key {
+            "object" => object = Some(parse_payload(p, event_type)?),
+            "previous_attributes" => previous_attributes = json::field(p, "previous_attributes")?,
+            _ => p.skip_value()?,
+        }
+    }
+    Ok(EventData {
+        object: object.ok_or_else(|| json::missing_field("object", p))?,
+        previous_attributes,
+    })
+}
+
+/// The typed payload, or the raw one with the reason when it does not fit. Only malformed JSON
+/// is an error here.
+fn parse_payload(p: &mut Parser<'_>, event_type: &EventType) -> Result<EventObject, JsonError> {
+    let start = p.checkpoint();
+    match EventObject::parse_typed(event_type, p) {
+        Ok(Some(object)) => Ok(object),
+        Ok(None) => Ok(EventObject::Unknown(Box::new(UnknownPayload {
+            event_type: event_type.as_str().to_owned(),
+            raw: FromJson::from_json(p)?,
+        }))),
+        Err(e) if e.is_syntax() => Err(e),
+        Err(e) => {
+            p.restore(start);
+            let raw = FromJson::from_json(p)?;
+            let error = PayloadError::from(&e.at_field("object").at_field("data"));
+            Ok(EventObject::Untyped(Box::new(UntypedPayload {
+                event_type: event_type.clone(),
+                raw,
+                error,
+            })))
+        }
+    }
+}

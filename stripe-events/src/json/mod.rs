@@ -1,0 +1,240 @@
+//! A small, fast, non-generic JSON pull parser.
+//!
+//! Generated code parses webhook payloads straight into typed structs by
+//! driving a [`Parser`] through the [`FromJson`] trait, without serde's
+//! generic `Deserialize` machinery. Unknown members are skipped with
+//! [`Parser::skip_value`], which validates but never allocates.
+//!
+//! ```
+//! # use stripe_events::json::{self, FromJson, Parser, Error};
+//! struct Price {
+//!     id: String,
+//!     unit_amount: Option<i64>,
+//! }
+//!
+//! impl FromJson for Price {
+//!     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
+//!         let mut id = None;
+//!         let mut unit_amount = None;
+//!         p.begin_object()?;
+//!         while let Some(key) = p.next_key()? {
+//!             let r = match &*key {
+//!                 "id" => String::from_json(p).map(|v| id = Some(v)),
+//!                 "unit_amount" => Option::<i64>::from_json(p).map(|v| unit_amount = v),
+//!                 _ => p.skip_value(),
+//!             };
+//!             r.map_err(|e| e.at_field(&key))?;
+//!         }
+//!         Ok(Price {
+//!             id: id.ok_or_else(|| json::missing_field("id", p))?,
+//!             unit_amount,
+//!         })
+//!     }
+//! }
+//!
+//! let price: Price = json::from_slice(br#"{"id": "price_1", "unit_amount": 500, "x": [1]}"#)?;
+//! assert_eq!(price.id, "price_1");
+//! assert_eq!(price.unit_amount, Some(500));
+//! # Ok::<(), Error>(())
+//! ```
+
+mod error;
+mod from_json;
+mod parser;
+mod value;
+
+pub use error::{Error, ErrorKind, Kind};
+pub use from_json::FromJson;
+pub use parser::{Checkpoint, Discriminator, Parser};
+
+/// Maximum nesting of objects and arrays accepted by every operation.
+pub const MAX_DEPTH: u32 = 128;
+
+/// Parses one complete JSON document (only whitespace may follow the value).
+pub fn from_slice<T: FromJson>(input: &[u8]) -> Result<T, Error> {
+    let mut p = Parser::new(input);
+    let value = T::from_json(&mut p)?;
+    p.end()?;
+    Ok(value)
+}
+
+/// The error for a required member `name` that was absent from the object
+/// the parser just finished.
+#[cold]
+pub fn missing_field(name: &'static str, p: &Parser<'_>) -> Error {
+    Error::new(ErrorKind::MissingField(name), p.position())
+}
+
+/// Parses the value of the object member `name` (generated code calls this for every field):
+/// on error, `name` is added to the error's path.
+#[inline]
+pub fn field<T: FromJson>(p: &mut Parser<'_>, name: &'static str) -> Result<T, Error> {
+    match T::from_json(p) {
+        Ok(v) => Ok(v),
+        Err(e) => Err(e.at_field(name)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    /// What generated code looks like for a struct.
+    #[derive(Debug, PartialEq)]
+    struct Item {
+        id: String,
+        amount: Option<i64>,
+        tags: Vec<String>,
+    }
+
+    impl FromJson for Item {
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
+            let (mut id, mut amount, mut tags) = (None, None, None);
+            p.begin_object()?;
+            while let Some(key) = p.next_key()? {
+                let r = match &*key {
+                    "id" => String::from_json(p).map(|v| id = Some(v)),
+                    "amount" => Option::<i64>::from_json(p).map(|v| amount = v),
+                    "tags" => Vec::<String>::from_json(p).map(|v| tags = Some(v)),
+                    _ => p.skip_value(),
+                };
+                r.map_err(|e| e.at_field(&key))?;
+            }
+            Ok(Item {
+                id: id.ok_or_else(|| missing_field("id", p))?,
+                amount,
+                tags: tags.unwrap_or_default(),
+            })
+        }
+    }
+
+    /// A tagged union dispatched with `peek_discriminator`.
+    #[derive(Debug, PartialEq)]
+    enum Thing {
+        Item(Item),
+        Deleted(String),
+        Other(serde_json::Value),
+    }
+
+    impl FromJson for Thing {
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
+            let d = p.peek_discriminator()?;
+            match (d.object.as_deref(), d.deleted) {
+                (Some("item"), false) => Item::from_json(p).map(Thing::Item),
+                (Some("item"), true) => {
+                    let raw = p.raw_value()?;
+                    Ok(Thing::Deleted(raw.to_owned()))
+                }
+                _ => p.parse_value().map(Thing::Other),
+            }
+        }
+    }
+
+    #[test]
+    fn generated_style_struct() {
+        let doc = br#"{
+            "unknown": {"deep": [1, 2, {"x": "\u00e9\n"}], "more": null},
+            "id": "it_1",
+            "tags": ["a", "b\"c"],
+            "amount": null
+        }"#;
+        let item: Item = from_slice(doc).unwrap();
+        assert_eq!(
+            item,
+            Item {
+                id: "it_1".into(),
+                amount: None,
+                tags: vec!["a".into(), "b\"c".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn missing_and_mistyped_fields() {
+        let e = from_slice::<Vec<Item>>(br#"[{"id": "a"}, {"amount": 3}]"#).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::MissingField("id"));
+        assert_eq!(e.reason(), "missing field `id`");
+        assert_eq!(e.path(), "$[1]");
+        assert_eq!(e.offset(), 27);
+        assert!(!e.is_syntax());
+
+        let e = from_slice::<Vec<Item>>(br#"[{"id": "a", "tags": ["x", 5]}]"#).unwrap_err();
+        assert_eq!(e.path(), "$[0].tags[1]");
+        assert_eq!(
+            e.to_string(),
+            "expected a string, found a number at $[0].tags[1] (byte 27)"
+        );
+
+        let e = from_slice::<Item>(br#"{"id": "a", "skipped": [1, 2,]}"#).unwrap_err();
+        assert!(e.is_syntax());
+        assert_eq!(e.path(), "$.skipped");
+    }
+
+    #[test]
+    fn discriminated_union() {
+        let things: Vec<Thing> = from_slice(
+            br#"[
+                {"id": "i1", "object": "item"},
+                {"deleted": true, "object": "item", "id": "i2"},
+                {"object": "other", "data": {"object": "item"}}
+            ]"#,
+        )
+        .unwrap();
+        assert_eq!(things.len(), 3);
+        assert!(matches!(&things[0], Thing::Item(i) if i.id == "i1"));
+        assert_eq!(
+            things[1],
+            Thing::Deleted(r#"{"deleted": true, "object": "item", "id": "i2"}"#.into())
+        );
+        assert!(matches!(&things[2], Thing::Other(v) if v["data"]["object"] == "item"));
+    }
+
+    #[test]
+    fn untagged_fallback_with_checkpoint() {
+        // Try one shape, rewind on failure, try another.
+        fn parse(p: &mut Parser<'_>) -> Result<Result<Item, Vec<i64>>, Error> {
+            let saved = p.checkpoint();
+            match Item::from_json(p) {
+                Ok(item) => Ok(Ok(item)),
+                Err(_) => {
+                    p.restore(saved);
+                    Vec::<i64>::from_json(p).map(Err)
+                }
+            }
+        }
+        let mut p = Parser::new(br#"[[1, 2], {"id": "x"}]"#);
+        p.begin_array().unwrap();
+        assert!(p.next_element().unwrap());
+        assert_eq!(parse(&mut p).unwrap(), Err(vec![1, 2]));
+        assert!(p.next_element().unwrap());
+        assert!(parse(&mut p).unwrap().is_ok());
+        assert!(!p.next_element().unwrap());
+        p.end().unwrap();
+    }
+
+    #[test]
+    fn field_adds_the_member_name() {
+        let mut p = Parser::new(br#"{"amount": "x"}"#);
+        p.begin_object().unwrap();
+        let key = p.next_key().unwrap().unwrap();
+        assert_eq!(key, "amount");
+        let e = field::<i64>(&mut p, "amount").unwrap_err();
+        assert_eq!(e.path(), "$.amount");
+        assert_eq!(e.reason(), "expected an integer, found a string");
+        let mut p = Parser::new(b"7");
+        assert_eq!(field::<u32>(&mut p, "n").unwrap(), 7);
+    }
+
+    #[test]
+    fn from_slice_requires_the_whole_input() {
+        assert_eq!(from_slice::<i64>(b" 1 \n").unwrap(), 1);
+        let e = from_slice::<i64>(b"1 1").unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::Syntax("trailing characters"));
+        assert_eq!(e.offset(), 2);
+        let e = from_slice::<String>(b"").unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::Eof);
+        let s: Cow<'_, str> = Parser::new(b"\"x\"").parse_str().unwrap();
+        assert_eq!(s, "x");
+    }
+}

@@ -1,0 +1,54 @@
+//! Typed Stripe webhook events, generated at build time from Stripe's own OpenAPI spec.
+//!
+//! * [`Event`]: the envelope of a webhook delivery, with `data.object` typed per event type in
+//!   [`EventObject`] (one variant per event type of the pinned spec, see [`EventType`]).
+//! * Every payload type reachable from an event, in [`generated`] (re-exported at the root):
+//!   string enums keep values Stripe adds later (`Unrecognized`), expandable fields are
+//!   [`Expandable`], polymorphic fields are enums chosen by the JSON `object` field.
+//! * Nothing is lost: an event type this build does not know arrives as
+//!   [`EventObject::Unknown`], a payload that does not fit its type as
+//!   [`EventObject::Untyped`] with the JSON path and reason.
+//! * [`signature`]: `Stripe-Signature` verification (HMAC-SHA256, constant-time compare,
+//!   timestamp tolerance, several secrets).
+//!
+//! ```
+//! use stripe_events::{Event, EventObject, EventType};
+//!
+//! let body = br#"{
+//!   "id": "evt_1", "object": "event", "api_version": "2024-04-10", "created": 1712345678,
+//!   "livemode": false, "pending_webhooks": 1, "request": {"id": null, "idempotency_key": null},
+//!   "type": "product.created",
+//!   "data": {"object": {"id": "prod_1", "object": "product", "active": true, "created": 1712345678,
+//!     "images": [], "livemode": false, "marketing_features": [], "metadata": {"plan": "gold"},
+//!     "name": "Gold", "package_dimensions": null, "shippable": null, "type": "service",
+//!     "updated": 1712345678, "url": null}}
+//! }"#;
+//! let event = Event::from_slice(body)?;
+//! assert_eq!(event.type_, EventType::ProductCreated);
+//! match &event.data.object {
+//!     EventObject::ProductCreated(product) => {
+//!         assert_eq!(product.id, "prod_1");
+//!         assert_eq!(product.metadata["plan"], "gold");
+//!     }
+//!     other => panic!("unexpected payload {other:?}"),
+//! }
+//! # Ok::<(), stripe_events::ParseError>(())
+//! ```
+#![deny(missing_docs)]
+
+mod event;
+mod expandable;
+pub mod generated;
+pub mod json;
+mod list;
+mod payload;
+pub mod signature;
+pub mod testing;
+mod timestamp;
+
+pub use event::{Event, EventData, EventRequest, ParseError};
+pub use expandable::Expandable;
+pub use generated::*;
+pub use list::List;
+pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
+pub use timestamp::Timestamp;
