@@ -79,8 +79,14 @@ pub const EXCEPTIONS: &[(&[&str], &[&str])] = &[
         ],
         &["bank_account", "card", "source"],
     ),
-    // Only cards and sources expire.
-    (&["customer.source.expiring"], &["card", "source"]),
+    // Only cards and sources expire, or have their holder contacted (2018).
+    (
+        &[
+            "customer.source.expiring",
+            "customer.source.contact_cardholder",
+        ],
+        &["card", "source"],
+    ),
     // An application fee's refund is a fee refund, not a charge refund.
     (&["application_fee.refund.updated"], &["fee_refund"]),
     // A customer's discount is a discount (the name's last segment happens to say so, but

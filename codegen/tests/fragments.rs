@@ -97,11 +97,11 @@ fn generated_code_has_the_expected_shapes() {
     has("pub attachment: ::std::option::Option<GadgetOrWidget>");
     has("(::std::option::Option::Some(\"gadget\"), _) => {\n                    Self::Gadget(");
     // Identical enums are generated once; the `self` value is escaped.
-    // (named after the first field that uses it, in key order: `color`)
-    assert_eq!(src.matches("pub enum WidgetColor").count(), 1, "{src}");
-    assert!(!src.contains("pub enum WidgetKind"), "{src}");
-    has("pub color: ::std::option::Option<WidgetColor>");
-    has("pub kind: WidgetColor,");
+    // (named after its best use: a resource's field, then the shortest name)
+    assert_eq!(src.matches("pub enum WidgetKind").count(), 1, "{src}");
+    assert!(!src.contains("pub enum WidgetColor"), "{src}");
+    has("pub color: ::std::option::Option<WidgetKind>");
+    has("pub kind: WidgetKind,");
     has("SelfValue");
     has("Unrecognized(::std::string::String)");
     // Unreachable schemas are not generated.

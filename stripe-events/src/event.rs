@@ -24,6 +24,7 @@ use crate::timestamp::Timestamp;
     derive(serde::Serialize),
     serde(tag = "object", rename = "event")
 )]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Event {
     /// Unique identifier (`evt_...`).
     pub id: String,
@@ -49,6 +50,7 @@ pub struct Event {
 /// `data` of an event.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventData {
     /// The object the event is about, typed per event type.
     pub object: EventObject,
@@ -59,6 +61,7 @@ pub struct EventData {
 /// `request` of an event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EventRequest {
     /// The request ID (`req_...`); `None` for automatic events.
     pub id: Option<String>,

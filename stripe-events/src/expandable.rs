@@ -6,6 +6,7 @@ use crate::json::{Error, FromJson, Kind, Parser};
 /// (`x-expansionResources` in the spec). Webhook payloads usually carry IDs.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum Expandable<T> {
     /// The object's ID (`"cus_123"`).
     Id(String),

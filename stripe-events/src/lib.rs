@@ -42,6 +42,9 @@ pub mod generated;
 pub mod json;
 mod list;
 mod payload;
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+pub mod schema;
 pub mod signature;
 pub mod testing;
 mod timestamp;

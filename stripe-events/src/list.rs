@@ -10,6 +10,7 @@ use crate::json::{Error, FromJson, Parser, missing_field};
     derive(serde::Serialize),
     serde(tag = "object", rename = "list")
 )]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct List<T> {
     /// The items on this page.
     pub data: Vec<T>,

@@ -7,6 +7,7 @@ use crate::json::{Error, FromJson, Parser};
 /// Seconds since the Unix epoch, as Stripe sends them (`created`, `period_end`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(transparent))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {

@@ -76,3 +76,34 @@ fn an_event_without_a_payload_schema_keeps_its_payload_as_json() {
         other => panic!("wrong variant: {other:?}"),
     }
 }
+
+/// With the `serialize` feature, an event serializes back to JSON that parses to the same
+/// value: parse -> serialize -> parse -> serialize gives the same JSON, for every event type.
+#[test]
+fn parse_serialize_parse_round_trips() {
+    let fixtures = common::fixtures("2024-04-10");
+    for event_type in EventType::ALL {
+        let (_, object) =
+            common::fixture_for(&fixtures, event_type.as_str(), event_type.payload_schemas())
+                .unwrap();
+        let body = event_envelope("evt_rt", event_type.as_str(), object).to_string();
+        let first = Event::from_slice(body.as_bytes()).unwrap();
+        let json1 = serde_json::to_vec(&first).unwrap();
+        let second =
+            Event::from_slice(&json1).unwrap_or_else(|e| panic!("{event_type}: reparse: {e}"));
+        assert!(
+            second.untyped_reason().is_none(),
+            "{event_type}: {:?}",
+            second.untyped_reason()
+        );
+        assert_eq!(second.type_, first.type_);
+        let json2 = serde_json::to_value(&second).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&json1).unwrap(),
+            json2,
+            "{event_type}"
+        );
+        assert_eq!(json2["object"], "event");
+        assert_eq!(json2["type"], event_type.as_str());
+    }
+}

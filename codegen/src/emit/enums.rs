@@ -36,6 +36,8 @@ pub fn emit_string_enum(cx: &Ctx<'_>, item: &Item, values: &[(String, String)]) 
         quote!(#value => Self::#v,)
     });
     let derive = derives(true);
+    let name_str = item.name.as_str();
+    let value_strs = values.iter().map(|(v, _)| v);
     quote! {
         #item_doc
         #values_doc
@@ -69,6 +71,16 @@ pub fn emit_string_enum(cx: &Ctx<'_>, item: &Item, values: &[(String, String)]) 
         impl #rt::json::FromJson for #name {
             fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
                 ::std::result::Result::Ok(Self::from(&*p.parse_str()?))
+            }
+        }
+
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                #name_str.into()
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                #rt::schema::string_enum(&[#(#value_strs),*])
             }
         }
 

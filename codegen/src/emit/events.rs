@@ -113,6 +113,16 @@ pub fn emit_events(
             }
         }
 
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for EventType {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                "EventType".into()
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                #rt::schema::string_enum(&[#(#type_strs),*])
+            }
+        }
+
         #[cfg(feature = "serialize")]
         impl ::serde::Serialize for EventType {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -125,6 +135,7 @@ pub fn emit_events(
         /// [`EventObject::Untyped`] for payloads that did not fit their type.
         #[derive(Debug, Clone)]
         #[cfg_attr(feature = "serialize", derive(::serde::Serialize), serde(untagged))]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         #[non_exhaustive]
         pub enum EventObject {
             #(#object_defs)*

@@ -32,7 +32,6 @@ fn derives(string_enum: bool) -> TokenStream {
     if string_enum {
         quote! {
             #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-            #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         }
     } else {
         quote! {

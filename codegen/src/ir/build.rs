@@ -38,6 +38,7 @@ pub fn build(spec: &Spec, events: &[EventDef]) -> (TypeSpace, Vec<Option<Ty>>) {
         space: TypeSpace::default(),
         by_schema: BTreeMap::new(),
         enums: BTreeMap::new(),
+        enum_names: BTreeMap::new(),
         polys: BTreeMap::new(),
         taken: BTreeSet::new(),
     };
@@ -87,6 +88,7 @@ pub fn build(spec: &Spec, events: &[EventDef]) -> (TypeSpace, Vec<Option<Ty>>) {
             many => Some(Ty::Named(b.poly(many, &e.variant))),
         })
         .collect();
+    b.name_enums();
     let mut space = b.space;
     super::cycles::box_recursive_fields(&mut space);
     (space, payloads)
@@ -98,9 +100,17 @@ struct Builder<'a> {
     by_schema: BTreeMap<String, TypeId>,
     /// Sorted value set -> enum.
     enums: BTreeMap<Vec<String>, TypeId>,
+    /// Every name each enum could have (one per use), ranked: see [`Builder::name_enums`].
+    enum_names: BTreeMap<TypeId, Vec<(u8, String)>>,
     /// Sorted schema names -> polymorphic enum.
     polys: BTreeMap<Vec<String>, TypeId>,
     taken: BTreeSet<String>,
+}
+
+/// The name an item gets if it needs one, and how good a source it is (lower is better).
+struct NameCtx {
+    name: String,
+    rank: u8,
 }
 
 fn sorted(names: &[String]) -> Vec<String> {
@@ -158,11 +168,19 @@ impl Builder<'_> {
             }
         }
         let name = self.space.items[id].name.clone();
-        self.struct_kind(&name, schema, false)
+        let rank = if schema.resource_id.is_some() { 0 } else { 1 };
+        self.struct_kind(&name, schema, false, rank)
     }
 
     /// Fields of an object schema; `all_optional` for merged anyOf structs.
-    fn struct_kind(&mut self, type_name: &str, schema: &Schema, all_optional: bool) -> ItemKind {
+    /// `rank` says how good a name source this struct is for shared enums (0: a resource).
+    fn struct_kind(
+        &mut self,
+        type_name: &str,
+        schema: &Schema,
+        all_optional: bool,
+        rank: u8,
+    ) -> ItemKind {
         let mut fields = Vec::new();
         let mut object_tag = None;
         for (key, prop) in schema.properties.iter().flatten() {
@@ -172,7 +190,10 @@ impl Builder<'_> {
                     continue;
                 }
             }
-            let ctx = format!("{type_name}{}", naming::type_name(key));
+            let ctx = NameCtx {
+                name: format!("{type_name}{}", naming::type_name(key)),
+                rank,
+            };
             let base = self.convert(prop, &ctx);
             let required = schema.required.contains(key) && !all_optional;
             let nullable = prop.nullable || base == Ty::Json;
@@ -185,6 +206,7 @@ impl Builder<'_> {
                 ident: naming::field_name(key),
                 json_name: key.clone(),
                 required: required && !nullable,
+                spec_required: required,
                 ty,
                 doc: prop.description.clone(),
             });
@@ -193,7 +215,7 @@ impl Builder<'_> {
     }
 
     /// The base (non-optional) type of `schema`; `ctx` names any item it needs.
-    fn convert(&mut self, schema: &Schema, ctx: &str) -> Ty {
+    fn convert(&mut self, schema: &Schema, ctx: &NameCtx) -> Ty {
         if let Some(name) = schema.ref_name() {
             return Ty::Named(self.by_schema[name]);
         }
@@ -227,14 +249,14 @@ impl Builder<'_> {
         }
     }
 
-    fn convert_object(&mut self, schema: &Schema, ctx: &str) -> Ty {
+    fn convert_object(&mut self, schema: &Schema, ctx: &NameCtx) -> Ty {
         if let Some(items) = list_items(schema) {
             return Ty::List(Box::new(self.convert(items, ctx)));
         }
         if schema.properties.as_ref().is_some_and(|p| !p.is_empty()) {
-            let id = self.new_item(ctx, schema.description.clone(), None);
+            let id = self.new_item(&ctx.name, schema.description.clone(), None);
             let name = self.space.items[id].name.clone();
-            self.space.items[id].kind = self.struct_kind(&name, schema, false);
+            self.space.items[id].kind = self.struct_kind(&name, schema, false, 2);
             return Ty::Named(id);
         }
         match &schema.additional_properties {
@@ -245,7 +267,7 @@ impl Builder<'_> {
         }
     }
 
-    fn convert_alternatives(&mut self, schema: &Schema, alts: &[Schema], ctx: &str) -> Ty {
+    fn convert_alternatives(&mut self, schema: &Schema, alts: &[Schema], ctx: &NameCtx) -> Ty {
         let refs: Vec<String> = alts
             .iter()
             .filter_map(|a| a.ref_name().map(str::to_owned))
@@ -256,7 +278,7 @@ impl Builder<'_> {
         if !refs.is_empty() && (schema.expansion_resources.is_some() || has_string) {
             let inner = match refs.as_slice() {
                 [one] => self.by_schema[one.as_str()],
-                many => self.poly(many, ctx),
+                many => self.poly(many, &ctx.name),
             };
             return Ty::Expandable(Box::new(Ty::Named(inner)));
         }
@@ -270,9 +292,9 @@ impl Builder<'_> {
                     .is_some_and(|s| s.object_tag().is_some())
             });
             if tagged {
-                return Ty::Named(self.poly(&refs, ctx));
+                return Ty::Named(self.poly(&refs, &ctx.name));
             }
-            return Ty::Named(self.merged_struct(&refs, ctx, schema.description.clone()));
+            return Ty::Named(self.merged_struct(&refs, &ctx.name, schema.description.clone()));
         }
         Ty::Json
     }
@@ -292,12 +314,30 @@ impl Builder<'_> {
         self.space.items.len() - 1
     }
 
-    fn string_enum(&mut self, values: &[String], ctx: &str, doc: Option<&str>) -> TypeId {
+    fn string_enum(&mut self, values: &[String], ctx: &NameCtx, doc: Option<&str>) -> TypeId {
         let key = sorted(values);
         if let Some(id) = self.enums.get(&key) {
+            self.enum_names
+                .entry(*id)
+                .or_default()
+                .push((ctx.rank, ctx.name.clone()));
             return *id;
         }
-        let id = self.new_item(ctx, doc.map(str::to_owned), None);
+        // Named at the end, once every use is known.
+        self.space.items.push(Item {
+            name: String::new(),
+            doc: doc.map(str::to_owned),
+            schema: None,
+            kind: ItemKind::Struct {
+                fields: Vec::new(),
+                object_tag: None,
+            },
+        });
+        let id = self.space.items.len() - 1;
+        self.enum_names
+            .entry(id)
+            .or_default()
+            .push((ctx.rank, ctx.name.clone()));
         let mut variants: Vec<String> = values.iter().map(|v| naming::type_name(v)).collect();
         for v in &mut variants {
             if v == "Unrecognized" {
@@ -372,8 +412,19 @@ impl Builder<'_> {
         merged.properties = Some(props);
         let id = self.new_item(ctx, doc, None);
         let name = self.space.items[id].name.clone();
-        self.space.items[id].kind = self.struct_kind(&name, &merged, true);
+        self.space.items[id].kind = self.struct_kind(&name, &merged, true, 2);
         id
+    }
+
+    /// Names each shared enum after its best use: a field of a resource (`ChargeStatus`)
+    /// before a field of a nested schema, then the shortest name, then alphabetically.
+    fn name_enums(&mut self) {
+        let names = std::mem::take(&mut self.enum_names);
+        for (id, mut candidates) in names {
+            candidates.sort_by(|a, b| (a.0, a.1.len(), &a.1).cmp(&(b.0, b.1.len(), &b.1)));
+            let best = &candidates[0].1;
+            self.space.items[id].name = naming::unique(&mut self.taken, best, "Value");
+        }
     }
 }
 

@@ -76,6 +76,8 @@ pub struct Field {
     pub ty: Ty,
     /// A missing key is an error (required and not nullable).
     pub required: bool,
+    /// The spec lists the key as required (it may still be nullable).
+    pub spec_required: bool,
     /// The spec's description.
     pub doc: Option<String>,
 }

@@ -1,0 +1,223 @@
+//! The `stripe-events-codegen` command on Stripe's real specs (from `../shared`) and on bad
+//! input. Output formats and exit codes are part of the interface.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn shared(file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/stripe-openapi")
+        .join(file)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stripe-events-codegen"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn events(version: &str) -> Vec<(String, String, String)> {
+    let spec = shared(&format!("spec-{version}.json"));
+    let out = run(&["events", "--spec", spec.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cols.len(), 3, "three tab-separated columns: {l:?}");
+            (cols[0].to_owned(), cols[1].to_owned(), cols[2].to_owned())
+        })
+        .collect()
+}
+
+fn payload_of<'a>(events: &'a [(String, String, String)], event_type: &str) -> &'a str {
+    &events
+        .iter()
+        .find(|e| e.0 == event_type)
+        .unwrap_or_else(|| panic!("{event_type} listed"))
+        .1
+}
+
+#[test]
+fn lists_229_event_types_for_2024_04_10_sorted_with_payload_and_variant() {
+    let events = events("2024-04-10");
+    assert_eq!(events.len(), 229);
+    let types: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
+    let mut sorted = types.clone();
+    sorted.sort();
+    assert_eq!(types, sorted);
+    assert!(!types.contains(&"*"));
+    let row = |t: &str| events.iter().find(|e| e.0 == t).cloned().unwrap();
+    assert_eq!(
+        row("customer.subscription.trial_will_end"),
+        (
+            "customer.subscription.trial_will_end".into(),
+            "subscription".into(),
+            "CustomerSubscriptionTrialWillEnd".into()
+        )
+    );
+    assert_eq!(row("product.created").1, "product");
+    assert_eq!(row("charge.dispute.funds_withdrawn").1, "dispute");
+    assert_eq!(row("issuing_card.created").1, "issuing.card");
+    assert_eq!(row("checkout.session.completed").1, "checkout.session");
+    assert_eq!(
+        row("sigma.scheduled_query_run.created").1,
+        "scheduled_query_run"
+    );
+    assert_eq!(row("customer.tax_id.updated").1, "tax_id");
+    assert_eq!(row("tax.settings.updated").1, "tax.settings");
+    assert_eq!(
+        row("entitlements.active_entitlement_summary.updated"),
+        (
+            "entitlements.active_entitlement_summary.updated".into(),
+            "-".into(),
+            "EntitlementsActiveEntitlementSummaryUpdated".into()
+        )
+    );
+}
+
+/// The exception table, one entry at a time, on every spec that lists the event.
+#[test]
+fn exceptions_hold_on_every_spec() {
+    let cases: &[(&str, &str)] = &[
+        ("account.application.authorized", "application"),
+        ("account.application.deauthorized", "application"),
+        (
+            "account.external_account.created",
+            "bank_account,card,source",
+        ),
+        (
+            "account.external_account.deleted",
+            "bank_account,card,source",
+        ),
+        (
+            "account.external_account.updated",
+            "bank_account,card,source",
+        ),
+        ("customer.source.created", "bank_account,card,source"),
+        ("customer.source.deleted", "bank_account,card,source"),
+        ("customer.source.updated", "bank_account,card,source"),
+        ("customer.source.expiring", "card,source"),
+        ("customer.source.contact_cardholder", "card,source"),
+        ("application_fee.refund.updated", "fee_refund"),
+        ("customer.discount.created", "discount"),
+        ("customer.discount.deleted", "discount"),
+        ("customer.discount.updated", "discount"),
+        ("invoice.upcoming", "invoice"),
+        ("source.transaction.created", "source_transaction"),
+        ("source.transaction.updated", "source_transaction"),
+    ];
+    let mut seen = 0;
+    for version in ["2018-11-08", "2020-08-27", "2023-08-16", "2024-04-10"] {
+        let events = events(version);
+        for (event_type, payload) in cases {
+            if events.iter().any(|e| e.0 == *event_type) {
+                assert_eq!(
+                    payload_of(&events, event_type),
+                    *payload,
+                    "{event_type} on {version}"
+                );
+                seen += 1;
+            }
+        }
+        // Inferred child resources.
+        assert_eq!(
+            payload_of(&events, "charge.refund.updated"),
+            "refund",
+            "{version}"
+        );
+        assert_eq!(
+            payload_of(&events, "customer.subscription.updated"),
+            "subscription",
+            "{version}"
+        );
+        assert_eq!(
+            payload_of(&events, "issuing_authorization.request"),
+            "issuing.authorization",
+            "{version}"
+        );
+    }
+    assert!(seen >= 60, "exceptions checked {seen} times");
+}
+
+#[test]
+fn counts_per_spec_match_enabled_events() {
+    for (version, count) in [
+        ("2018-11-08", 172),
+        ("2020-08-27", 188),
+        ("2023-08-16", 222),
+        ("2024-04-10", 229),
+    ] {
+        assert_eq!(events(version).len(), count, "{version}");
+    }
+}
+
+#[test]
+fn bad_input_exits_non_zero_naming_file_and_pointer() {
+    let dir = std::env::temp_dir().join(format!("stripe-events-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let cases = [
+        (
+            dir.join("missing.json").to_str().unwrap().to_owned(),
+            "cannot read",
+        ),
+        (write("garbage.json", "{not json"), "is not valid JSON"),
+        (
+            write("other.json", "{\"swagger\": \"2.0\"}"),
+            "missing field `openapi`",
+        ),
+        (
+            write(
+                "dangling.json",
+                r##"{"openapi": "3.0.0", "info": {"version": "1"}, "components": {"schemas": {"a": {"$ref": "#/components/schemas/b"}}}}"##,
+            ),
+            "#/components/schemas/a/$ref",
+        ),
+    ];
+    for (path, expected) in cases {
+        let out = run(&["events", "--spec", &path]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {stderr}");
+        assert!(stderr.contains(&path), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn generate_writes_formatted_code() {
+    let out_file =
+        std::env::temp_dir().join(format!("stripe-events-gen-{}.rs", std::process::id()));
+    let spec = shared("spec-2024-04-10.json");
+    let out = run(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let code = std::fs::read_to_string(&out_file).unwrap();
+    assert!(code.starts_with("// @generated by stripe-events-codegen"));
+    assert!(
+        code.contains("\npub enum EventType {\n"),
+        "formatted, one item per line"
+    );
+    assert!(code.contains("pub const API_VERSION: &str = \"2024-04-10\";"));
+    assert!(code.lines().count() > 10_000);
+}

@@ -1,0 +1,35 @@
+//! JSON Schema support (feature `schemars`) for the hand-written types and the generated enums.
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+/// The schema of a string enum that keeps unknown values: one of the known values, or any
+/// other string.
+pub fn string_enum(values: &[&str]) -> Schema {
+    json_schema!({
+        "anyOf": [
+            { "type": "string", "enum": values },
+            { "type": "string" }
+        ]
+    })
+}
+
+impl JsonSchema for crate::UnknownPayload {
+    fn schema_name() -> Cow<'static, str> {
+        "UnknownPayload".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // Any JSON: the payload as received.
+        true.into()
+    }
+}
+
+impl JsonSchema for crate::UntypedPayload {
+    fn schema_name() -> Cow<'static, str> {
+        "UntypedPayload".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        true.into()
+    }
+}
