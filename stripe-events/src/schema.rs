@@ -33,3 +33,31 @@ impl JsonSchema for crate::UntypedPayload {
         true.into()
     }
 }
+
+/// Adds the constant `object` member a tagged struct serializes (`serde(tag = "object")`),
+/// which the derive does not see: `{"object": {"const": tag}}`, required.
+pub struct ObjectTag(pub &'static str);
+
+impl schemars::transform::Transform for ObjectTag {
+    fn transform(&mut self, schema: &mut Schema) {
+        if let Some(props) = schema
+            .ensure_object()
+            .entry("properties")
+            .or_insert_with(|| serde_json::json!({}))
+            .as_object_mut()
+        {
+            props.insert(
+                "object".into(),
+                serde_json::json!({"type": "string", "const": self.0}),
+            );
+        }
+        if let Some(required) = schema
+            .ensure_object()
+            .entry("required")
+            .or_insert_with(|| serde_json::json!([]))
+            .as_array_mut()
+        {
+            required.push("object".into());
+        }
+    }
+}

@@ -28,9 +28,12 @@ pub fn emit_struct(
         .schema
         .as_ref()
         .map(|s| doc(&format!("\nSchema: `{s}`.")));
-    let tag_attr = object_tag.map(
-        |tag| quote!(#[cfg_attr(feature = "serialize", serde(tag = "object", rename = #tag))]),
-    );
+    let tag_attr = object_tag.map(|tag| {
+        quote! {
+            #[cfg_attr(feature = "serialize", serde(tag = "object", rename = #tag))]
+            #[cfg_attr(feature = "schemars", schemars(transform = #rt::schema::ObjectTag(#tag)))]
+        }
+    });
     let derive = derives(false);
 
     let defs = fields.iter().map(|f| {
