@@ -1,7 +1,7 @@
 //! `stripe-events-codegen`: list the event types of a Stripe OpenAPI spec and generate the
 //! typed code for it. Argument parsing only; the work is in the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -47,7 +47,7 @@ enum Command {
 }
 
 fn load(
-    spec: &PathBuf,
+    spec: &Path,
     extra: Option<&PathBuf>,
 ) -> stripe_events_codegen::Result<(Spec, ExtraEvents)> {
     let spec = Spec::load(spec)?;
@@ -80,19 +80,26 @@ fn run(cli: Cli) -> stripe_events_codegen::Result<()> {
             extra_events,
             runtime_path,
         } => {
+            let started = std::time::Instant::now();
             let (spec, extra) = load(&spec, extra_events.as_ref())?;
+            let loaded = started.elapsed();
             let generated = generate(&spec, &extra, &Settings { runtime_path })?;
+            let generated_in = started.elapsed() - loaded;
             let text = generated.to_pretty_source()?;
+            let formatted_in = started.elapsed() - loaded - generated_in;
             std::fs::write(&out, text).map_err(|source| stripe_events_codegen::Error::Write {
                 path: out.clone(),
                 source,
             })?;
             eprintln!(
-                "wrote {} ({} event types, {} types, API version {})",
+                "wrote {} ({} event types, {} types, API version {}): spec read in {} ms, code generated in {} ms, formatted in {} ms",
                 out.display(),
                 generated.events.len(),
                 generated.type_count,
-                generated.api_version
+                generated.api_version,
+                loaded.as_millis(),
+                generated_in.as_millis(),
+                formatted_in.as_millis(),
             );
         }
     }
