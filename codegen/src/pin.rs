@@ -115,8 +115,8 @@ pub fn locate(
     }
     Err(Error::SpecNotFound(format!(
         "no Stripe OpenAPI spec found for API version {} (pinned SHA-256 {}).\nTried:\n  ${SPEC_ENV} (not set)\n  {}\n  {}\n\
-         Get the file with `cargo run -p stripe-events-codegen -- fetch-spec {} --out spec/` (needs network access), \
-         or download it from {} and save it as {}, or set {SPEC_ENV}=/path/to/spec.json.",
+         Download the spec for API version {} from {} and save it as {}, \
+         or set {SPEC_ENV}=/path/to/spec.json.",
         pin.version,
         pin.sha256,
         candidates[0].display(),
@@ -205,7 +205,10 @@ mod tests {
             err.contains(&shared.join(pin.file_name()).display().to_string()),
             "{err}"
         );
-        assert!(err.contains("fetch-spec 2099-01-01"), "{err}");
+        assert!(
+            err.contains("Download the spec for API version 2099-01-01"),
+            "{err}"
+        );
         assert!(err.contains("STRIPE_OPENAPI_SPEC"), "{err}");
     }
 }
