@@ -124,6 +124,14 @@ impl Event {
         Ok(event)
     }
 
+    /// The event's `api_version` when it differs from this build's [`crate::API_VERSION`]
+    /// (an event without `api_version` is not reported).
+    pub fn api_version_mismatch(&self) -> Option<&str> {
+        self.api_version
+            .as_deref()
+            .filter(|v| *v != crate::API_VERSION)
+    }
+
     /// The reason the payload could not be typed, if it could not.
     pub fn untyped_reason(&self) -> Option<&PayloadError> {
         match &self.data.object {

@@ -8,8 +8,10 @@
 //! * Nothing is lost: an event type this build does not know arrives as
 //!   [`EventObject::Unknown`], a payload that does not fit its type as
 //!   [`EventObject::Untyped`] with the JSON path and reason.
-//! * [`signature`]: `Stripe-Signature` verification (HMAC-SHA256, constant-time compare,
-//!   timestamp tolerance, several secrets).
+//! * [`Webhook`]: verify the `Stripe-Signature` of the raw body, then parse it
+//!   ([`Webhook::construct_event`], like Stripe's `constructEvent`); the [`signature`] module
+//!   underneath does HMAC-SHA256, constant-time compare, timestamp tolerance, several secrets.
+//! * [`testing`]: build signed test deliveries.
 //!
 //! ```
 //! use stripe_events::{Event, EventObject, EventType};
@@ -48,6 +50,7 @@ pub mod schema;
 pub mod signature;
 pub mod testing;
 mod timestamp;
+mod webhook;
 
 pub use event::{Event, EventData, EventRequest, ParseError};
 pub use expandable::Expandable;
@@ -55,3 +58,4 @@ pub use generated::*;
 pub use list::List;
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
 pub use timestamp::Timestamp;
+pub use webhook::{ApiVersionPolicy, Webhook, WebhookError};

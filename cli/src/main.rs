@@ -1,0 +1,12 @@
+//! `stripe-events`: sign, verify and parse Stripe webhook deliveries from the command line.
+//! Argument parsing and output only; the work is done by the `stripe-events` library.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    commands::run(commands::Cli::parse())
+}

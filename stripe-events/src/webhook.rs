@@ -1,0 +1,352 @@
+//! The webhook entry point: verify the signature of the raw body, then parse it into a typed
+//! [`Event`], in one call (like Stripe's `constructEvent`) or in two steps (verify now, parse
+//! later).
+
+use std::time::Duration;
+
+use crate::event::{Event, ParseError};
+use crate::payload::PayloadError;
+use crate::signature::{Clock, Secret, SignatureError, Verified, Verifier};
+
+/// Why a webhook delivery was rejected. Signature problems come first and never involve the
+/// body's contents: a delivery whose signature does not verify is rejected before it is parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The `Stripe-Signature` header is missing, malformed, carries no `v1` signature, matches
+    /// no secret, or is outside the timestamp tolerance (see [`SignatureError`]).
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// The body verified but is not valid JSON.
+    #[error("body is not valid JSON: {reason} at byte {offset}")]
+    BodyNotJson {
+        /// What is wrong.
+        reason: String,
+        /// Byte offset in the body.
+        offset: usize,
+    },
+    /// The body verified and is JSON, but not an event envelope.
+    #[error("body is JSON but not a Stripe event: {0}")]
+    NotAnEvent(PayloadError),
+    /// The event was rendered for another API version than this build's [`crate::API_VERSION`]
+    /// and the [`Webhook`] was told to reject such events ([`ApiVersionPolicy::Reject`]).
+    #[error(
+        "event {event_id} was rendered for Stripe API version {found}, this build is for {expected}"
+    )]
+    ApiVersionMismatch {
+        /// The event's id.
+        event_id: String,
+        /// This build's API version.
+        expected: &'static str,
+        /// The event's `api_version`.
+        found: String,
+    },
+}
+
+impl WebhookError {
+    /// Whether the delivery failed authentication (answer 400 and do not process it), as
+    /// opposed to an authentic delivery whose body could not be used.
+    pub fn is_signature_error(&self) -> bool {
+        matches!(self, Self::Signature(_))
+    }
+}
+
+impl From<ParseError> for WebhookError {
+    fn from(e: ParseError) -> Self {
+        match e {
+            ParseError::NotJson { reason, offset } => Self::BodyNotJson { reason, offset },
+            ParseError::NotAnEvent(p) => Self::NotAnEvent(p),
+        }
+    }
+}
+
+/// What to do with an event whose `api_version` differs from this build's
+/// [`crate::API_VERSION`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiVersionPolicy {
+    /// Accept it; [`Event::api_version_mismatch`] reports the difference, and any payload that
+    /// does not fit the generated types arrives as [`crate::EventObject::Untyped`].
+    #[default]
+    Report,
+    /// Reject it with [`WebhookError::ApiVersionMismatch`].
+    Reject,
+}
+
+/// Verifies and parses webhook deliveries for one endpoint.
+///
+/// ```
+/// use stripe_events::{EventType, Webhook, testing};
+///
+/// let secret = "whsec_test";
+/// let body = testing::event_envelope("evt_1", "customer.created", &serde_json::json!({"id": "cus_1"})).to_string();
+/// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+/// let header = testing::generate_test_header(body.as_bytes(), secret, now);
+///
+/// // One call, like Stripe's constructEvent:
+/// let event = Webhook::construct_event(body.as_bytes(), &header, secret)?;
+/// assert_eq!(event.type_, EventType::CustomerCreated);
+///
+/// // Or configured once (several secrets while rotating, tolerance, API-version policy):
+/// let webhook = Webhook::new("whsec_new").add_secret(secret).tolerance(std::time::Duration::from_secs(60));
+/// let event = webhook.construct(body.as_bytes(), Some(&header))?;
+/// assert_eq!(event.id, "evt_1");
+/// # Ok::<(), stripe_events::WebhookError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    verifier: Verifier,
+    api_version_policy: ApiVersionPolicy,
+}
+
+impl Webhook {
+    /// Verifies `payload` (the raw body, byte for byte) against `signature_header` (the
+    /// `Stripe-Signature` value) with `secret` and the default 300 s tolerance, then parses it.
+    ///
+    /// # Errors
+    ///
+    /// A [`WebhookError`]: signature errors before the body is looked at, then body errors.
+    pub fn construct_event(
+        payload: &[u8],
+        signature_header: &str,
+        secret: &str,
+    ) -> Result<Event, WebhookError> {
+        Self::new(secret).construct(payload, Some(signature_header))
+    }
+
+    /// A webhook endpoint with one secret, 300 s tolerance, the system clock, and
+    /// [`ApiVersionPolicy::Report`].
+    #[must_use]
+    pub fn new(secret: impl Into<Secret>) -> Self {
+        Self {
+            verifier: Verifier::new(secret),
+            api_version_policy: ApiVersionPolicy::default(),
+        }
+    }
+
+    /// Also accepts deliveries signed with `secret` (secret rotation).
+    #[must_use]
+    pub fn add_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.verifier = self.verifier.add_secret(secret);
+        self
+    }
+
+    /// How far the signed timestamp may be from now, either way (default 300 s).
+    #[must_use]
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.verifier = self.verifier.tolerance(tolerance);
+        self
+    }
+
+    /// The clock to check timestamps against (tests use
+    /// [`FixedClock`](crate::signature::FixedClock)).
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.verifier = self.verifier.clock(clock);
+        self
+    }
+
+    /// What to do with events rendered for another API version.
+    #[must_use]
+    pub fn api_version_policy(mut self, policy: ApiVersionPolicy) -> Self {
+        self.api_version_policy = policy;
+        self
+    }
+
+    /// The signature verifier this webhook uses.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// Verifies the signature only. Keep (queue, store) the verified bytes and call
+    /// [`Webhook::parse`] later: it does not verify again.
+    ///
+    /// # Errors
+    ///
+    /// [`WebhookError::Signature`].
+    pub fn verify(
+        &self,
+        payload: &[u8],
+        signature_header: Option<&str>,
+    ) -> Result<Verified, WebhookError> {
+        Ok(self.verifier.verify(payload, signature_header)?)
+    }
+
+    /// Parses an already verified body, applying the API-version policy.
+    ///
+    /// # Errors
+    ///
+    /// [`WebhookError::BodyNotJson`], [`WebhookError::NotAnEvent`],
+    /// [`WebhookError::ApiVersionMismatch`].
+    pub fn parse(&self, verified_payload: &[u8]) -> Result<Event, WebhookError> {
+        let event = Event::from_slice(verified_payload)?;
+        if self.api_version_policy == ApiVersionPolicy::Reject {
+            if let Some(found) = event.api_version_mismatch() {
+                return Err(WebhookError::ApiVersionMismatch {
+                    event_id: event.id.clone(),
+                    expected: crate::API_VERSION,
+                    found: found.to_owned(),
+                });
+            }
+        }
+        Ok(event)
+    }
+
+    /// Verifies, then parses: [`Webhook::verify`] followed by [`Webhook::parse`]. The body is
+    /// not parsed at all unless the signature verifies.
+    ///
+    /// # Errors
+    ///
+    /// Any [`WebhookError`].
+    pub fn construct(
+        &self,
+        payload: &[u8],
+        signature_header: Option<&str>,
+    ) -> Result<Event, WebhookError> {
+        self.verify(payload, signature_header)?;
+        self.parse(payload)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::FixedClock;
+    use crate::testing::{event_envelope, generate_test_header};
+    use crate::{EventObject, EventType};
+
+    const SECRET: &str = "whsec_unit_secret";
+    const NOW: i64 = 1_700_000_000;
+
+    fn webhook() -> Webhook {
+        Webhook::new(SECRET).clock(FixedClock(NOW))
+    }
+
+    fn customer_body(api_version: &str) -> Vec<u8> {
+        let mut body = event_envelope(
+            "evt_w1",
+            "customer.deleted",
+            &serde_json::json!({"id": "cus_1"}),
+        );
+        body["api_version"] = api_version.into();
+        body.to_string().into_bytes()
+    }
+
+    #[test]
+    fn verifies_then_parses_and_keeps_payloads_that_do_not_fit() {
+        let body = customer_body(crate::API_VERSION);
+        let header = generate_test_header(&body, SECRET, NOW);
+        let event = webhook().construct(&body, Some(&header)).unwrap();
+        assert_eq!(event.type_, EventType::CustomerDeleted);
+        // `{"id": "cus_1"}` lacks the customer's required fields: kept raw, with the reason.
+        let EventObject::Untyped(raw) = &event.data.object else {
+            panic!("{:?}", event.data.object)
+        };
+        assert_eq!(raw.raw["id"], "cus_1");
+        assert_eq!(raw.error.path, "$.data.object");
+        assert!(
+            raw.error.reason.starts_with("missing field"),
+            "{}",
+            raw.error
+        );
+    }
+
+    #[test]
+    fn a_bad_signature_is_rejected_before_the_body_is_parsed() {
+        // Not JSON at all, and wrongly signed: the signature error wins, the body is never read.
+        let body = b"{{{ definitely not json";
+        let header = generate_test_header(body, "whsec_other", NOW);
+        let err = webhook().construct(body, Some(&header)).unwrap_err();
+        assert_eq!(
+            err,
+            WebhookError::Signature(SignatureError::NoMatchingSignature)
+        );
+        assert!(err.is_signature_error());
+        let err = webhook().construct(body, None).unwrap_err();
+        assert_eq!(err, WebhookError::Signature(SignatureError::MissingHeader));
+    }
+
+    #[test]
+    fn authentic_bodies_that_are_not_events_are_typed_errors() {
+        let body = b"{{{ definitely not json";
+        let header = generate_test_header(body, SECRET, NOW);
+        let err = webhook().construct(body, Some(&header)).unwrap_err();
+        assert!(
+            matches!(err, WebhookError::BodyNotJson { offset: 1, .. }),
+            "{err:?}"
+        );
+        assert!(!err.is_signature_error());
+        let body = br#"{"hello": "world"}"#;
+        let header = generate_test_header(body, SECRET, NOW);
+        let err = webhook().construct(body, Some(&header)).unwrap_err();
+        assert!(
+            matches!(&err, WebhookError::NotAnEvent(p) if p.reason.contains("missing field")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn api_version_policy_reports_or_rejects() {
+        let body = customer_body("2020-08-27");
+        let header = generate_test_header(&body, SECRET, NOW);
+        let event = webhook().construct(&body, Some(&header)).unwrap();
+        assert_eq!(event.api_version_mismatch(), Some("2020-08-27"));
+        let err = webhook()
+            .api_version_policy(ApiVersionPolicy::Reject)
+            .construct(&body, Some(&header))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            WebhookError::ApiVersionMismatch {
+                event_id: "evt_w1".into(),
+                expected: crate::API_VERSION,
+                found: "2020-08-27".into()
+            }
+        );
+        let same = customer_body(crate::API_VERSION);
+        let header = generate_test_header(&same, SECRET, NOW);
+        let event = webhook()
+            .api_version_policy(ApiVersionPolicy::Reject)
+            .construct(&same, Some(&header))
+            .unwrap();
+        assert_eq!(event.api_version_mismatch(), None);
+    }
+
+    #[test]
+    fn verify_now_parse_later() {
+        let body = customer_body(crate::API_VERSION);
+        let header = generate_test_header(&body, SECRET, NOW - 10);
+        let verified = webhook().verify(&body, Some(&header)).unwrap();
+        assert_eq!((verified.timestamp, verified.secret_index), (NOW - 10, 0));
+        let stored = body.clone();
+        // Much later (the signature would now be stale): parsing does not verify again.
+        let later = Webhook::new(SECRET).clock(FixedClock(NOW + 86_400));
+        assert_eq!(later.parse(&stored).unwrap().id, "evt_w1");
+        assert!(later.construct(&stored, Some(&header)).is_err());
+    }
+
+    #[test]
+    fn rotation_tolerance_and_redaction() {
+        let body = customer_body(crate::API_VERSION);
+        let header = generate_test_header(&body, "whsec_previous", NOW - 61);
+        let rotating = Webhook::new(SECRET)
+            .add_secret("whsec_previous")
+            .clock(FixedClock(NOW));
+        assert!(rotating.construct(&body, Some(&header)).is_ok());
+        let strict = rotating.clone().tolerance(Duration::from_secs(60));
+        assert!(matches!(
+            strict.construct(&body, Some(&header)),
+            Err(WebhookError::Signature(
+                SignatureError::TimestampOutsideTolerance { .. }
+            ))
+        ));
+        let debug = format!("{rotating:?}");
+        assert!(
+            !debug.contains("unit_secret") && !debug.contains("previous"),
+            "{debug}"
+        );
+        assert!(
+            Webhook::construct_event(&body, &header, "whsec_previous").is_err(),
+            "stale against the real clock"
+        );
+    }
+}
