@@ -111,34 +111,29 @@ impl<T: FromJson> FromJson for Vec<T> {
 
 impl<T: FromJson, S: BuildHasher + Default> FromJson for HashMap<String, T, S> {
     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
-        p.begin_object()?;
-        let mut map = HashMap::default();
-        while let Some(key) = p.next_key()? {
-            match T::from_json(p) {
-                Ok(v) => {
-                    map.insert(key.into_owned(), v);
-                }
-                Err(e) => return Err(e.at_field(&key)),
-            }
-        }
-        Ok(map)
+        map_from_json(p)
     }
 }
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
-        p.begin_object()?;
-        let mut map = BTreeMap::new();
-        while let Some(key) = p.next_key()? {
-            match T::from_json(p) {
-                Ok(v) => {
-                    map.insert(key.into_owned(), v);
-                }
-                Err(e) => return Err(e.at_field(&key)),
-            }
-        }
-        Ok(map)
+        map_from_json(p)
     }
+}
+
+/// Any string-keyed map: each member's value parsed as `T`, errors located at its key.
+fn map_from_json<T: FromJson, M: Default + Extend<(String, T)>>(
+    p: &mut Parser<'_>,
+) -> Result<M, Error> {
+    p.begin_object()?;
+    let mut map = M::default();
+    while let Some(key) = p.next_key()? {
+        match T::from_json(p) {
+            Ok(v) => map.extend(std::iter::once((key.into_owned(), v))),
+            Err(e) => return Err(e.at_field(&key)),
+        }
+    }
+    Ok(map)
 }
 
 impl FromJson for serde_json::Value {

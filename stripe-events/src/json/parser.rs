@@ -331,6 +331,21 @@ impl<'a> Parser<'a> {
         self.input.get(self.pos).copied()
     }
 
+    /// Scans one or more ASCII digits starting at `i` (a fraction's or an exponent's), and
+    /// returns the index after them.
+    fn digits(&self, mut i: usize) -> Result<usize, Error> {
+        let input = self.input;
+        match input.get(i) {
+            Some(b) if b.is_ascii_digit() => {}
+            Some(_) => return Err(syntax("invalid number", i)),
+            None => return Err(self.eof()),
+        }
+        while input.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        Ok(i)
+    }
+
     #[cold]
     pub(super) fn eof(&self) -> Error {
         Error::new(ErrorKind::Eof, self.input.len())
@@ -431,14 +446,7 @@ impl<'a> Parser<'a> {
         if input.get(i) == Some(&b'.') {
             integer = false;
             i += 1;
-            match input.get(i) {
-                Some(b) if b.is_ascii_digit() => {}
-                Some(_) => return Err(syntax("invalid number", i)),
-                None => return Err(self.eof()),
-            }
-            while input.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
+            i = self.digits(i)?;
         }
         if let Some(b'e' | b'E') = input.get(i) {
             integer = false;
@@ -446,14 +454,7 @@ impl<'a> Parser<'a> {
             if let Some(b'+' | b'-') = input.get(i) {
                 i += 1;
             }
-            match input.get(i) {
-                Some(b) if b.is_ascii_digit() => {}
-                Some(_) => return Err(syntax("invalid number", i)),
-                None => return Err(self.eof()),
-            }
-            while input.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
+            i = self.digits(i)?;
         }
         self.pos = i;
         Ok(integer)
