@@ -49,6 +49,32 @@ pub fn emit_events(
     let object_type_arms = variants
         .iter()
         .map(|v| quote!(Self::#v(_) => EventType::#v,));
+    let markers = events
+        .iter()
+        .zip(&variants)
+        .zip(payloads)
+        .map(|((e, v), payload)| {
+            let ty = match payload {
+                Some(ty) => rust_type(cx, cx.space, ty),
+                None => quote!(::serde_json::Value),
+            };
+            let d = doc(&format!("Marker for `{}` handlers.", e.event_type));
+            let type_str = &e.event_type;
+            quote! {
+                #d
+                pub struct #v;
+                impl #rt::dispatch::EventKind for #v {
+                    const TYPE: &'static str = #type_str;
+                    type Payload = #ty;
+                    fn payload(object: &EventObject) -> ::std::option::Option<&#ty> {
+                        match object {
+                            EventObject::#v(p) => ::std::option::Option::Some(&**p),
+                            _ => ::std::option::Option::None,
+                        }
+                    }
+                }
+            }
+        });
 
     quote! {
         /// The Stripe API version these types were generated from (`info.version` of the spec).
@@ -144,6 +170,13 @@ pub fn emit_events(
             /// A payload that did not fit its generated type (for example one rendered for another
             /// API version), kept as raw JSON with the reason.
             Untyped(::std::boxed::Box<#rt::UntypedPayload>),
+        }
+
+        /// One marker type per event type, tying it to its payload for `#[webhook_handler]`.
+        #[doc(hidden)]
+        pub mod __events {
+            use super::*;
+            #(#markers)*
         }
 
         impl EventObject {

@@ -1,0 +1,175 @@
+//! What a handler call sees: the event, its envelope, its raw payload, the state.
+
+use std::any::Any;
+
+use super::state::StateMap;
+use super::{Dispatcher, EventKind};
+use crate::{Event, EventObject, EventRequest, EventType, PayloadError, Timestamp};
+
+/// What a handler call sees: the event being handled and the dispatcher's state.
+#[derive(Clone, Copy)]
+pub struct Invocation<'a> {
+    event: &'a Event,
+    states: &'a StateMap,
+}
+
+impl<'a> Invocation<'a> {
+    /// The invocation `dispatcher` passes its handlers for `event`: for calling a handler
+    /// function directly (in a test, say) with the dispatcher's state.
+    pub fn new(dispatcher: &'a Dispatcher, event: &'a Event) -> Self {
+        Self::with_states(event, dispatcher.states())
+    }
+
+    pub(crate) fn with_states(event: &'a Event, states: &'a StateMap) -> Self {
+        Self { event, states }
+    }
+
+    pub(crate) fn has_state(&self, type_id: std::any::TypeId) -> bool {
+        self.states.contains(type_id)
+    }
+
+    /// The event.
+    pub fn event(&self) -> &'a Event {
+        self.event
+    }
+
+    /// The event's envelope: everything but the payload.
+    pub fn context(&self) -> EventContext<'a> {
+        EventContext::new(self.event)
+    }
+
+    /// The state of type `T` given to [`Dispatcher::with_state`].
+    ///
+    /// # Panics
+    ///
+    /// When the dispatcher has no `T`. The dispatcher does not call a handler whose declared
+    /// [`state`](super::Handler::state) is missing, so this only happens for a type the
+    /// handler did not declare; the panic, like any handler's, is caught and reported.
+    pub fn state<T: Any + Send + Sync>(&self) -> &'a T {
+        match self.try_state::<T>() {
+            Some(state) => state,
+            None => panic!(
+                "no state of type `{}` in the dispatcher: add one with Dispatcher::with_state",
+                std::any::type_name::<T>()
+            ),
+        }
+    }
+
+    /// The state of type `T`, or `None` when the dispatcher has none.
+    pub fn try_state<T: Any + Send + Sync>(&self) -> Option<&'a T> {
+        self.states.get::<T>()
+    }
+
+    /// The payload, when the event is of kind `K` and was typed.
+    pub fn payload<K: EventKind>(&self) -> Option<&'a K::Payload>
+    where
+        K::Payload: 'a,
+    {
+        K::payload(&self.event.data.object)
+    }
+
+    /// The event as an event this build could not type: what a [`"raw"`](super::Handler::RAW)
+    /// handler reads.
+    ///
+    /// # Panics
+    ///
+    /// When the payload is typed (in a `"*"` handler, say): there is no raw JSON to show then.
+    /// [`Invocation::try_raw`] does not panic.
+    pub fn raw(&self) -> RawEvent<'a> {
+        match self.try_raw() {
+            Some(raw) => raw,
+            None => panic!(
+                "Invocation::raw() called for event {} ({}), whose payload is typed: \
+                 use Invocation::event() or Invocation::try_raw()",
+                self.event.id, self.event.type_
+            ),
+        }
+    }
+
+    /// The event as an event this build could not type, or `None` when its payload is typed.
+    pub fn try_raw(&self) -> Option<RawEvent<'a>> {
+        RawEvent::new(self.event)
+    }
+}
+
+impl std::fmt::Debug for Invocation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("event", &self.event.id)
+            .field("event_type", &self.event.type_.as_str())
+            .field("states", &self.states.type_names())
+            .finish()
+    }
+}
+
+/// The envelope of the event being handled: everything but the payload.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventContext<'a> {
+    /// The event's id (`evt_...`).
+    pub id: &'a str,
+    /// Its type.
+    pub event_type: &'a EventType,
+    /// The API version the payload was rendered with.
+    pub api_version: Option<&'a str>,
+    /// When it was created.
+    pub created: Timestamp,
+    /// Live mode (`true`) or test mode (`false`).
+    pub livemode: bool,
+    /// The connected account it is about (Connect).
+    pub account: Option<&'a str>,
+    /// The API request that caused it.
+    pub request: Option<&'a EventRequest>,
+    /// For `*.updated` events: the changed attributes and their previous values.
+    pub previous_attributes: Option<&'a serde_json::Map<String, serde_json::Value>>,
+}
+
+impl<'a> EventContext<'a> {
+    /// The envelope of `event`.
+    pub fn new(event: &'a Event) -> Self {
+        Self {
+            id: &event.id,
+            event_type: &event.type_,
+            api_version: event.api_version.as_deref(),
+            created: event.created,
+            livemode: event.livemode,
+            account: event.account.as_deref(),
+            request: event.request.as_ref(),
+            previous_attributes: event.data.previous_attributes.as_ref(),
+        }
+    }
+}
+
+/// An event this build could not type: an unknown event type, or a payload that did not fit
+/// its type.
+#[derive(Debug, Clone, Copy)]
+pub struct RawEvent<'a> {
+    /// The event's id.
+    pub id: &'a str,
+    /// The event type string.
+    pub event_type: &'a str,
+    /// `data.object` as received.
+    pub raw: &'a serde_json::Value,
+    /// `None` for an unknown event type ([`EventObject::Unknown`]); where and why typing
+    /// failed for a payload that did not fit ([`EventObject::Untyped`]).
+    pub reason: Option<&'a PayloadError>,
+    /// The whole event.
+    pub event: &'a Event,
+}
+
+impl<'a> RawEvent<'a> {
+    /// The raw view of `event`, `None` when its payload is typed.
+    pub fn new(event: &'a Event) -> Option<Self> {
+        let (event_type, raw, reason) = match &event.data.object {
+            EventObject::Unknown(u) => (u.event_type.as_str(), &u.raw, None),
+            EventObject::Untyped(u) => (u.event_type.as_str(), &u.raw, Some(&u.error)),
+            _ => return None,
+        };
+        Some(Self {
+            id: &event.id,
+            event_type,
+            raw,
+            reason,
+            event,
+        })
+    }
+}
