@@ -1,6 +1,25 @@
-//! Procedural macros of `stripe-events`. Use them through `stripe_events`, which re-exports
-//! them; this crate's expansions refer to `::stripe_events` paths.
+//! Procedural macros of `stripe-events`; use them through `stripe_events::webhook_handler`.
 //!
-//! The `#[webhook_handler("...")]` attribute arrives with the handler-registration work; until
-//! then this crate only reserves its place in the workspace.
+//! `#[webhook_handler("product.created")]` registers a function as a handler at compile time
+//! (a linker-collected static, no runtime registration). The event type must be one the pinned
+//! spec defines (or `"*"` for every event, or `"raw"` for events that could not be typed), and
+//! the payload parameter must fit the event's payload: both are compile errors otherwise. See
+//! the `stripe_events::dispatch` documentation for the accepted signatures.
 #![deny(missing_docs)]
+
+mod args;
+mod expand;
+mod known;
+mod signature;
+
+use proc_macro::TokenStream;
+
+/// Registers a webhook handler for an event type. See the crate documentation.
+#[proc_macro_attribute]
+pub fn webhook_handler(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    // On error the item is kept as written, so the only errors are the macro's own.
+    expand::webhook_handler(args.into(), item.clone())
+        .unwrap_or_else(|e| [e.into_compile_error(), item].into_iter().collect())
+        .into()
+}

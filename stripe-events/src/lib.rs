@@ -37,7 +37,11 @@
 //! # Ok::<(), stripe_events::ParseError>(())
 //! ```
 #![deny(missing_docs)]
+// Proving auto traits (`Send`, `RefUnwindSafe`) of the deeply nested payload types needs more
+// than the default 128 levels (rustdoc fails without it).
+#![recursion_limit = "256"]
 
+pub mod dispatch;
 mod event;
 mod expandable;
 pub mod generated;
@@ -52,10 +56,20 @@ pub mod testing;
 mod timestamp;
 mod webhook;
 
+pub use dispatch::{Dispatcher, EventContext, RawEvent};
 pub use event::{Event, EventData, EventRequest, ParseError};
 pub use expandable::Expandable;
 pub use generated::*;
 pub use list::List;
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
+pub use stripe_events_macros::webhook_handler;
 pub use timestamp::Timestamp;
 pub use webhook::{ApiVersionPolicy, Webhook, WebhookError};
+
+/// Support for the code `#[webhook_handler]` expands to. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::dispatch::private::*;
+    pub use crate::generated::__events as events;
+    pub use linkme;
+}

@@ -1,0 +1,64 @@
+//! The attribute's argument: one string literal, an event type, `"*"` or `"raw"`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::LitStr;
+
+use crate::known;
+
+/// What a handler is registered for.
+pub enum Target {
+    /// One event type, by its `EventObject` variant.
+    Event {
+        /// The type string.
+        name: String,
+        /// The variant / marker name.
+        variant: &'static str,
+    },
+    /// Every event (`"*"`): the handler takes `&Event`.
+    All,
+    /// Events this build could not type (`"raw"`): the handler takes `&RawEvent`.
+    Raw,
+}
+
+impl Target {
+    /// The string the handler is registered under.
+    pub fn key(&self) -> &str {
+        match self {
+            Target::Event { name, .. } => name,
+            Target::All => "*",
+            Target::Raw => "raw",
+        }
+    }
+}
+
+const USAGE: &str = "expected the event type as a string literal, e.g. #[webhook_handler(\"product.created\")], \
+                     or \"*\" for every event, or \"raw\" for events that could not be typed";
+
+/// Parses and checks the argument tokens.
+pub fn parse(args: TokenStream) -> syn::Result<Target> {
+    if args.is_empty() {
+        return Err(syn::Error::new(Span::call_site(), USAGE));
+    }
+    let lit: LitStr = syn::parse2(args).map_err(|e| syn::Error::new(e.span(), USAGE))?;
+    let name = lit.value();
+    match name.as_str() {
+        "*" => return Ok(Target::All),
+        "raw" => return Ok(Target::Raw),
+        _ => {}
+    }
+    match known::variant(&name) {
+        Some(variant) => Ok(Target::Event { name, variant }),
+        None => {
+            let hint = known::closest(&name)
+                .map(|c| format!("; did you mean \"{c}\"?"))
+                .unwrap_or_default();
+            Err(syn::Error::new(
+                lit.span(),
+                format!(
+                    "unknown Stripe event type \"{name}\": the spec for API version {} has no such event{hint}",
+                    known::API_VERSION
+                ),
+            ))
+        }
+    }
+}
