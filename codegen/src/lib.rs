@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod build_script;
+pub mod diff;
 mod emit;
 pub mod error;
 pub mod events;

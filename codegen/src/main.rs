@@ -29,6 +29,14 @@ enum Command {
         #[arg(long)]
         extra_events: Option<PathBuf>,
     },
+    /// Print a Markdown report of what changed from OLD_SPEC to NEW_SPEC; exit 1 when a change
+    /// breaks code written against OLD_SPEC, 0 when none does, 2 on bad input.
+    Diff {
+        /// The spec your code was written against.
+        old_spec: PathBuf,
+        /// The spec you are moving to.
+        new_spec: PathBuf,
+    },
     /// Write the code build.rs generates, formatted for a person to read.
     Generate {
         /// The spec file.
@@ -58,8 +66,21 @@ fn load(
     Ok((spec, extra))
 }
 
-fn run(cli: Cli) -> stripe_events_codegen::Result<()> {
+/// Exit code when `diff` finds a breaking change.
+const BREAKING: u8 = 1;
+
+fn run(cli: Cli) -> stripe_events_codegen::Result<ExitCode> {
     match cli.command {
+        Command::Diff { old_spec, new_spec } => {
+            let report = stripe_events_codegen::diff::diff(
+                &Spec::load(&old_spec)?,
+                &Spec::load(&new_spec)?,
+            )?;
+            print!("{}", report.to_markdown());
+            if report.is_breaking() {
+                return Ok(ExitCode::from(BREAKING));
+            }
+        }
         Command::Events { spec, extra_events } => {
             let (spec, extra) = load(&spec, extra_events.as_ref())?;
             let events = stripe_events_codegen::events::discover(&spec, &extra)?;
@@ -103,12 +124,12 @@ fn run(cli: Cli) -> stripe_events_codegen::Result<()> {
             );
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
