@@ -119,9 +119,20 @@ impl Event {
     /// not an event envelope, is an error.
     pub fn from_slice(body: &[u8]) -> Result<Self, ParseError> {
         let mut p = Parser::new(body);
-        let event = parse_envelope(&mut p)?;
-        p.end()?;
-        Ok(event)
+        let result = parse_envelope(&mut p).and_then(|event| p.end().map(|()| event));
+        match result {
+            Ok(event) => Ok(event),
+            // "Not an event" only for valid JSON: a syntax error later in the body (past the
+            // point where the envelope already failed) makes it "not JSON".
+            Err(e) if !e.is_syntax() => {
+                let mut whole = Parser::new(body);
+                match whole.skip_value().and_then(|()| whole.end()) {
+                    Err(syntax) => Err(syntax.into()),
+                    Ok(()) => Err(e.into()),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The event's `api_version` when it differs from this build's [`crate::API_VERSION`]

@@ -239,6 +239,19 @@ fn bodies_that_are_not_events_are_typed_errors() {
         Event::from_slice(b"[1, 2]"),
         Err(ParseError::NotAnEvent(_))
     ));
+    // Found by fuzzing: a body that fails as an envelope early and as JSON later is not JSON.
+    assert!(matches!(
+        Event::from_slice(b"2y"),
+        Err(ParseError::NotJson { offset: 1, .. })
+    ));
+    assert!(matches!(
+        Event::from_slice(b"{\"id\": 5, \"x\": tru"),
+        Err(ParseError::NotJson { .. })
+    ));
+    assert!(matches!(
+        Event::from_slice(b"{\"id\": 5} {}"),
+        Err(ParseError::NotJson { .. })
+    ));
     let err =
         Event::from_slice(br#"{"id": "evt_1", "created": 1, "data": {"object": {}}}"#).unwrap_err();
     assert_eq!(
