@@ -22,6 +22,8 @@ mod emit;
 pub mod error;
 pub mod events;
 pub mod extra;
+#[cfg(feature = "cli")]
+pub mod fetch;
 pub mod ir;
 pub mod naming;
 pub mod openapi;

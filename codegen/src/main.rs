@@ -37,6 +37,21 @@ enum Command {
         /// The spec you are moving to.
         new_spec: PathBuf,
     },
+    /// Download a spec from Stripe's public OpenAPI repository, check it, save it as
+    /// `<out>/spec-<version>.json` and record its version and SHA-256 in `<out>/stripe-api.toml`.
+    FetchSpec {
+        /// A tag or branch of the repository (`v940`), or an API version (`2024-04-10`).
+        version_or_tag: String,
+        /// The directory to save into.
+        #[arg(long, default_value = "spec")]
+        out: PathBuf,
+        /// Refuse the download unless its SHA-256 is this.
+        #[arg(long)]
+        sha256: Option<String>,
+        /// Where the repository's raw files are.
+        #[arg(long, default_value = stripe_events_codegen::fetch::DEFAULT_BASE_URL)]
+        base_url: String,
+    },
     /// Write the code build.rs generates, formatted for a person to read.
     Generate {
         /// The spec file.
@@ -71,6 +86,26 @@ const BREAKING: u8 = 1;
 
 fn run(cli: Cli) -> stripe_events_codegen::Result<ExitCode> {
     match cli.command {
+        Command::FetchSpec {
+            version_or_tag,
+            out,
+            sha256,
+            base_url,
+        } => {
+            let f = stripe_events_codegen::fetch::fetch(
+                &version_or_tag,
+                &out,
+                &base_url,
+                sha256.as_deref(),
+            )?;
+            eprintln!(
+                "saved {} (API version {}) from {}",
+                f.path.display(),
+                f.version,
+                f.url
+            );
+            println!("{}\t{}", f.version, f.sha256);
+        }
         Command::Diff { old_spec, new_spec } => {
             let report = stripe_events_codegen::diff::diff(
                 &Spec::load(&old_spec)?,

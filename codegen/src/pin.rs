@@ -115,8 +115,8 @@ pub fn locate(
     }
     Err(Error::SpecNotFound(format!(
         "no Stripe OpenAPI spec found for API version {} (pinned SHA-256 {}).\nTried:\n  ${SPEC_ENV} (not set)\n  {}\n  {}\n\
-         Download the spec for API version {} from {} and save it as {}, \
-         or set {SPEC_ENV}=/path/to/spec.json.",
+         Download it with `cargo run -p stripe-events-codegen -- fetch-spec {} --out spec/` (needs network access), \
+         or from {} and save it as {}, or set {SPEC_ENV}=/path/to/spec.json.",
         pin.version,
         pin.sha256,
         candidates[0].display(),
