@@ -206,7 +206,7 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("Download the spec for API version 2099-01-01"),
+            err.contains("fetch-spec 2099-01-01 --out spec/"),
             "{err}"
         );
         assert!(err.contains("STRIPE_OPENAPI_SPEC"), "{err}");
