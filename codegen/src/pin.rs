@@ -205,10 +205,7 @@ mod tests {
             err.contains(&shared.join(pin.file_name()).display().to_string()),
             "{err}"
         );
-        assert!(
-            err.contains("fetch-spec 2099-01-01 --out spec/"),
-            "{err}"
-        );
+        assert!(err.contains("fetch-spec 2099-01-01 --out spec/"), "{err}");
         assert!(err.contains("STRIPE_OPENAPI_SPEC"), "{err}");
     }
 }

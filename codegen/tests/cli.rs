@@ -221,3 +221,46 @@ fn generate_writes_formatted_code() {
     assert!(code.contains("pub const API_VERSION: &str = \"2024-04-10\";"));
     assert!(code.lines().count() > 10_000);
 }
+
+#[test]
+fn extra_events_add_the_2018_bitcoin_events_and_bad_entries_are_named() {
+    let spec = shared("spec-2018-11-08.json");
+    let extra =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/versions/extra-events-2018.toml");
+    let out = run(&[
+        "events",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--extra-events",
+        extra.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 172 + 4);
+    assert!(
+        text.contains("bitcoin.receiver.created\tbitcoin_receiver\tBitcoinReceiverCreated\n"),
+        "{text}"
+    );
+    assert!(text.contains("bitcoin.receiver.transaction.created\tbitcoin_transaction\tBitcoinReceiverTransactionCreated\n"));
+
+    // The same file against the 2024 spec, which has no bitcoin_receiver schema.
+    let newer = shared("spec-2024-04-10.json");
+    let out = run(&[
+        "events",
+        "--spec",
+        newer.to_str().unwrap(),
+        "--extra-events",
+        extra.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("\"bitcoin.receiver.created\" = \"bitcoin_receiver\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("extra-events-2018.toml"), "{stderr}");
+}
