@@ -90,7 +90,7 @@ pub fn diff(old: &Spec, new: &Spec) -> Result<Report> {
         .filter(|e| new_events.iter().any(|n| n.event_type == e.event_type))
         .flat_map(|e| e.payload.iter().map(String::as_str))
         .collect();
-    for name in reachable(old, &roots) {
+    for name in old.reachable(&roots) {
         if let (Some(a), Some(b)) = (old.schema(&name), new.schema(&name)) {
             changes.extend(schema_changes(&name, a, b));
         }
@@ -148,42 +148,6 @@ fn list(schemas: &[String]) -> String {
             .map(|s| format!("`{s}`"))
             .collect::<Vec<_>>()
             .join(" | ")
-    }
-}
-
-/// Component schemas reachable from `roots` in `spec`, sorted.
-fn reachable(spec: &Spec, roots: &[&str]) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<String> = roots.iter().map(|s| (*s).to_owned()).collect();
-    while let Some(name) = stack.pop() {
-        if seen.insert(name.clone()) {
-            if let Some(schema) = spec.schema(&name) {
-                refs(schema, &mut stack);
-            }
-        }
-    }
-    seen
-}
-
-fn refs(schema: &Schema, out: &mut Vec<String>) {
-    if let Some(name) = schema.ref_name() {
-        out.push(name.to_owned());
-    }
-    for sub in [&schema.any_of, &schema.one_of, &schema.all_of]
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        refs(sub, out);
-    }
-    for sub in schema.properties.iter().flat_map(|p| p.values()) {
-        refs(sub, out);
-    }
-    if let Some(items) = &schema.items {
-        refs(items, out);
-    }
-    if let Some(AdditionalProperties::Schema(sub)) = &schema.additional_properties {
-        refs(sub, out);
     }
 }
 

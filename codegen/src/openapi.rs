@@ -117,6 +117,29 @@ impl Schema {
             .and_then(|r| r.strip_prefix("#/components/schemas/"))
     }
 
+    /// Pushes the target of every `$ref` inside this schema (at any depth) onto `out`.
+    pub fn refs<'a>(&'a self, out: &mut Vec<&'a str>) {
+        if let Some(name) = self.ref_name() {
+            out.push(name);
+        }
+        for sub in [&self.any_of, &self.one_of, &self.all_of]
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            sub.refs(out);
+        }
+        for sub in self.properties.iter().flat_map(|p| p.values()) {
+            sub.refs(out);
+        }
+        if let Some(items) = &self.items {
+            items.refs(out);
+        }
+        if let Some(AdditionalProperties::Schema(sub)) = &self.additional_properties {
+            sub.refs(out);
+        }
+    }
+
     /// The `anyOf` or `oneOf` alternatives, whichever is present.
     pub fn alternatives(&self) -> Option<&[Schema]> {
         self.any_of.as_deref().or(self.one_of.as_deref())

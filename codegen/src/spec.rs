@@ -80,6 +80,22 @@ impl Spec {
         self.doc.components.schemas.get(name)
     }
 
+    /// Component schemas reachable from `roots` through `$ref`s (including `roots`), sorted;
+    /// names the spec does not have are left out.
+    pub fn reachable(&self, roots: &[&str]) -> std::collections::BTreeSet<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<&str> = roots.to_vec();
+        while let Some(name) = stack.pop() {
+            let Some(schema) = self.schema(name) else {
+                continue;
+            };
+            if seen.insert(name.to_owned()) {
+                schema.refs(&mut stack);
+            }
+        }
+        seen
+    }
+
     /// Fails on the first `$ref` (in schema order) that points at no component schema.
     fn check_refs(&self) -> Result<()> {
         for (name, schema) in &self.doc.components.schemas {

@@ -46,7 +46,7 @@ pub fn build(spec: &Spec, events: &[EventDef]) -> (TypeSpace, Vec<Option<Ty>>) {
         .iter()
         .flat_map(|e| e.payload.iter().map(String::as_str))
         .collect();
-    let reachable = b.reachable(&roots);
+    let reachable = spec.reachable(&roots);
     // Component schemas claim their natural names first, in name order.
     for name in &reachable {
         let id = b.space.items.len();
@@ -143,22 +143,6 @@ fn list_items(schema: &Schema) -> Option<&Schema> {
 }
 
 impl Builder<'_> {
-    /// Component schemas reachable from `roots`, sorted.
-    fn reachable(&self, roots: &[&str]) -> BTreeSet<String> {
-        let mut seen = BTreeSet::new();
-        let mut stack: Vec<&str> = roots.to_vec();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name.to_owned()) {
-                continue;
-            }
-            if let Some(schema) = self.spec.schema(name) {
-                collect_refs(schema, &mut stack);
-            }
-        }
-        seen.retain(|n| self.spec.schema(n).is_some());
-        seen
-    }
-
     fn component_kind(&mut self, id: TypeId, schema: &Schema) -> ItemKind {
         if schema.properties.is_none() {
             if let Some(refs) = all_refs(schema) {
@@ -425,28 +409,5 @@ impl Builder<'_> {
             let best = &candidates[0].1;
             self.space.items[id].name = naming::unique(&mut self.taken, best, "Value");
         }
-    }
-}
-
-/// Pushes every `$ref` target inside `schema` onto `out`.
-fn collect_refs<'a>(schema: &'a Schema, out: &mut Vec<&'a str>) {
-    if let Some(name) = schema.ref_name() {
-        out.push(name);
-    }
-    for sub in [&schema.any_of, &schema.one_of, &schema.all_of]
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        collect_refs(sub, out);
-    }
-    for sub in schema.properties.iter().flat_map(|p| p.values()) {
-        collect_refs(sub, out);
-    }
-    if let Some(items) = &schema.items {
-        collect_refs(items, out);
-    }
-    if let Some(AdditionalProperties::Schema(sub)) = &schema.additional_properties {
-        collect_refs(sub, out);
     }
 }
