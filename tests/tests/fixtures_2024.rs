@@ -36,6 +36,13 @@ fn every_event_type_parses_into_its_variant() {
             Some(event_type),
             "{event_type} landed in the wrong variant"
         );
+        if schemas.len() == 1 {
+            assert_eq!(
+                event.data.object.object_id(),
+                object["id"].as_str(),
+                "{event_type}: object_id"
+            );
+        }
         let typed = serde_json::to_value(&event.data.object).unwrap();
         assert_eq!(typed["id"], object["id"], "{event_type}: id");
         // Fields are populated: every non-null member of the example that the payload's

@@ -49,6 +49,21 @@ pub fn emit_events(
     let object_type_arms = variants
         .iter()
         .map(|v| quote!(Self::#v(_) => EventType::#v,));
+    let id_arms = variants.iter().zip(payloads).filter_map(|(v, payload)| {
+        let id = payload.as_ref()?.direct_item()?;
+        let crate::ir::ItemKind::Struct { fields, .. } = &cx.space.item(id).kind else {
+            return None;
+        };
+        let field = fields.iter().find(|f| f.json_name == "id")?;
+        let fid = ident(&field.ident);
+        match &field.ty {
+            Ty::String => Some(quote!(Self::#v(p) => ::std::option::Option::Some(&p.#fid),)),
+            Ty::Option(inner) if **inner == Ty::String => {
+                Some(quote!(Self::#v(p) => p.#fid.as_deref(),))
+            }
+            _ => None,
+        }
+    });
     let markers = events
         .iter()
         .zip(&variants)
@@ -187,6 +202,15 @@ pub fn emit_events(
                     #(#parse_arms)*
                     EventType::Unknown(_) => return ::std::result::Result::Ok(::std::option::Option::None),
                 }))
+            }
+
+            /// The `id` of the object the event is about, when its type has one (`None` for
+            /// polymorphic and raw payloads, and objects without an id, like a balance).
+            pub fn object_id(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#id_arms)*
+                    _ => ::std::option::Option::None,
+                }
             }
 
             /// The event type of a typed variant (`None` for `Unknown` and `Untyped`).
