@@ -48,10 +48,14 @@ pub mod generated;
 pub mod json;
 mod list;
 mod payload;
+#[cfg(feature = "axum")]
+pub mod receiver;
 #[cfg(feature = "schemars")]
 #[doc(hidden)]
 pub mod schema;
 pub mod signature;
+#[cfg(feature = "sqlite")]
+pub mod store;
 pub mod testing;
 mod timestamp;
 mod webhook;

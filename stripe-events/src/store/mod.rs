@@ -1,0 +1,224 @@
+//! Keeping webhook deliveries: every body received (authentic or not), and for each authentic
+//! event whether its handlers ran, failed or are still running.
+//!
+//! The [`EventStore`] trait is what the [receiver](crate::receiver) needs; [`SqliteStore`] is
+//! the implementation (SQLite in WAL mode, so a command-line tool can list or replay
+//! deliveries while a server is writing them).
+//!
+//! * [`EventStore::record`]: an authentic delivery; the first delivery of an event id inserts
+//!   it as [`Status::Pending`], a redelivery keeps the existing row.
+//! * [`EventStore::record_rejected`]: a delivery whose signature or body was rejected, kept for
+//!   inspection (never run).
+//! * [`EventStore::claim`] / [`complete`](EventStore::complete) / [`fail`](EventStore::fail):
+//!   exactly-once processing. A claim takes a lease on the event; while it runs, other claims
+//!   get [`Claim::InProgress`]; once processed, [`Claim::AlreadyProcessed`]. A process that
+//!   dies while running handlers leaves the event pending: after the lease, it can be claimed
+//!   again.
+//!
+//! ```
+//! use stripe_events::store::{Claim, EventStore, SqliteStore, Status};
+//! use stripe_events::{Event, testing};
+//! use std::time::Duration;
+//!
+//! let store = SqliteStore::in_memory()?;
+//! let body = testing::event_envelope("evt_1", "customer.created", &serde_json::json!({"id": "cus_1"}))
+//!     .to_string();
+//! let event = Event::from_slice(body.as_bytes()).unwrap();
+//! store.record(&event, body.as_bytes(), 1_700_000_000)?;
+//! let lease = Duration::from_secs(60);
+//! assert!(matches!(store.claim("evt_1", 1_700_000_000, lease)?, Claim::Run { attempt: 1 }));
+//! assert!(matches!(store.claim("evt_1", 1_700_000_001, lease)?, Claim::InProgress));
+//! store.complete("evt_1")?;
+//! assert!(matches!(store.claim("evt_1", 1_700_000_002, lease)?, Claim::AlreadyProcessed));
+//! assert_eq!(store.get("evt_1")?.unwrap().status, Status::Processed);
+//! # Ok::<(), stripe_events::store::StoreError>(())
+//! ```
+
+mod sqlite;
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use sqlite::SqliteStore;
+
+/// How many bytes of a rejected delivery's body are kept (64 KiB): enough to see what it was,
+/// not enough for an unauthenticated sender to fill the disk quickly.
+pub const MAX_INVALID_BODY: usize = 64 * 1024;
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Recorded, handlers not (successfully) finished yet: never claimed, running, or its
+    /// process died while running them.
+    Pending,
+    /// Every handler succeeded (or none wanted it).
+    Processed,
+    /// A handler failed (Stripe retries it), or the delivery was rejected.
+    Failed,
+}
+
+impl Status {
+    /// `"pending"`, `"processed"` or `"failed"` (as stored).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Processed => "processed",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A string that is not a [`Status`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown delivery status `{0}` (expected pending, processed or failed)")]
+pub struct ParseStatusError(pub String);
+
+impl FromStr for Status {
+    type Err = ParseStatusError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "pending" => Ok(Self::Pending),
+            "processed" => Ok(Self::Processed),
+            "failed" => Ok(Self::Failed),
+            other => Err(ParseStatusError(other.to_owned())),
+        }
+    }
+}
+
+/// One stored delivery.
+#[derive(Debug, Clone)]
+pub struct StoredDelivery {
+    /// Position in the store (received order).
+    pub row_id: i64,
+    /// The event id (`evt_...`); for a rejected delivery, read best-effort from the untrusted
+    /// body.
+    pub event_id: Option<String>,
+    /// The event type; best-effort for rejected deliveries.
+    pub event_type: Option<String>,
+    /// The event's `api_version` (authentic deliveries only).
+    pub api_version: Option<String>,
+    /// The connected account (authentic deliveries only).
+    pub account: Option<String>,
+    /// Live mode (authentic deliveries only).
+    pub livemode: Option<bool>,
+    /// When it was (first) received, unix seconds.
+    pub received_at: i64,
+    /// The raw body, byte for byte (at most [`MAX_INVALID_BODY`] bytes of a rejected one).
+    pub body: Vec<u8>,
+    /// Whether its `Stripe-Signature` verified.
+    pub signature_valid: bool,
+    /// Where it stands.
+    pub status: Status,
+    /// How many times its handlers were started.
+    pub attempts: u32,
+    /// Why it last failed (handler errors, or why it was rejected).
+    pub last_error: Option<String>,
+}
+
+/// The answer to [`EventStore::claim`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Run the handlers now; this is attempt number `attempt` (1 for the first).
+    Run {
+        /// 1-based attempt number.
+        attempt: u32,
+    },
+    /// Its handlers already succeeded: do not run them again.
+    AlreadyProcessed,
+    /// Another claim is running them and its lease has not expired.
+    InProgress,
+}
+
+/// A store operation failed: what was being done, and the backend's error.
+#[derive(Debug, thiserror::Error)]
+#[error("{context}: {source}")]
+pub struct StoreError {
+    context: String,
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync + 'static>,
+}
+
+impl StoreError {
+    /// An error of some backend while doing `context` (e.g. `"claiming evt_1"`).
+    pub fn new(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        Self {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
+
+    /// What was being done.
+    pub fn context(&self) -> &str {
+        &self.context
+    }
+}
+
+/// Where webhook deliveries are kept (see the [module documentation](self)). Calls are
+/// synchronous; the receiver runs them on tokio's blocking pool.
+pub trait EventStore: Send + Sync + 'static {
+    /// An authentic delivery: inserted as [`Status::Pending`] the first time its event id is
+    /// seen; a redelivery of a known id keeps the existing row (status, attempts, body).
+    fn record(&self, event: &crate::Event, body: &[u8], received_at: i64)
+    -> Result<(), StoreError>;
+
+    /// A delivery that was rejected, kept for inspection with [`Status::Failed`] and
+    /// `last_error = reason`: `signature_valid` false when its signature did not verify, true
+    /// for an authentic body that could not be used (not JSON, not an event, API version
+    /// rejected). At most [`MAX_INVALID_BODY`] bytes of the body are kept; the event id and
+    /// type are read best-effort from it. Rejected deliveries never conflict with each other
+    /// or with authentic ones, and are never claimed.
+    fn record_rejected(
+        &self,
+        body: &[u8],
+        signature_valid: bool,
+        reason: &str,
+        received_at: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Atomically takes the right to run the handlers of `event_id`:
+    /// [`Claim::AlreadyProcessed`] if processed; [`Claim::InProgress`] if another claim's
+    /// lease is still running at `now`; else marks it pending with a lease until
+    /// `now + lease`, counts an attempt, and answers [`Claim::Run`]. Two concurrent claims
+    /// never both get `Run`. An event id that was never [`record`](Self::record)ed is an error.
+    fn claim(&self, event_id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError>;
+
+    /// The handlers of `event_id` succeeded: [`Status::Processed`], lease released.
+    fn complete(&self, event_id: &str) -> Result<(), StoreError>;
+
+    /// The handlers of `event_id` failed with `error`: [`Status::Failed`], lease released.
+    fn fail(&self, event_id: &str, error: &str) -> Result<(), StoreError>;
+
+    /// The authentic delivery of `event_id`, or else the latest rejected delivery that claimed
+    /// that id.
+    fn get(&self, event_id: &str) -> Result<Option<StoredDelivery>, StoreError>;
+
+    /// Every delivery (authentic and rejected) with that status (all when `None`), in received
+    /// order.
+    fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError>;
+}
+
+/// The best-effort id and type of an untrusted body (short strings only).
+pub(crate) fn sniff_id_and_type(body: &[u8]) -> (Option<String>, Option<String>) {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body)
+    else {
+        return (None, None);
+    };
+    let field = |name: &str| {
+        map.get(name)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| s.len() <= 255)
+            .map(str::to_owned)
+    };
+    (field("id"), field("type"))
+}
