@@ -66,11 +66,135 @@ enum Command {
         /// The body: a file, or `-` (the default) for standard input.
         file: Option<PathBuf>,
     },
+    /// Run a webhook receiver (POST /webhook) that verifies, stores in SQLite, and logs every
+    /// event in one line.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:4242")]
+        addr: String,
+        /// The SQLite file deliveries are stored in.
+        #[arg(long, default_value = "stripe-events.sqlite3")]
+        db: PathBuf,
+        /// An endpoint secret; repeat for several. Without one, a development secret is
+        /// generated and printed.
+        #[arg(long = "secret")]
+        secrets: Vec<String>,
+    },
+    /// Build an event of a type from Stripe's example objects, sign it and POST it (the offline
+    /// `stripe trigger`).
+    Trigger {
+        /// The event type, e.g. `customer.created`.
+        event_type: String,
+        /// The receiver's URL.
+        #[arg(long)]
+        url: String,
+        /// The endpoint secret to sign with.
+        #[arg(long)]
+        secret: String,
+        /// How many events to send.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// Stripe's example objects (`fixtures-<version>.json`); default: ../shared/stripe-openapi.
+        #[arg(long)]
+        fixtures: Option<PathBuf>,
+    },
+    /// The stored deliveries.
+    Events {
+        #[command(subcommand)]
+        command: EventsCommand,
+    },
+    /// Run a receiver on loopback and send it a few triggered events, end to end.
+    Demo {
+        /// Stripe's example objects; default: ../shared/stripe-openapi.
+        #[arg(long)]
+        fixtures: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EventsCommand {
+    /// One stored delivery per line: event id, type, signature valid, status, attempts.
+    List {
+        /// The SQLite file.
+        #[arg(long, default_value = "stripe-events.sqlite3")]
+        db: PathBuf,
+        /// Only deliveries with this status (`pending`, `processed`, `failed`).
+        #[arg(long)]
+        status: Option<stripe_events::store::Status>,
+    },
+    /// Re-run the handlers of a stored event, or of every failed (`--pending`: unfinished) one.
+    Replay {
+        /// The SQLite file.
+        #[arg(long, default_value = "stripe-events.sqlite3")]
+        db: PathBuf,
+        /// One event id; without it, every failed event.
+        event_id: Option<String>,
+        /// Replay events left pending (a crash between receipt and processing).
+        #[arg(long)]
+        pending: bool,
+    },
 }
 
 /// Runs the command and returns its exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let failed = |e: String| {
+        eprintln!("stripe-events: {e}");
+        ExitCode::from(1)
+    };
     match cli.command {
+        Command::Serve { addr, db, secrets } => {
+            crate::receive::serve(&addr, &db, secrets).map_or_else(failed, |()| ExitCode::SUCCESS)
+        }
+        Command::Demo { fixtures } => {
+            crate::demo::demo(fixtures.as_deref()).map_or_else(failed, |()| ExitCode::SUCCESS)
+        }
+        Command::Trigger {
+            event_type,
+            url,
+            secret,
+            count,
+            fixtures,
+        } => {
+            let run = || -> Result<bool, String> {
+                let fixtures = crate::trigger::Fixtures::load(fixtures.as_deref())?;
+                let mut all_ok = true;
+                for i in 0..count {
+                    let id = crate::trigger::event_id(i);
+                    let status =
+                        crate::trigger::post(&url, &secret, &fixtures.event(&event_type, &id)?)?;
+                    println!("{event_type}\t{id}\t{status}");
+                    all_ok &= (200..300).contains(&status);
+                }
+                Ok(all_ok)
+            };
+            match run() {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(e) => failed(e),
+            }
+        }
+        Command::Events {
+            command: EventsCommand::List { db, status },
+        } => crate::store_cmd::list(&db, status).map_or_else(failed, |()| ExitCode::SUCCESS),
+        Command::Events {
+            command:
+                EventsCommand::Replay {
+                    db,
+                    event_id,
+                    pending,
+                },
+        } => {
+            let which = if pending {
+                stripe_events::store::Status::Pending
+            } else {
+                stripe_events::store::Status::Failed
+            };
+            match crate::store_cmd::replay(&db, event_id.as_deref(), which) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(e) => failed(e),
+            }
+        }
         Command::Sign {
             secret,
             timestamp,

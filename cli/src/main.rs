@@ -2,6 +2,11 @@
 //! Argument parsing and output only; the work is done by the `stripe-events` library.
 
 mod commands;
+mod demo;
+mod receive;
+mod secret;
+mod store_cmd;
+mod trigger;
 
 use std::process::ExitCode;
 

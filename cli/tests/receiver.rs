@@ -1,0 +1,164 @@
+//! `serve`, `trigger`, `events list|replay` and `demo` as separate processes: real HTTP on
+//! 127.0.0.1, a real SQLite file.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_stripe-events"))
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn serve_trigger_list_replay() {
+    let dir = std::env::temp_dir().join(format!("stripe-events-cli-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("events.sqlite3");
+    let db = db.to_str().unwrap();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = bin()
+        .args([
+            "serve",
+            "--addr",
+            &addr,
+            "--db",
+            db,
+            "--secret",
+            "whsec_cli_serve",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let _server = Server(child);
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.starts_with(&format!("listening on http://{addr}/webhook")),
+        "{first}"
+    );
+
+    let url = format!("http://{addr}/webhook");
+    let out = bin()
+        .args([
+            "trigger",
+            "customer.created",
+            "--url",
+            &url,
+            "--secret",
+            "whsec_cli_serve",
+            "--count",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<&str> = sent
+        .lines()
+        .map(|l| l.split('\t').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        sent.lines()
+            .filter(|l| l.starts_with("customer.created\t") && l.ends_with("\t200"))
+            .count(),
+        2,
+        "{sent}"
+    );
+
+    // The built-in handler logged each typed event in one line.
+    for id in &ids {
+        let line = lines.next().unwrap().unwrap();
+        assert!(
+            line.starts_with(&format!("customer.created {id} -> cus_"))
+                && line.ends_with("(typed)"),
+            "{line}"
+        );
+    }
+    // A wrongly signed trigger is refused.
+    let out = bin()
+        .args([
+            "trigger",
+            "product.created",
+            "--url",
+            &url,
+            "--secret",
+            "whsec_wrong",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    let list = bin().args(["events", "list", "--db", db]).output().unwrap();
+    let listed = String::from_utf8(list.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = listed.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 3, "{listed}");
+    assert_eq!(
+        rows[0],
+        [ids[0], "customer.created", "true", "processed", "1"]
+    );
+    assert_eq!(
+        rows[1],
+        [ids[1], "customer.created", "true", "processed", "1"]
+    );
+    assert_eq!(&rows[2][1..], ["product.created", "false", "failed", "0"]);
+    let failed = bin()
+        .args(["events", "list", "--db", db, "--status", "failed"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(failed.stdout).unwrap().lines().count(), 1);
+
+    // Replaying a processed event does not run its handlers again.
+    let replay = bin()
+        .args(["events", "replay", "--db", db, ids[0]])
+        .output()
+        .unwrap();
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(replay.stdout).unwrap(),
+        format!("{}\tDuplicate\n", ids[0])
+    );
+}
+
+#[test]
+fn demo_runs_end_to_end() {
+    let out = bin().arg("demo").output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("invoice.paid evt_trigger_"), "{stdout}");
+    assert!(stdout.contains("POST a forged delivery (wrong secret) -> 400"));
+    assert!(stdout.ends_with("all deliveries answered as expected\n"));
+    assert_eq!(
+        stdout.matches("\ttrue\tprocessed\t1").count(),
+        6,
+        "{stdout}"
+    );
+}
