@@ -1,0 +1,47 @@
+//! A shop that keeps its own records in sync with Stripe.
+//!
+//! Handlers are plain annotated functions in any module ([`handlers`]); they get the shop's
+//! state (`&Shop`), the event's envelope when they ask for it, and the typed payload. The
+//! ready-made receiver verifies each delivery, stores it in SQLite, runs the handlers once,
+//! and answers Stripe (500 when a handler failed, so that Stripe retries).
+//!
+//! ```sh
+//! STRIPE_WEBHOOK_SECRET=whsec_... cargo run -p stripe-events-example-shop
+//! stripe-events trigger customer.created --url http://127.0.0.1:4243/webhook --secret whsec_...
+//! ```
+
+mod handlers;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use stripe_events::receiver::{Receiver, ReceiverConfig};
+use stripe_events::store::SqliteStore;
+use stripe_events::{Dispatcher, Webhook};
+
+/// The shop's own state: what it knows about its customers and products.
+#[derive(Default)]
+pub struct Shop {
+    /// Customer id -> email.
+    pub customers: Mutex<BTreeMap<String, Option<String>>>,
+    /// Product id -> name.
+    pub products: Mutex<BTreeMap<String, String>>,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let secret =
+        std::env::var("STRIPE_WEBHOOK_SECRET").unwrap_or_else(|_| "whsec_example_shop".to_owned());
+    let dispatcher = Dispatcher::new().with_state(Shop::default());
+    dispatcher.check()?; // every handler's state is there
+    let config =
+        ReceiverConfig::new(Webhook::new(secret)).store(SqliteStore::open("shop-events.sqlite3")?);
+    let receiver = Receiver::new(config, dispatcher);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:4243").await?;
+    println!(
+        "shop receiving Stripe webhooks on http://{}/webhook",
+        listener.local_addr()?
+    );
+    stripe_events::receiver::serve(listener, receiver).await?;
+    Ok(())
+}
