@@ -3,43 +3,18 @@
 //!
 //! `cargo bench -p stripe-events --bench dispatch` prints `name<TAB>value<TAB>unit` lines.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+mod support;
+
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
 use stripe_events::dispatch::{
     BoxError, Dispatcher, Handler, HandlerFn, HandlerFuture, Invocation,
 };
 use stripe_events::{Event, EventType};
-
-/// Counts allocations, to show that dispatching to a sync handler makes none.
-struct CountingAlloc;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to `System`, only counting.
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller's contract is `System`'s.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract is `System`'s.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller's contract is `System`'s.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use support::{allocations_per_call, median_secs, report};
 
 #[global_allocator]
-static GLOBAL: CountingAlloc = CountingAlloc;
+static GLOBAL: support::CountingAlloc = support::CountingAlloc;
 
 fn trivial(inv: &Invocation<'_>) -> Result<(), BoxError> {
     black_box(inv.event());
@@ -81,29 +56,12 @@ const ITERS: u32 = 2_000_000;
 
 /// Median over `RUNS` runs of `ITERS` calls, in ns per call, after one warm-up run.
 fn median_ns(mut f: impl FnMut()) -> f64 {
-    let mut run = || {
-        let start = Instant::now();
+    median_secs(RUNS, || {
         for _ in 0..ITERS {
             f();
         }
-        start.elapsed().as_secs_f64() * 1e9 / f64::from(ITERS)
-    };
-    run();
-    let mut runs: Vec<f64> = (0..RUNS).map(|_| run()).collect();
-    runs.sort_by(f64::total_cmp);
-    runs[RUNS / 2]
-}
-
-fn allocations_per_call(mut f: impl FnMut()) -> f64 {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for _ in 0..1000 {
-        f();
-    }
-    (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / 1000.0
-}
-
-fn report(name: &str, value: f64, unit: &str) {
-    println!("{name}\t{value:.1}\t{unit}");
+    }) * 1e9
+        / f64::from(ITERS)
 }
 
 fn main() {
@@ -123,7 +81,7 @@ fn main() {
     let dispatch = || {
         black_box(dispatcher.dispatch_blocking(black_box(&event))).unwrap();
     };
-    let allocations = allocations_per_call(dispatch);
+    let allocations = allocations_per_call(1000, dispatch);
     report("dispatch_ns", median_ns(dispatch), "ns");
     report("dispatch_allocations", allocations, "per call");
     assert_eq!(allocations, 0.0, "dispatching to a sync handler allocated");
