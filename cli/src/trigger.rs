@@ -60,13 +60,7 @@ impl Fixtures {
                 stripe_events::API_VERSION
             )
         })?;
-        let resource = event_type.rsplit_once('.').map_or(event_type, |(r, _)| r);
-        let object = known
-            .payload_schemas()
-            .iter()
-            .copied()
-            .chain(std::iter::once(resource))
-            .find_map(|s| self.resources.get(s))
+        let (_, object) = stripe_events::testing::example_object(&self.resources, &known)
             .ok_or_else(|| format!("the fixtures have no example object for {event_type}"))?;
         let mut envelope = stripe_events::testing::event_envelope(event_id, event_type, object);
         envelope["created"] = now().into();

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use stripe_events::dispatch::{BoxError, Dispatcher, Handler, HandlerFn, Invocation};
 use stripe_events::signature::{FixedClock, compute_signature};
-use stripe_events::testing::{event_envelope, generate_test_header};
+use stripe_events::testing::{event_envelope, example_object, generate_test_header};
 use stripe_events::{Event, EventType, Webhook};
 use support::{allocations_per_call, median_secs, report};
 
@@ -36,17 +36,7 @@ fn bodies() -> Vec<(Vec<u8>, String)> {
     EventType::ALL
         .iter()
         .filter_map(|t| {
-            let resource = t
-                .as_str()
-                .rsplit_once('.')
-                .map(|(r, _)| r)
-                .unwrap_or_default();
-            let object = t
-                .payload_schemas()
-                .iter()
-                .copied()
-                .chain([resource])
-                .find_map(|s| resources.get(s))?;
+            let (_, object) = example_object(resources, t)?;
             let body = event_envelope("evt_bench", t.as_str(), object)
                 .to_string()
                 .into_bytes();

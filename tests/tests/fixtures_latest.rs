@@ -7,7 +7,10 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use stripe_events::{Event, EventObject, EventType, testing::event_envelope};
+use stripe_events::{
+    Event, EventObject, EventType,
+    testing::{event_envelope, example_object},
+};
 
 #[test]
 fn newer_objects_parse_typed_or_raw_with_the_reason() {
@@ -15,9 +18,7 @@ fn newer_objects_parse_typed_or_raw_with_the_reason() {
     let mut untyped = BTreeMap::new();
     let mut typed_count = 0;
     for event_type in EventType::ALL {
-        let Some((_, object)) =
-            common::fixture_for(&fixtures, event_type.as_str(), event_type.payload_schemas())
-        else {
+        let Some((_, object)) = example_object(&fixtures, event_type) else {
             continue;
         };
         let body = event_envelope("evt_latest", event_type.as_str(), object).to_string();

@@ -22,25 +22,6 @@ pub fn fixtures(name: &str) -> serde_json::Map<String, Value> {
     }
 }
 
-/// The fixture for an event type: the first payload schema that has an example; for an event
-/// whose payload has no schema, the resource named by the event type (minus its action).
-pub fn fixture_for<'a>(
-    fixtures: &'a serde_json::Map<String, Value>,
-    event_type: &str,
-    schemas: &[&str],
-) -> Option<(&'a str, &'a Value)> {
-    let resource = event_type
-        .rsplit_once('.')
-        .map(|(r, _)| r)
-        .unwrap_or(event_type);
-    schemas
-        .iter()
-        .copied()
-        .chain(std::iter::once(resource))
-        .find_map(|s| fixtures.get_key_value(s))
-        .map(|(k, v)| (k.as_str(), v))
-}
-
 /// Checks that everything in `typed` (a typed payload serialized back to JSON) equals the
 /// same place in `source`: the typed value kept what it read, and read it correctly. Nulls in
 /// `typed` may stand for keys missing from `source`.
