@@ -162,7 +162,8 @@ fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
     let mut account: Option<String> = None;
     let mut type_: Option<EventType> = None;
     let mut data: Option<EventData> = None;
-    let mut deferred_data = None;
+    // Where `data` starts, and the type its payload was parsed as, when `data` came first.
+    let mut data_parsed_as: Option<(json::Checkpoint, Option<EventType>)> = None;
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
@@ -181,24 +182,32 @@ fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
             "request" => request = parse_request(p).map_err(|e| e.at_field("request"))?,
             "account" => account = json::field(p, "account")?,
             "type" => type_ = Some(json::field(p, "type")?),
-            // The payload's type depends on `type`, which Stripe sends last: remember where
-            // `data` is and come back to it.
             "data" => match &type_ {
                 Some(t) => data = Some(parse_data(p, t).map_err(|e| e.at_field("data"))?),
+                // The payload's type depends on `type`, which Stripe sends after `data`, as the
+                // last member. Rather than skipping `data` and coming back to it, parse it at
+                // once as the type that the end of the body names; checked below.
                 None => {
-                    deferred_data = Some(p.checkpoint());
-                    p.skip_value()?;
+                    let at = p.checkpoint();
+                    let guess = type_near_end(p.input());
+                    match &guess {
+                        Some(t) => data = Some(parse_data(p, t).map_err(|e| e.at_field("data"))?),
+                        None => p.skip_value()?,
+                    }
+                    data_parsed_as = Some((at, guess));
                 }
             },
             _ => p.skip_value()?,
         }
     }
-    let end = p.checkpoint();
     let type_ = type_.ok_or_else(|| json::missing_field("type", p))?;
-    if let Some(at_data) = deferred_data {
-        p.restore(at_data);
-        data = Some(parse_data(p, &type_).map_err(|e| e.at_field("data"))?);
-        p.restore(end);
+    if let Some((at_data, guess)) = data_parsed_as {
+        if guess.as_ref() != Some(&type_) {
+            let end = p.checkpoint();
+            p.restore(at_data);
+            data = Some(parse_data(p, &type_).map_err(|e| e.at_field("data"))?);
+            p.restore(end);
+        }
     }
     Ok(Event {
         id: id.ok_or_else(|| json::missing_field("id", p))?,
@@ -211,6 +220,22 @@ fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
         data: data.ok_or_else(|| json::missing_field("data", p))?,
         type_,
     })
+}
+
+/// A guess at the event type of a body whose last member is `"type": "..."` (Stripe's order),
+/// read from its last bytes. Only a guess: the envelope checks it against the real `type` and
+/// parses `data` again when they differ.
+fn type_near_end(input: &[u8]) -> Option<EventType> {
+    const WINDOW: usize = 160;
+    let tail = &input[input.len().saturating_sub(WINDOW)..];
+    let key = memchr::memmem::rfind(tail, b"\"type\"")?;
+    let rest = tail[key + 6..].trim_ascii_start().strip_prefix(b":")?;
+    let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
+    let value = &rest[..memchr::memchr2(b'"', b'\\', rest)?];
+    if rest[value.len()] != b'"' {
+        return None;
+    }
+    EventType::from_known(std::str::from_utf8(value).ok()?)
 }
 
 /// `request`: an object in current API versions, a bare request ID before 2017-05-25.

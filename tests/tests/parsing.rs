@@ -226,6 +226,45 @@ fn type_may_come_before_or_after_data() {
 }
 
 #[test]
+fn data_before_type_is_typed_by_the_real_type_even_when_the_tail_misleads() {
+    let object = product(json!({"name": "Tail"}));
+    // Stripe's order, pretty-printed: `type` is the last member.
+    let pretty =
+        serde_json::to_string_pretty(&event_envelope("evt_p", "product.created", &object)).unwrap();
+    assert!(
+        pretty
+            .trim_end()
+            .ends_with("\"type\": \"product.created\"\n}")
+    );
+    let event = Event::from_slice(pretty.as_bytes()).unwrap();
+    assert!(matches!(&event.data.object, EventObject::ProductCreated(p) if p.name == "Tail"));
+
+    // `data` first, then `type`, then a member whose nested `type` names another event: the
+    // body's last `"type"` is not the event's type, and the payload must still be typed by the
+    // real one.
+    let body = format!(
+        r#"{{"id": "evt_m", "created": 5, "data": {{"object": {object}}}, "type": "product.created", "extra": {{"type": "customer.created"}}}}"#
+    );
+    let event = Event::from_slice(body.as_bytes()).unwrap();
+    assert_eq!(event.type_, EventType::ProductCreated);
+    assert!(
+        matches!(&event.data.object, EventObject::ProductCreated(p) if p.name == "Tail"),
+        "{:?}",
+        event.data.object
+    );
+
+    // A payload that fits neither: kept raw under the real type.
+    let body = format!(
+        r#"{{"id": "evt_n", "created": 5, "data": {{"object": {{"id": "x"}}}}, "type": "product.created", "extra": {{"type": "customer.created"}}}}"#
+    );
+    let event = Event::from_slice(body.as_bytes()).unwrap();
+    let EventObject::Untyped(raw) = &event.data.object else {
+        panic!("{:?}", event.data.object)
+    };
+    assert_eq!(raw.event_type, EventType::ProductCreated);
+}
+
+#[test]
 fn bodies_that_are_not_events_are_typed_errors() {
     assert!(matches!(
         Event::from_slice(b"{\"id\": "),
