@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Field, Item, TypeSpace};
+use crate::ir::{Field, Item, Ty, TypeSpace};
 
 use super::docs::{doc, doc_or};
 use super::types::rust_type;
@@ -46,49 +46,7 @@ pub fn emit_struct(
         quote! { #fdoc #rename pub #fident: #ty, }
     });
 
-    let locals = fields.iter().map(|f| {
-        let local = local_ident(f);
-        let ty = rust_type(cx, space, &f.ty);
-        if f.required {
-            quote!(let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None;)
-        } else {
-            quote!(let mut #local: #ty = ::std::option::Option::None;)
-        }
-    });
-    let arms = fields.iter().map(|f| {
-        let local = local_ident(f);
-        let json = &f.json_name;
-        if f.required {
-            quote!(#json => #local = ::std::option::Option::Some(#rt::json::field(p, #json)?),)
-        } else {
-            quote!(#json => #local = #rt::json::field(p, #json)?,)
-        }
-    });
-    let inits = fields.iter().map(|f| {
-        let fident = ident(&f.ident);
-        let local = local_ident(f);
-        let json = &f.json_name;
-        if f.required {
-            quote!(#fident: match #local { ::std::option::Option::Some(v) => v, ::std::option::Option::None => return ::std::result::Result::Err(#rt::json::missing_field(#json, p)) },)
-        } else {
-            quote!(#fident: #local,)
-        }
-    });
-    let key_binding = if fields.is_empty() {
-        quote!(_key)
-    } else {
-        quote!(key)
-    };
-    let matcher = if fields.is_empty() {
-        quote!(p.skip_value()?;)
-    } else {
-        quote! {
-            match &*key {
-                #(#arms)*
-                _ => p.skip_value()?,
-            }
-        }
-    };
+    let parser = parser_body(cx, space, fields);
 
     quote! {
         #item_doc
@@ -101,14 +59,91 @@ pub fn emit_struct(
 
         impl #rt::json::FromJson for #name {
             fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
-                #(#locals)*
-                p.begin_object()?;
-                while let ::std::option::Option::Some(#key_binding) = p.next_key()? {
-                    #matcher
-                }
-                ::std::result::Result::Ok(Self { #(#inits)* })
+                #parser
             }
         }
+    }
+}
+
+/// The body of a struct's `from_json`. Shaped for compile time as much as for speed (this is
+/// most of the code the compiler sees): a member's key becomes an index with one call
+/// ([`Parser::next_field`]), every member's value is parsed by a call returning
+/// `Result<(), Error>` so that `?` is applied once per member, not once per field type, and the
+/// required fields are checked once, after the object.
+///
+/// [`Parser::next_field`]: https://docs.rs/stripe-events/latest/stripe_events/json/struct.Parser.html#method.next_field
+fn parser_body(cx: &Ctx<'_>, space: &TypeSpace, fields: &[Field]) -> TokenStream {
+    let rt = &cx.runtime;
+    if fields.is_empty() {
+        return quote! {
+            p.skip_value()?;
+            ::std::result::Result::Ok(Self {})
+        };
+    }
+    // Keys sorted, as `next_field` wants them; the arms are numbered in that order.
+    let mut sorted: Vec<&Field> = fields.iter().collect();
+    sorted.sort_by(|a, b| a.json_name.cmp(&b.json_name));
+    let keys = sorted.iter().map(|f| &f.json_name);
+
+    let locals = fields.iter().map(|f| {
+        let local = local_ident(f);
+        let slot = slot_type(cx, space, f);
+        quote!(let mut #local: ::std::option::Option<#slot> = ::std::option::Option::None;)
+    });
+    let arms = sorted.iter().enumerate().map(|(i, f)| {
+        let local = local_ident(f);
+        let json = &f.json_name;
+        let put = if is_optional(f) {
+            quote!(put_opt)
+        } else {
+            quote!(put)
+        };
+        quote!(#i => #rt::json::#put(p, &mut #local, #json),)
+    });
+    // Required fields: a missing one is an error (`let ... else`, in declaration order).
+    let required = fields.iter().filter(|f| !is_optional(f)).map(|f| {
+        let local = local_ident(f);
+        let json = &f.json_name;
+        quote! {
+            let ::std::option::Option::Some(#local) = #local else {
+                return ::std::result::Result::Err(#rt::json::missing_field(#json, p));
+            };
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let fident = ident(&f.ident);
+        let local = local_ident(f);
+        quote!(#fident: #local)
+    });
+    let finish = quote! {
+        #(#required)*
+        ::std::result::Result::Ok(Self { #(#inits),* })
+    };
+    quote! {
+        const KEYS: &[&str] = &[#(#keys),*];
+        #(#locals)*
+        p.begin_object()?;
+        let mut hint = 0;
+        loop {
+            match p.next_field(KEYS, &mut hint)? {
+                #(#arms)*
+                _ => break,
+            }?;
+        }
+        #finish
+    }
+}
+
+/// A field that reads as `None` when absent or `null`.
+fn is_optional(f: &Field) -> bool {
+    !f.required && matches!(f.ty, Ty::Option(_))
+}
+
+/// What a field's local holds while its object is parsed (the local is an `Option` of it).
+fn slot_type(cx: &Ctx<'_>, space: &TypeSpace, f: &Field) -> TokenStream {
+    match &f.ty {
+        Ty::Option(inner) if is_optional(f) => rust_type(cx, space, inner),
+        ty => rust_type(cx, space, ty),
     }
 }
 

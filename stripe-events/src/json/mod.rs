@@ -65,12 +65,49 @@ pub fn missing_field(name: &'static str, p: &Parser<'_>) -> Error {
     Error::new(ErrorKind::MissingField(name), p.position())
 }
 
-/// Parses the value of the object member `name` (generated code calls this for every field):
-/// on error, `name` is added to the error's path.
+/// Parses the value of the object member `name`: on error, `name` is added to the error's path.
 #[inline]
 pub fn field<T: FromJson>(p: &mut Parser<'_>, name: &'static str) -> Result<T, Error> {
     match T::from_json(p) {
         Ok(v) => Ok(v),
+        Err(e) => Err(e.at_field(name)),
+    }
+}
+
+/// Parses the value of the member `name` into `slot` (generated code calls this for a field that
+/// must be present); on error, `name` is added to the error's path. A repeated member replaces
+/// the earlier value, as in `serde_json`.
+///
+/// It returns `Result<(), Error>` whatever `T` is, so that a generated parser applies `?` once
+/// per member rather than once per field type: that keeps the generated code small to compile.
+#[inline]
+pub fn put<T: FromJson>(
+    p: &mut Parser<'_>,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), Error> {
+    match T::from_json(p) {
+        Ok(v) => {
+            *slot = Some(v);
+            Ok(())
+        }
+        Err(e) => Err(e.at_field(name)),
+    }
+}
+
+/// [`put`] for a field that may be absent or `null` (both read as `None`).
+#[inline]
+pub fn put_opt<T: FromJson>(
+    p: &mut Parser<'_>,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), Error> {
+    match p.eat_null() {
+        Ok(false) => put(p, slot, name),
+        Ok(true) => {
+            *slot = None;
+            Ok(())
+        }
         Err(e) => Err(e.at_field(name)),
     }
 }
@@ -90,21 +127,25 @@ mod tests {
 
     impl FromJson for Item {
         fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
-            let (mut id, mut amount, mut tags) = (None, None, None);
+            const KEYS: &[&str] = &["amount", "id", "tags"];
+            let (mut f_id, mut f_amount, mut f_tags) = (None, None, None);
             p.begin_object()?;
-            while let Some(key) = p.next_key()? {
-                let r = match &*key {
-                    "id" => String::from_json(p).map(|v| id = Some(v)),
-                    "amount" => Option::<i64>::from_json(p).map(|v| amount = v),
-                    "tags" => Vec::<String>::from_json(p).map(|v| tags = Some(v)),
-                    _ => p.skip_value(),
-                };
-                r.map_err(|e| e.at_field(&key))?;
+            let mut hint = 0;
+            loop {
+                match p.next_field(KEYS, &mut hint)? {
+                    0 => put_opt::<i64>(p, &mut f_amount, "amount"),
+                    1 => put::<String>(p, &mut f_id, "id"),
+                    2 => put::<Vec<String>>(p, &mut f_tags, "tags"),
+                    _ => break,
+                }?;
             }
+            let Some(f_id) = f_id else {
+                return Err(missing_field("id", p));
+            };
             Ok(Item {
-                id: id.ok_or_else(|| missing_field("id", p))?,
-                amount,
-                tags: tags.unwrap_or_default(),
+                id: f_id,
+                amount: f_amount,
+                tags: f_tags.unwrap_or_default(),
             })
         }
     }
@@ -148,6 +189,38 @@ mod tests {
                 tags: vec!["a".into(), "b\"c".into()],
             }
         );
+    }
+
+    #[test]
+    fn next_field_finds_keys_in_any_order_and_skips_others() {
+        const KEYS: &[&str] = &["a", "bb", "c", "d"];
+        let doc = br#"{"d": 1, "x": {"a": 9}, "a": 2, "bb": 3, "c": 4, "a\u0062": 5, "zz": []}"#;
+        let mut p = Parser::new(doc);
+        p.begin_object().unwrap();
+        let mut hint = 0;
+        let mut seen = Vec::new();
+        loop {
+            let i = p.next_field(KEYS, &mut hint).unwrap();
+            if i == Parser::END {
+                break;
+            }
+            // `hint` points after the match: the next key in order is tried first.
+            assert_eq!(hint, i + 1);
+            seen.push((i, p.parse_i64().unwrap()));
+        }
+        p.end().unwrap();
+        // "x" and "zz" (and what is inside them) are skipped; "a\u0062" is the key "ab"...
+        // not one of ours either, so it is skipped too.
+        assert_eq!(seen, [(3, 1), (0, 2), (1, 3), (2, 4)]);
+    }
+
+    #[test]
+    fn repeated_members_keep_the_last_value_and_nulls_clear_optional_fields() {
+        let item: Item =
+            from_slice(br#"{"id": "a", "amount": 1, "id": "b", "amount": null}"#).unwrap();
+        assert_eq!((item.id.as_str(), item.amount), ("b", None));
+        let e = from_slice::<Item>(br#"{"id": null}"#).unwrap_err();
+        assert_eq!(e.path(), "$.id");
     }
 
     #[test]

@@ -766,6 +766,34 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Moves to the next member of the current object whose key is one of `keys` and returns
+    /// its index in `keys` (the key and `:` consumed; the caller must then consume the value),
+    /// skipping members with other keys; returns [`Parser::END`] after the closing `}`.
+    ///
+    /// `keys` must be sorted. `hint` is where the next key is looked for first (the index after
+    /// the previous match): members usually come in the order the keys are listed, so most
+    /// lookups take one comparison; the others a binary search. Start it at 0.
+    #[inline]
+    pub fn next_field(&mut self, keys: &[&str], hint: &mut usize) -> Result<usize, Error> {
+        while let Some(key) = self.next_key()? {
+            let found = match keys.get(*hint) {
+                Some(k) if **k == *key => Some(*hint),
+                _ => keys.binary_search(&&*key).ok(),
+            };
+            match found {
+                Some(i) => {
+                    *hint = i + 1;
+                    return Ok(i);
+                }
+                None => self.skip_value().map_err(|e| e.at_field(&key))?,
+            }
+        }
+        Ok(Self::END)
+    }
+
+    /// What [`next_field`](Parser::next_field) returns at the end of the object.
+    pub const END: usize = usize::MAX;
+
     /// Consumes the `[` that starts an array. Then call
     /// [`next_element`](Parser::next_element) until it returns false.
     pub fn begin_array(&mut self) -> Result<(), Error> {
