@@ -3,6 +3,7 @@
 //! ([`main`]); `stripe-events-macros` gets the table of known event types ([`macros_main`]),
 //! from the same spec and extra events.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -99,13 +100,49 @@ pub fn run(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
         extra,
         mut cargo,
     } = inputs(paths, env)?;
-    let generated = generate(&spec, &extra, &Settings::default())?;
+    let events = crate::events::discover(&spec, &extra)?;
+    let groups = enabled_groups(&events, env);
+    if groups.as_ref().is_some_and(|g| g.is_empty()) {
+        cargo.push(
+            "cargo:warning=stripe-events: no event group is enabled (features `all-events` or \
+             `events-<group>`): every payload is kept raw"
+                .to_owned(),
+        );
+    }
+    let settings = Settings {
+        groups,
+        ..Settings::default()
+    };
+    let generated = generate(&spec, &extra, &settings)?;
     write_if_changed(&paths.out_file, &generated.to_source())?;
     cargo.push(format!(
         "cargo:rustc-env=STRIPE_EVENTS_SPEC_PATH={}",
         spec.path.display()
     ));
     Ok(cargo)
+}
+
+/// The groups whose payload types the cargo features of `stripe-events` ask for: `None` (all)
+/// with `all-events`, else those whose `events-<group>` feature is on.
+pub fn enabled_groups(events: &[crate::EventDef], env: Env<'_>) -> Option<BTreeSet<String>> {
+    let on = |feature: &str| {
+        env(&format!(
+            "CARGO_FEATURE_{}",
+            feature.to_uppercase().replace('-', "_")
+        ))
+        .is_some()
+    };
+    if on("all-events") {
+        return None;
+    }
+    Some(
+        events
+            .iter()
+            .map(crate::EventDef::group)
+            .filter(|g| on(&crate::events::feature_name(g)))
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// The build step of `stripe-events-macros`: writes `API_VERSION` and `EVENT_TYPES` (event

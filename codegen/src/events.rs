@@ -34,6 +34,26 @@ pub struct EventDef {
     pub source: PayloadSource,
 }
 
+impl EventDef {
+    /// The event's group: its type up to the first dot (`customer` for
+    /// `customer.subscription.updated`). Each group is a cargo feature of `stripe-events`
+    /// ([`feature_name`]).
+    pub fn group(&self) -> &str {
+        group_of(&self.event_type)
+    }
+}
+
+/// The group of an event type string: up to the first dot.
+pub fn group_of(event_type: &str) -> &str {
+    event_type.split('.').next().unwrap_or(event_type)
+}
+
+/// The cargo feature of `stripe-events` that compiles a group's payload types:
+/// `events-` and the group in kebab case (`events-payment-intent` for `payment_intent`).
+pub fn feature_name(group: &str) -> String {
+    format!("events-{}", group.replace('_', "-"))
+}
+
 /// How an event's payload schema was determined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PayloadSource {

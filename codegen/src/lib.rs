@@ -30,6 +30,7 @@ pub mod openapi;
 pub mod pin;
 pub mod spec;
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 pub use error::{Error, Result};
@@ -43,13 +44,30 @@ pub struct Settings {
     /// Path of the runtime crate as seen from the generated code. `crate` when the code is
     /// `include!`d into `stripe-events` itself (the default); `::stripe_events` elsewhere.
     pub runtime_path: String,
+    /// The event groups whose payload types are generated ([`EventDef::group`]); `None` for
+    /// all. Every event type is still an [`EventType`] variant; the payloads of the others are
+    /// kept raw. Type names do not depend on the groups (they are chosen over the whole spec),
+    /// so enabling more groups never renames a type.
+    ///
+    /// [`EventType`]: https://docs.rs/stripe-events/latest/stripe_events/enum.EventType.html
+    pub groups: Option<BTreeSet<String>>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             runtime_path: "crate".to_owned(),
+            groups: None,
         }
+    }
+}
+
+impl Settings {
+    /// Whether `event`'s payload types are generated.
+    pub fn includes(&self, event: &EventDef) -> bool {
+        self.groups
+            .as_ref()
+            .is_none_or(|groups| groups.contains(event.group()))
     }
 }
 
@@ -98,14 +116,22 @@ pub fn generate(spec: &Spec, extra: &ExtraEvents, settings: &Settings) -> Result
     let runtime = proc_macro2::TokenStream::from_str(&settings.runtime_path).map_err(|e| {
         Error::InvalidOutput(format!("runtime path {:?}: {e}", settings.runtime_path))
     })?;
+    let included: Vec<bool> = events.iter().map(|e| settings.includes(e)).collect();
+    let keep = space.reachable_from(
+        payloads
+            .iter()
+            .zip(&included)
+            .filter_map(|(ty, &inc)| ty.as_ref().filter(|_| inc)),
+    );
     let cx = emit::Ctx {
         runtime,
         space: &space,
+        keep: &keep,
     };
-    let tokens = emit::file(&cx, &spec.doc.info.version, &events, &payloads);
+    let tokens = emit::file(&cx, &spec.doc.info.version, &events, &payloads, &included);
     Ok(Generated {
         api_version: spec.doc.info.version.clone(),
-        type_count: space.items.len(),
+        type_count: keep.iter().filter(|&&k| k).count(),
         events,
         tokens,
     })

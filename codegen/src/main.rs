@@ -66,6 +66,10 @@ enum Command {
         /// Path of the runtime crate in the generated code.
         #[arg(long, default_value = "::stripe_events")]
         runtime_path: String,
+        /// Only these event groups' payload types (comma-separated, e.g. `customer,invoice`);
+        /// all when absent
+        #[arg(long, value_delimiter = ',')]
+        groups: Option<Vec<String>>,
     },
 }
 
@@ -135,11 +139,19 @@ fn run(cli: Cli) -> stripe_events_codegen::Result<ExitCode> {
             out,
             extra_events,
             runtime_path,
+            groups,
         } => {
             let started = std::time::Instant::now();
             let (spec, extra) = load(&spec, extra_events.as_ref())?;
             let loaded = started.elapsed();
-            let generated = generate(&spec, &extra, &Settings { runtime_path })?;
+            let generated = generate(
+                &spec,
+                &extra,
+                &Settings {
+                    runtime_path,
+                    groups: groups.map(|g| g.into_iter().collect()),
+                },
+            )?;
             let generated_in = started.elapsed() - loaded;
             let text = generated.to_pretty_source()?;
             let formatted_in = started.elapsed() - loaded - generated_in;

@@ -109,6 +109,74 @@ fn generated_code_has_the_expected_shapes() {
 }
 
 #[test]
+fn groups_keep_every_event_type_but_only_their_payload_types() {
+    let spec = legacy_spec(&["widget.created", "gadget.updated"], SCHEMAS);
+    let all = generate(&spec, &ExtraEvents::none(), &Settings::default()).unwrap();
+    let only_gadget = Settings {
+        groups: Some(["gadget".to_owned()].into()),
+        ..Settings::default()
+    };
+    let gadget = generate(&spec, &ExtraEvents::none(), &only_gadget).unwrap();
+    let src = gadget.to_pretty_source().unwrap();
+    let all_src = all.to_pretty_source().unwrap();
+    // Both event types stay `EventType` variants...
+    assert!(
+        src.contains("WidgetCreated,") && src.contains("GadgetUpdated,"),
+        "{src}"
+    );
+    // ...but only gadget's payload is typed; `Widget` and what only it needs are left out.
+    assert!(
+        src.contains("GadgetUpdated(::std::boxed::Box<Gadget>)"),
+        "{src}"
+    );
+    assert!(!src.contains("pub struct Widget "), "{src}");
+    assert!(!src.contains("pub enum WidgetKind"), "{src}");
+    assert!(all_src.contains("pub struct Widget "), "{all_src}");
+    // Widget, WidgetKind, GadgetOrWidget, Gadget; then Gadget alone.
+    assert_eq!((all.type_count, gadget.type_count), (4, 1));
+    // The left-out event's marker exists, without the trait the handler macro needs.
+    assert!(src.contains("pub struct WidgetCreated;"), "{src}");
+    assert!(!src.contains("for WidgetCreated {\n"), "{src}");
+    assert!(src.contains("the `widget` group are behind the `events-widget` feature"));
+
+    // Names do not depend on the groups: what gadget's build has is named as in the full one.
+    let names = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter_map(|l| l.strip_prefix("pub struct "))
+            .map(|l| l.split([' ', ';', '{']).next().unwrap().to_owned())
+            .collect()
+    };
+    for name in names(&src) {
+        assert!(names(&all_src).contains(&name), "{name}");
+    }
+}
+
+#[test]
+fn cargo_features_select_the_groups() {
+    use stripe_events_codegen::build_script::enabled_groups;
+    let spec = legacy_spec(&["widget.created", "payment_thing.updated"], SCHEMAS);
+    let events = discover(&spec, &ExtraEvents::none()).unwrap();
+    let env_with = |vars: &'static [&'static str]| {
+        move |name: &str| vars.contains(&name).then(|| "1".to_owned())
+    };
+    let all = env_with(&["CARGO_FEATURE_ALL_EVENTS", "CARGO_FEATURE_EVENTS_WIDGET"]);
+    assert_eq!(enabled_groups(&events, &all), None);
+    let some = env_with(&["CARGO_FEATURE_EVENTS_PAYMENT_THING"]);
+    assert_eq!(
+        enabled_groups(&events, &some),
+        Some(["payment_thing".to_owned()].into())
+    );
+    assert_eq!(
+        enabled_groups(&events, &env_with(&[])),
+        Some(Default::default())
+    );
+    assert_eq!(
+        stripe_events_codegen::events::feature_name("payment_thing"),
+        "events-payment-thing"
+    );
+}
+
+#[test]
 fn generation_is_deterministic() {
     let spec = legacy_spec(&["widget.created", "gadget.updated"], SCHEMAS);
     let a = generate(&spec, &ExtraEvents::none(), &Settings::default())

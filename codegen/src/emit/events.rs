@@ -16,10 +16,29 @@ pub fn emit_events(
     api_version: &str,
     events: &[EventDef],
     payloads: &[Option<Ty>],
+    included: &[bool],
 ) -> TokenStream {
     let rt = &cx.runtime;
     let variants: Vec<_> = events.iter().map(|e| ident(&e.variant)).collect();
     let type_strs: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    let groups: Vec<&str> = events.iter().map(EventDef::group).collect();
+    let mut all_groups = groups.clone();
+    all_groups.dedup();
+    let compiled_arms = events
+        .iter()
+        .zip(&variants)
+        .zip(included)
+        .map(|((_, v), inc)| quote!(Self::#v => #inc,));
+    // The event types whose payload types this build has (the others keep EventType variants).
+    let typed = || {
+        events
+            .iter()
+            .zip(&variants)
+            .zip(payloads)
+            .zip(included)
+            .filter(|(_, inc)| **inc)
+            .map(|(((e, v), payload), _)| (e, v, payload))
+    };
 
     let type_defs = events.iter().zip(&variants).map(|(e, v)| {
         let d = doc(&format!("`{}`", e.event_type));
@@ -29,10 +48,14 @@ pub fn emit_events(
         let names = &e.payload;
         quote!(&[#(#names),*])
     });
-    let object_defs = events.iter().zip(&variants).zip(payloads).map(|((e, v), payload)| match payload {
+    let object_defs = typed().map(|(e, v, payload)| match payload {
         Some(ty) => {
             let ty = rust_type(cx, cx.space, ty);
-            let d = doc(&format!("The payload of `{}` (`{}`).", e.event_type, e.payload.join("`, `")));
+            let d = doc(&format!(
+                "The payload of `{}` (`{}`).",
+                e.event_type,
+                e.payload.join("`, `")
+            ));
             quote!(#d #v(::std::boxed::Box<#ty>),)
         }
         None => {
@@ -43,13 +66,11 @@ pub fn emit_events(
             quote!(#d #v(::std::boxed::Box<::serde_json::Value>),)
         }
     });
-    let parse_arms = variants.iter().map(|v| {
+    let parse_arms = typed().map(|(_, v, _)| {
         quote!(EventType::#v => Self::#v(::std::boxed::Box::new(#rt::json::FromJson::from_json(p)?)),)
     });
-    let object_type_arms = variants
-        .iter()
-        .map(|v| quote!(Self::#v(_) => EventType::#v,));
-    let id_arms = variants.iter().zip(payloads).filter_map(|(v, payload)| {
+    let object_type_arms = typed().map(|(_, v, _)| quote!(Self::#v(_) => EventType::#v,));
+    let id_arms = typed().filter_map(|(_, v, payload)| {
         let id = payload.as_ref()?.direct_item()?;
         let crate::ir::ItemKind::Struct { fields, .. } = &cx.space.item(id).kind else {
             return None;
@@ -68,13 +89,23 @@ pub fn emit_events(
         .iter()
         .zip(&variants)
         .zip(payloads)
-        .map(|((e, v), payload)| {
+        .zip(included)
+        .map(|(((e, v), payload), inc)| {
+            let type_str = &e.event_type;
+            if !inc {
+                let d = doc(&format!(
+                    "Marker for `{type_str}` handlers. Not usable in this build: the payload types \
+                     of the `{}` group are behind the `{}` feature.",
+                    e.group(),
+                    crate::events::feature_name(e.group())
+                ));
+                return quote!(#d pub struct #v;);
+            }
             let ty = match payload {
                 Some(ty) => rust_type(cx, cx.space, ty),
                 None => quote!(::serde_json::Value),
             };
-            let d = doc(&format!("Marker for `{}` handlers.", e.event_type));
-            let type_str = &e.event_type;
+            let d = doc(&format!("Marker for `{type_str}` handlers."));
             quote! {
                 #d
                 pub struct #v;
@@ -113,6 +144,29 @@ pub fn emit_events(
                 match self {
                     #(Self::#variants => #type_strs,)*
                     Self::Unknown(other) => other,
+                }
+            }
+
+            /// The event's group: its type up to the first dot (`customer` for
+            /// `customer.subscription.updated`; `""` for [`EventType::Unknown`]). A group's payload
+            /// types are compiled in with the cargo feature `events-<group>` (in kebab case), or
+            /// all of them with the default `all-events`.
+            pub fn group(&self) -> &'static str {
+                match self {
+                    #(Self::#variants => #groups,)*
+                    Self::Unknown(_) => "",
+                }
+            }
+
+            /// Every group, sorted.
+            pub const GROUPS: &'static [&'static str] = &[#(#all_groups),*];
+
+            /// Whether this build has the payload types of this event type (its group's feature
+            /// is on). Payloads of the others are delivered raw, as [`EventObject::Unknown`].
+            pub fn is_typed(&self) -> bool {
+                match self {
+                    #(#compiled_arms)*
+                    Self::Unknown(_) => false,
                 }
             }
 
@@ -180,7 +234,8 @@ pub fn emit_events(
         #[non_exhaustive]
         pub enum EventObject {
             #(#object_defs)*
-            /// The payload of an event type this build does not know, as raw JSON.
+            /// The payload of an event type this build does not know, or whose group's payload
+            /// types it leaves out (see [`EventType::is_typed`]), as raw JSON.
             Unknown(::std::boxed::Box<#rt::UnknownPayload>),
             /// A payload that did not fit its generated type (for example one rendered for another
             /// API version), kept as raw JSON with the reason.
@@ -196,11 +251,12 @@ pub fn emit_events(
 
         impl EventObject {
             /// Parses the payload of a known event type into its typed variant; `None` for
-            /// [`EventType::Unknown`].
+            /// [`EventType::Unknown`] and the event types this build has no payload types for.
+            #[allow(unreachable_patterns)]
             pub(crate) fn parse_typed(event_type: &EventType, p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<::std::option::Option<Self>, #rt::json::Error> {
                 ::std::result::Result::Ok(::std::option::Option::Some(match event_type {
                     #(#parse_arms)*
-                    EventType::Unknown(_) => return ::std::result::Result::Ok(::std::option::Option::None),
+                    _ => return ::std::result::Result::Ok(::std::option::Option::None),
                 }))
             }
 

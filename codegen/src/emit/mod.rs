@@ -19,6 +19,8 @@ pub struct Ctx<'a> {
     pub runtime: TokenStream,
     /// All items.
     pub space: &'a TypeSpace,
+    /// Which items to emit (indexed by id): those the included events need.
+    pub keep: &'a [bool],
 }
 
 /// An identifier (names are made valid by `naming`).
@@ -48,15 +50,22 @@ pub fn file(
     api_version: &str,
     events: &[EventDef],
     payloads: &[Option<Ty>],
+    included: &[bool],
 ) -> TokenStream {
-    let items = cx.space.items.iter().map(|item| match &item.kind {
-        ItemKind::Struct { fields, object_tag } => {
-            structs::emit_struct(cx, cx.space, item, fields, object_tag.as_deref())
-        }
-        ItemKind::Enum { values } => enums::emit_string_enum(cx, item, values),
-        ItemKind::Poly { variants } => enums::emit_poly(cx, item, variants),
-    });
-    let event_items = events::emit_events(cx, api_version, events, payloads);
+    let items = cx
+        .space
+        .items
+        .iter()
+        .zip(cx.keep)
+        .filter(|(_, keep)| **keep)
+        .map(|(item, _)| match &item.kind {
+            ItemKind::Struct { fields, object_tag } => {
+                structs::emit_struct(cx, cx.space, item, fields, object_tag.as_deref())
+            }
+            ItemKind::Enum { values } => enums::emit_string_enum(cx, item, values),
+            ItemKind::Poly { variants } => enums::emit_poly(cx, item, variants),
+        });
+    let event_items = events::emit_events(cx, api_version, events, payloads, included);
     quote! {
         #event_items
         #(#items)*

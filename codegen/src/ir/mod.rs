@@ -145,4 +145,30 @@ impl TypeSpace {
     pub fn item(&self, id: TypeId) -> &Item {
         &self.items[id]
     }
+
+    /// Which items `roots` need, directly or through fields and variants (indexed by id).
+    pub fn reachable_from<'a>(&self, roots: impl IntoIterator<Item = &'a Ty>) -> Vec<bool> {
+        let mut keep = vec![false; self.items.len()];
+        let mut todo = Vec::new();
+        for ty in roots {
+            ty.items(&mut todo);
+        }
+        while let Some(id) = todo.pop() {
+            if std::mem::replace(&mut keep[id], true) {
+                continue;
+            }
+            match &self.items[id].kind {
+                ItemKind::Struct { fields, .. } => {
+                    for f in fields {
+                        f.ty.items(&mut todo);
+                    }
+                }
+                ItemKind::Poly { variants } => {
+                    todo.extend(variants.iter().map(|v| v.ty));
+                }
+                ItemKind::Enum { .. } => {}
+            }
+        }
+        keep
+    }
 }

@@ -121,7 +121,13 @@ pub type HandlerFuture<'a> =
 
 /// Ties a marker type (one per event type, generated) to its event type string and payload
 /// type. `#[webhook_handler]` uses it to check, at compile time, that the event type exists
-/// and that the handler's payload parameter fits it.
+/// and that the handler's payload parameter fits it. Markers of event types whose group this
+/// build leaves out (its `events-<group>` feature off) do not implement it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is an event type whose payload types this build of stripe-events leaves out",
+    label = "its event group's cargo feature is off",
+    note = "enable the feature `events-<group>` of stripe-events (the group is the event type up to its first dot, in kebab case: `events-payment-intent` for `payment_intent.succeeded`), or `all-events`"
+)]
 pub trait EventKind {
     /// The event type string, e.g. `"product.created"`.
     const TYPE: &'static str;
