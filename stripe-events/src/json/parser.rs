@@ -528,6 +528,7 @@ impl<'a> Parser<'a> {
 
     /// Parses a JSON integer in `min..=max`; `ty` names the target type in
     /// range errors (e.g. `"i32"`).
+    #[inline(never)]
     pub(crate) fn parse_signed(
         &mut self,
         min: i64,
@@ -555,6 +556,7 @@ impl<'a> Parser<'a> {
 
     /// Parses a non-negative JSON integer up to `max` (`-0` is accepted as
     /// 0); `ty` names the target type in range errors (e.g. `"u32"`).
+    #[inline(never)]
     pub(crate) fn parse_unsigned(&mut self, max: u64, ty: &'static str) -> Result<u64, Error> {
         let (neg, mag, start) = self.parse_integer(ty)?;
         if (neg && mag != 0) || mag > max {
@@ -579,6 +581,7 @@ impl<'a> Parser<'a> {
 
     /// Parses any JSON number into the nearest `f64`. Numbers too large for
     /// an `f64` (e.g. `1e400`) are a range error.
+    #[inline(never)]
     pub fn parse_f64(&mut self) -> Result<f64, Error> {
         self.skip_ws();
         match self.byte() {
@@ -675,6 +678,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses a string; borrowed from the input when it has no escapes.
+    #[inline(never)]
     pub fn parse_str(&mut self) -> Result<Cow<'a, str>, Error> {
         self.skip_ws();
         if self.byte() != Some(b'"') {
@@ -773,7 +777,7 @@ impl<'a> Parser<'a> {
     /// `keys` must be sorted. `hint` is where the next key is looked for first (the index after
     /// the previous match): members usually come in the order the keys are listed, so most
     /// lookups take one comparison; the others a binary search. Start it at 0.
-    #[inline]
+    #[inline(never)]
     pub fn next_field(&mut self, keys: &[&str], hint: &mut usize) -> Result<usize, Error> {
         while let Some(key) = self.next_key()? {
             let found = match keys.get(*hint) {
