@@ -228,7 +228,7 @@ fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
 fn type_near_end(input: &[u8]) -> Option<EventType> {
     const WINDOW: usize = 160;
     let tail = &input[input.len().saturating_sub(WINDOW)..];
-    let key = memchr::memmem::rfind(tail, b"\"type\"")?;
+    let key = tail.windows(6).rposition(|w| w == b"\"type\"")?;
     let rest = tail[key + 6..].trim_ascii_start().strip_prefix(b":")?;
     let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
     let value = &rest[..memchr::memchr2(b'"', b'\\', rest)?];

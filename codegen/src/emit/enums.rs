@@ -31,10 +31,11 @@ pub fn emit_string_enum(cx: &Ctx<'_>, item: &Item, values: &[(String, String)]) 
         let v = ident(variant);
         quote!(Self::#v => #value,)
     });
-    let from_str = values.iter().map(|(value, variant)| {
+    let from_str = values.iter().enumerate().map(|(i, (_, variant))| {
         let v = ident(variant);
-        quote!(#value => Self::#v,)
+        quote!(::std::option::Option::Some(#i) => Self::#v,)
     });
+    let all_values = values.iter().map(|(v, _)| v);
     let derive = derives(true);
     let name_str = item.name.as_str();
     let value_strs = values.iter().map(|(v, _)| v);
@@ -61,9 +62,10 @@ pub fn emit_string_enum(cx: &Ctx<'_>, item: &Item, values: &[(String, String)]) 
 
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value {
+                const VALUES: &[&str] = &[#(#all_values),*];
+                match #rt::json::index_of(value, VALUES) {
                     #(#from_str)*
-                    other => Self::Unrecognized(other.to_owned()),
+                    _ => Self::Unrecognized(value.to_owned()),
                 }
             }
         }

@@ -46,7 +46,7 @@ pub fn emit_struct(
         quote! { #fdoc #rename pub #fident: #ty, }
     });
 
-    let parser = parser_body(cx, space, fields);
+    let parser = parser_body(cx, space, fields, object_tag.is_some());
 
     quote! {
         #item_doc
@@ -72,7 +72,7 @@ pub fn emit_struct(
 /// required fields are checked once, after the object.
 ///
 /// [`Parser::next_field`]: https://docs.rs/stripe-events/latest/stripe_events/json/struct.Parser.html#method.next_field
-fn parser_body(cx: &Ctx<'_>, space: &TypeSpace, fields: &[Field]) -> TokenStream {
+fn parser_body(cx: &Ctx<'_>, space: &TypeSpace, fields: &[Field], tagged: bool) -> TokenStream {
     let rt = &cx.runtime;
     if fields.is_empty() {
         return quote! {
@@ -80,17 +80,28 @@ fn parser_body(cx: &Ctx<'_>, space: &TypeSpace, fields: &[Field]) -> TokenStream
             ::std::result::Result::Ok(Self {})
         };
     }
-    // Keys sorted, as `next_field` wants them; the arms are numbered in that order.
-    let mut sorted: Vec<&Field> = fields.iter().collect();
-    sorted.sort_by(|a, b| a.json_name.cmp(&b.json_name));
-    let keys = sorted.iter().map(|f| &f.json_name);
+    // Keys sorted, as `next_field` wants them; the arms are numbered in that order. The
+    // constant `object` member of a tagged struct is listed too (and skipped): every object
+    // has one, and a listed key is recognised in place.
+    let mut sorted: Vec<(&str, Option<&Field>)> = fields
+        .iter()
+        .map(|f| (f.json_name.as_str(), Some(f)))
+        .collect();
+    if tagged && !fields.iter().any(|f| f.json_name == "object") {
+        sorted.push(("object", None));
+    }
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let keys = sorted.iter().map(|(k, _)| k);
 
     let locals = fields.iter().map(|f| {
         let local = local_ident(f);
         let slot = slot_type(cx, space, f);
         quote!(let mut #local: ::std::option::Option<#slot> = ::std::option::Option::None;)
     });
-    let arms = sorted.iter().enumerate().map(|(i, f)| {
+    let arms = sorted.iter().enumerate().map(|(i, (_, f))| {
+        let Some(f) = f else {
+            return quote!(#i => p.skip_value(),);
+        };
         let local = local_ident(f);
         let json = &f.json_name;
         let put = if is_optional(f) {

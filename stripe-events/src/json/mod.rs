@@ -65,6 +65,17 @@ pub fn missing_field(name: &'static str, p: &Parser<'_>) -> Error {
     Error::new(ErrorKind::MissingField(name), p.position())
 }
 
+/// The position of `value` in `values`, if it is there. Generated string enums call this to turn
+/// a string into a variant: one shared loop (comparing lengths first, then the bytes without a
+/// `memcmp` call for short values) instead of a `match` on strings in every enum.
+#[inline(never)]
+pub fn index_of(value: &str, values: &[&str]) -> Option<usize> {
+    let value = value.as_bytes();
+    values
+        .iter()
+        .position(|v| v.len() == value.len() && parser::same_bytes(v.as_bytes(), value))
+}
+
 /// Parses the value of the object member `name`: on error, `name` is added to the error's path.
 #[inline]
 pub fn field<T: FromJson>(p: &mut Parser<'_>, name: &'static str) -> Result<T, Error> {
@@ -221,6 +232,17 @@ mod tests {
         assert_eq!((item.id.as_str(), item.amount), ("b", None));
         let e = from_slice::<Item>(br#"{"id": null}"#).unwrap_err();
         assert_eq!(e.path(), "$.id");
+    }
+
+    #[test]
+    fn index_of_finds_exact_values_only() {
+        let values = ["open", "paid", "uncollectible", "void", "draft_and_more_than_16"];
+        for (i, v) in values.iter().enumerate() {
+            assert_eq!(index_of(v, &values), Some(i));
+        }
+        for other in ["", "ope", "opens", "Paid", "draft_and_more_than_17"] {
+            assert_eq!(index_of(other, &values), None, "{other}");
+        }
     }
 
     #[test]

@@ -100,6 +100,28 @@ fn find_special(input: &[u8], mut i: usize) -> (usize, bool) {
     (i, high & HI != 0)
 }
 
+/// `a == b` for slices of the same length, without a `memcmp` call for the short ones (object
+/// keys): two overlapping loads from each end.
+#[inline(always)]
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    debug_assert_eq!(a.len(), b.len());
+    let n = a.len();
+    if n > 16 || n != b.len() {
+        return a == b;
+    }
+    if n >= 8 {
+        let word =
+            |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+        word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
+    } else if n >= 4 {
+        let word =
+            |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap_or([0; 4]));
+        word(a, 0) == word(b, 0) && word(a, n - 4) == word(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
 #[inline(always)]
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -725,6 +747,18 @@ impl<'a> Parser<'a> {
     /// key; the caller must then consume the member's value. Returns `None`
     /// after consuming the closing `}`.
     pub fn next_key(&mut self) -> Result<Option<Cow<'a, str>>, Error> {
+        if !self.key_start()? {
+            return Ok(None);
+        }
+        let key = self.scan_str()?;
+        self.colon()?;
+        Ok(Some(key))
+    }
+
+    /// Consumes the `,` before the next member (if any) and stops at its key's opening quote
+    /// (returns true), or consumes the closing `}` (returns false).
+    #[inline(always)]
+    fn key_start(&mut self) -> Result<bool, Error> {
         self.skip_ws();
         let Some(b) = self.byte() else {
             return Err(self.eof());
@@ -732,12 +766,12 @@ impl<'a> Parser<'a> {
         if self.after_open {
             self.after_open = false;
             match b {
-                b'"' => {}
+                b'"' => Ok(true),
                 b'}' => {
                     self.leave();
-                    return Ok(None);
+                    Ok(false)
                 }
-                _ => return Err(syntax("expected a string key or `}`", self.pos)),
+                _ => Err(syntax("expected a string key or `}`", self.pos)),
             }
         } else {
             match b {
@@ -745,25 +779,29 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     self.skip_ws();
                     match self.byte() {
-                        Some(b'"') => {}
-                        Some(b'}') => return Err(syntax("trailing comma", self.pos)),
-                        Some(_) => return Err(syntax("expected a string key", self.pos)),
-                        None => return Err(self.eof()),
+                        Some(b'"') => Ok(true),
+                        Some(b'}') => Err(syntax("trailing comma", self.pos)),
+                        Some(_) => Err(syntax("expected a string key", self.pos)),
+                        None => Err(self.eof()),
                     }
                 }
                 b'}' => {
                     self.leave();
-                    return Ok(None);
+                    Ok(false)
                 }
-                _ => return Err(syntax("expected `,` or `}`", self.pos)),
+                _ => Err(syntax("expected `,` or `}`", self.pos)),
             }
         }
-        let key = self.scan_str()?;
+    }
+
+    /// Consumes the `:` after a key (and the whitespace around it).
+    #[inline(always)]
+    fn colon(&mut self) -> Result<(), Error> {
         self.skip_ws();
         match self.byte() {
             Some(b':') => {
                 self.pos += 1;
-                Ok(Some(key))
+                Ok(())
             }
             Some(_) => Err(syntax("expected `:`", self.pos)),
             None => Err(self.eof()),
@@ -774,22 +812,38 @@ impl<'a> Parser<'a> {
     /// its index in `keys` (the key and `:` consumed; the caller must then consume the value),
     /// skipping members with other keys; returns [`Parser::END`] after the closing `}`.
     ///
-    /// `keys` must be sorted. `hint` is where the next key is looked for first (the index after
-    /// the previous match): members usually come in the order the keys are listed, so most
-    /// lookups take one comparison; the others a binary search. Start it at 0.
+    /// `keys` must be sorted and must not contain `"` or `\\`. `hint` is where the next key is
+    /// looked for first (the index after the previous match): members usually come in the
+    /// order the keys are listed, so most keys are recognised by comparing their bytes in
+    /// place with the hinted key or the next few, without reading them as strings; the others
+    /// take a binary search. Start it at 0.
     #[inline(never)]
     pub fn next_field(&mut self, keys: &[&str], hint: &mut usize) -> Result<usize, Error> {
-        while let Some(key) = self.next_key()? {
-            let found = match keys.get(*hint) {
-                Some(k) if **k == *key => Some(*hint),
-                _ => keys.binary_search(&&*key).ok(),
-            };
-            match found {
-                Some(i) => {
+        while self.key_start()? {
+            // Fast path: the input holds exactly the hinted key, or one of the few after it
+            // (the keys in between being absent), unescaped.
+            let rest = &self.input[self.pos + 1..];
+            let mut i = *hint;
+            let end = keys.len().min(i + 4);
+            while i < end {
+                let k = keys[i].as_bytes();
+                if rest.len() > k.len() && rest[k.len()] == b'"' && same_bytes(&rest[..k.len()], k)
+                {
+                    self.pos += k.len() + 2;
+                    self.colon()?;
                     *hint = i + 1;
                     return Ok(i);
                 }
-                None => self.skip_value().map_err(|e| e.at_field(&key))?,
+                i += 1;
+            }
+            let key = self.scan_str()?;
+            self.colon()?;
+            match keys.binary_search(&&*key) {
+                Ok(i) => {
+                    *hint = i + 1;
+                    return Ok(i);
+                }
+                Err(_) => self.skip_value().map_err(|e| e.at_field(&key))?,
             }
         }
         Ok(Self::END)
@@ -1047,6 +1101,32 @@ mod tests {
         match e.kind() {
             ErrorKind::Syntax(m) => m,
             other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn same_bytes_agrees_with_slice_equality() {
+        let words: [&[u8]; 9] = [
+            b"",
+            b"a",
+            b"ab",
+            b"abcd",
+            b"abce",
+            b"abcdefgh",
+            b"abcdefgi",
+            b"abcdefghijklmnop",
+            b"abcdefghijklmnopq",
+        ];
+        for a in words {
+            for b in words.iter().filter(|b| b.len() == a.len()) {
+                assert_eq!(same_bytes(a, b), a == *b, "{a:?} {b:?}");
+            }
+            let mut changed = a.to_vec();
+            for i in 0..changed.len() {
+                changed[i] ^= 1;
+                assert!(!same_bytes(a, &changed), "{a:?} at {i}");
+                changed[i] ^= 1;
+            }
         }
     }
 

@@ -173,8 +173,42 @@ pub struct Verified {
 #[derive(Debug, Clone)]
 pub struct Verifier {
     secrets: Vec<Secret>,
+    /// Per secret (same order), the MAC state after the key: `None` for an empty secret.
+    keyed: Vec<Option<KeyedMac>>,
     tolerance: Duration,
     clock: Arc<dyn Clock>,
+}
+
+/// HMAC-SHA256 with the key already absorbed (its inner and outer pads hashed), cloned for each
+/// delivery: the key schedule is computed once per secret, not once per request.
+#[derive(Clone)]
+struct KeyedMac(HmacSha256);
+
+impl KeyedMac {
+    fn new(secret: &Secret) -> Option<Self> {
+        (!secret.is_empty()).then(|| {
+            Self(
+                HmacSha256::new_from_slice(secret.expose().as_bytes())
+                    .expect("HMAC-SHA256 accepts keys of any length"),
+            )
+        })
+    }
+
+    /// The `v1` signature of `payload` signed at `timestamp` (see [`compute_signature`]).
+    fn sign(&self, payload: &[u8], timestamp: i64) -> CtOutput<HmacSha256> {
+        let mut mac = self.0.clone();
+        let mut buf = [0u8; 20];
+        mac.update(decimal(timestamp, &mut buf));
+        mac.update(b".");
+        mac.update(payload);
+        mac.finalize()
+    }
+}
+
+impl std::fmt::Debug for KeyedMac {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyedMac(..)")
+    }
 }
 
 impl Verifier {
@@ -186,8 +220,10 @@ impl Verifier {
     /// [`SignatureError::EmptySecret`].
     #[must_use]
     pub fn new(secret: impl Into<Secret>) -> Self {
+        let secret = secret.into();
         Self {
-            secrets: vec![secret.into()],
+            keyed: vec![KeyedMac::new(&secret)],
+            secrets: vec![secret],
             tolerance: DEFAULT_TOLERANCE,
             clock: Arc::new(SystemClock),
         }
@@ -199,7 +235,9 @@ impl Verifier {
     /// old one.
     #[must_use]
     pub fn add_secret(mut self, secret: impl Into<Secret>) -> Self {
-        self.secrets.push(secret.into());
+        let secret = secret.into();
+        self.keyed.push(KeyedMac::new(&secret));
+        self.secrets.push(secret);
         self
     }
 
@@ -286,24 +324,14 @@ impl Verifier {
     /// tried; each comparison is constant time, and every signature is
     /// compared (no early exit inside one secret).
     fn matching_secret(&self, payload: &[u8], header: &SignatureHeader<'_>) -> Option<usize> {
-        let candidates: Vec<CtOutput<HmacSha256>> = header
-            .decoded_v1()
-            .map(|sig| CtOutput::new(sig.into()))
-            .collect();
-        self.secrets
-            .iter()
-            .enumerate()
-            .filter(|(_, secret)| !secret.is_empty())
-            .find_map(|(index, secret)| {
-                let expected =
-                    signed_payload_mac(payload, secret.expose().as_bytes(), header.timestamp)
-                        .finalize();
-                // `|` rather than `||`: compare every candidate, no early exit.
-                let matched = candidates
-                    .iter()
-                    .fold(false, |found, candidate| found | (*candidate == expected));
-                matched.then_some(index)
-            })
+        self.keyed.iter().enumerate().find_map(|(index, keyed)| {
+            let expected = keyed.as_ref()?.sign(payload, header.timestamp);
+            // `|` rather than `||`: compare every candidate, no early exit.
+            let matched = header.decoded_v1().fold(false, |found, candidate| {
+                found | (CtOutput::<HmacSha256>::new(candidate.into()) == expected)
+            });
+            matched.then_some(index)
+        })
     }
 }
 
