@@ -1,14 +1,14 @@
 //! Errors the generator reports: each names the file and, where it applies, the JSON pointer
-//! inside it that is at fault, plus a hint on what to do.
+//! inside it that is at fault, plus a hint on what to do. (`Display` is written by hand: the
+//! generator runs in build scripts and keeps proc macros out of their dependencies.)
 
 use std::path::PathBuf;
 
 /// Everything that can go wrong while reading a spec and generating code.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The spec (or another input) could not be read.
-    #[error("cannot read {}: {source}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -16,7 +16,6 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The file is not JSON at all.
-    #[error("{} is not valid JSON: {reason} (line {line}, column {column})", path.display())]
     NotJson {
         /// The file.
         path: PathBuf,
@@ -28,7 +27,6 @@ pub enum Error {
         column: usize,
     },
     /// The file is JSON but not an OpenAPI document this generator understands.
-    #[error("{} is not an OpenAPI document: {reason} at {pointer}", path.display())]
     NotOpenApi {
         /// The file.
         path: PathBuf,
@@ -38,7 +36,6 @@ pub enum Error {
         reason: String,
     },
     /// A `$ref` points at a schema the document does not have.
-    #[error("{}: $ref {target:?} at {pointer} points to no schema in #/components/schemas", path.display())]
     DanglingRef {
         /// The file.
         path: PathBuf,
@@ -48,10 +45,6 @@ pub enum Error {
         target: String,
     },
     /// The spec lists no event types (no `x-stripeEvent` schemas and no `enabled_events`).
-    #[error(
-        "{}: no event types found: neither `x-stripeEvent` schemas nor the `enabled_events` enum of POST /v1/webhook_endpoints ({pointer})",
-        path.display()
-    )]
     NoEvents {
         /// The file.
         path: PathBuf,
@@ -59,7 +52,6 @@ pub enum Error {
         pointer: String,
     },
     /// An extra-events file is malformed or names a schema the spec lacks.
-    #[error("{}: {reason}", path.display())]
     ExtraEvents {
         /// The extra-events file.
         path: PathBuf,
@@ -67,7 +59,6 @@ pub enum Error {
         reason: String,
     },
     /// The spec pin (`spec/stripe-api.toml`) is missing or malformed.
-    #[error("{}: {reason}", path.display())]
     Pin {
         /// The pin file.
         path: PathBuf,
@@ -75,10 +66,8 @@ pub enum Error {
         reason: String,
     },
     /// No spec file was found, or the pinned one has the wrong checksum.
-    #[error("{0}")]
     SpecNotFound(String),
     /// Writing generated code failed.
-    #[error("cannot write {}: {source}", path.display())]
     Write {
         /// The file.
         path: PathBuf,
@@ -86,8 +75,68 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The generated code did not parse as Rust (a generator bug).
-    #[error("generated code is not valid Rust (a bug in stripe-events-codegen): {0}")]
     InvalidOutput(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Read { path, source } => write!(f, "cannot read {}: {source}", path.display()),
+            Error::NotJson {
+                path,
+                reason,
+                line,
+                column,
+            } => write!(
+                f,
+                "{} is not valid JSON: {reason} (line {line}, column {column})",
+                path.display()
+            ),
+            Error::NotOpenApi {
+                path,
+                pointer,
+                reason,
+            } => write!(
+                f,
+                "{} is not an OpenAPI document: {reason} at {pointer}",
+                path.display()
+            ),
+            Error::DanglingRef {
+                path,
+                pointer,
+                target,
+            } => write!(
+                f,
+                "{}: $ref {target:?} at {pointer} points to no schema in #/components/schemas",
+                path.display()
+            ),
+            Error::NoEvents { path, pointer } => write!(
+                f,
+                "{}: no event types found: neither `x-stripeEvent` schemas nor the `enabled_events` enum of POST /v1/webhook_endpoints ({pointer})",
+                path.display()
+            ),
+            Error::ExtraEvents { path, reason } | Error::Pin { path, reason } => {
+                write!(f, "{}: {reason}", path.display())
+            }
+            Error::SpecNotFound(message) => f.write_str(message),
+            Error::Write { path, source } => {
+                write!(f, "cannot write {}: {source}", path.display())
+            }
+            Error::InvalidOutput(message) => write!(
+                f,
+                "generated code is not valid Rust (a bug in stripe-events-codegen): {message}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Read { source, .. } | Error::Write { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// Shorthand for results of this crate.

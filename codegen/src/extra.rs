@@ -8,21 +8,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use crate::error::{Error, Result};
 
 /// Parsed extra events (empty when no file is given).
 #[derive(Debug, Default, Clone)]
 pub struct ExtraEvents {
     path: PathBuf,
-    events: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[serde(default)]
     events: BTreeMap<String, String>,
 }
 
@@ -43,11 +34,11 @@ impl ExtraEvents {
 
     /// Parses extra-events TOML; `path` is used in messages.
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
-        let file: File = toml::from_str(text).map_err(|e| Error::ExtraEvents {
+        let events = read_events(text).map_err(|reason| Error::ExtraEvents {
             path: path.to_owned(),
-            reason: e.to_string().trim_end().to_owned(),
+            reason,
         })?;
-        for (event_type, schema) in &file.events {
+        for (event_type, schema) in &events {
             if event_type.is_empty() || event_type == "*" || schema.is_empty() {
                 return Err(Error::ExtraEvents {
                     path: path.to_owned(),
@@ -59,7 +50,7 @@ impl ExtraEvents {
         }
         Ok(Self {
             path: path.to_owned(),
-            events: file.events,
+            events,
         })
     }
 
@@ -102,5 +93,29 @@ mod tests {
         assert!(err.to_string().contains("other"), "{err}");
         let err = ExtraEvents::parse(Path::new("x.toml"), "[events]\n\"*\" = \"b\"\n").unwrap_err();
         assert!(err.to_string().contains("\"*\""), "{err}");
+    }
+}
+
+/// The `[events]` table: event type -> schema name.
+fn read_events(text: &str) -> std::result::Result<BTreeMap<String, String>, String> {
+    use crate::toml_file::{only_keys, parse};
+    let table = parse(text)?;
+    only_keys(&table, &["events"], "")?;
+    match table.get("events") {
+        None => Ok(BTreeMap::new()),
+        Some(toml::Value::Table(events)) => events
+            .iter()
+            .map(|(event_type, schema)| match schema {
+                toml::Value::String(s) => Ok((event_type.clone(), s.clone())),
+                other => Err(format!(
+                    "entry {event_type:?}: the schema name must be a string, found {}",
+                    other.type_str()
+                )),
+            })
+            .collect(),
+        Some(other) => Err(format!(
+            "`events` must be a table, found {}",
+            other.type_str()
+        )),
     }
 }

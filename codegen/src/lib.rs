@@ -29,6 +29,7 @@ pub mod naming;
 pub mod openapi;
 pub mod pin;
 pub mod spec;
+mod toml_file;
 
 use std::collections::BTreeSet;
 use std::str::FromStr;

@@ -1,14 +1,16 @@
 //! The subset of an OpenAPI 3 document that the generator reads.
 //!
-//! Only what drives code generation is modelled; everything else in Stripe's spec is ignored
-//! when deserializing (serde skips unknown fields), so a newer spec with extra keys still loads.
+//! Only what drives code generation is modelled; everything else in Stripe's spec is ignored,
+//! so a newer spec with extra keys still loads. The model is read from a `serde_json::Value` by
+//! hand ([`Document::from_value`]) rather than derived: the generator runs in build scripts,
+//! and without `serde_derive` it needs no proc-macro stack (`syn`) to be compiled first.
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 /// A whole OpenAPI document.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Document {
     /// `openapi`: the OpenAPI version string; its presence tells an OpenAPI document apart
     /// from any other JSON.
@@ -16,36 +18,31 @@ pub struct Document {
     /// `info`.
     pub info: Info,
     /// `paths`, kept as raw JSON: only one request body is read from it.
-    #[serde(default)]
     pub paths: BTreeMap<String, serde_json::Value>,
     /// `components`.
-    #[serde(default)]
     pub components: Components,
 }
 
 /// `info`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Info {
     /// `info.version`: for Stripe, the API version (e.g. `2024-04-10`).
     pub version: String,
 }
 
 /// `components`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Components {
     /// `components/schemas`, by name.
-    #[serde(default)]
     pub schemas: BTreeMap<String, Schema>,
 }
 
 /// One JSON Schema as Stripe writes them.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone)]
 pub struct Schema {
     /// `$ref`.
-    #[serde(rename = "$ref")]
     pub reference: Option<String>,
     /// `type`.
-    #[serde(rename = "type")]
     pub ty: Option<String>,
     /// `format` (`unix-time`, `decimal`, ...).
     pub format: Option<String>,
@@ -54,44 +51,33 @@ pub struct Schema {
     /// `title`.
     pub title: Option<String>,
     /// `nullable`.
-    #[serde(default)]
     pub nullable: bool,
     /// `enum`: values of any JSON type.
-    #[serde(rename = "enum")]
     pub enum_values: Option<Vec<serde_json::Value>>,
     /// `properties`.
     pub properties: Option<BTreeMap<String, Schema>>,
     /// `required`.
-    #[serde(default)]
     pub required: Vec<String>,
     /// `additionalProperties`: `true`, `false` or a schema.
-    #[serde(rename = "additionalProperties")]
     pub additional_properties: Option<AdditionalProperties>,
     /// `items`.
     pub items: Option<Box<Schema>>,
     /// `anyOf`.
-    #[serde(rename = "anyOf")]
     pub any_of: Option<Vec<Schema>>,
     /// `oneOf`.
-    #[serde(rename = "oneOf")]
     pub one_of: Option<Vec<Schema>>,
     /// `allOf`.
-    #[serde(rename = "allOf")]
     pub all_of: Option<Vec<Schema>>,
     /// `x-resourceId`: the resource this schema describes (`issuing.card`).
-    #[serde(rename = "x-resourceId")]
     pub resource_id: Option<String>,
     /// `x-expansionResources`: present on fields that hold an ID or the expanded object.
-    #[serde(rename = "x-expansionResources")]
     pub expansion_resources: Option<serde_json::Value>,
     /// `x-stripeEvent`: present on event schemas in newer specs.
-    #[serde(rename = "x-stripeEvent")]
     pub stripe_event: Option<StripeEvent>,
 }
 
 /// `additionalProperties`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum AdditionalProperties {
     /// `true` / `false`.
     Bool(bool),
@@ -100,10 +86,9 @@ pub enum AdditionalProperties {
 }
 
 /// `x-stripeEvent`: `{"type": "customer.created", "kind": "thin" | "snapshot"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct StripeEvent {
     /// The event type string.
-    #[serde(rename = "type")]
     pub event_type: String,
     /// `snapshot` or `thin` (newer specs); absent means snapshot.
     pub kind: Option<String>,
@@ -159,5 +144,226 @@ impl Schema {
             .as_ref()?
             .get("object")?
             .single_string_value()
+    }
+}
+
+/// Where a document does not fit the model: a JSON pointer and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// JSON pointer of the value at fault (`#/components/schemas/product/required`).
+    pub pointer: String,
+    /// What is wrong, worded like serde's messages (`missing field \`openapi\``).
+    pub reason: String,
+}
+
+type Read<T> = std::result::Result<T, Invalid>;
+
+fn invalid(pointer: &str, reason: String) -> Invalid {
+    Invalid {
+        pointer: pointer.to_owned(),
+        reason,
+    }
+}
+
+/// `pointer` + `/segment`, escaped.
+fn child(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", crate::spec::escape_pointer(segment))
+}
+
+/// serde's wording for a value of the wrong type.
+fn wrong_type(v: &Value, pointer: &str, expected: &str) -> Invalid {
+    let found = match v {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) => format!("number `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".to_owned(),
+        Value::Object(_) => "map".to_owned(),
+    };
+    invalid(
+        pointer,
+        format!("invalid type: {found}, expected {expected}"),
+    )
+}
+
+/// An object's members, read by name.
+struct Fields<'a> {
+    map: &'a Map<String, Value>,
+    pointer: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    fn of(v: &'a Value, pointer: &'a str) -> Read<Self> {
+        match v {
+            Value::Object(map) => Ok(Self { map, pointer }),
+            other => Err(wrong_type(other, pointer, "a map")),
+        }
+    }
+
+    /// A member that may be absent or `null`.
+    fn get(&self, key: &str) -> Option<(&'a Value, String)> {
+        self.map
+            .get(key)
+            .filter(|v| !v.is_null())
+            .map(|v| (v, child(self.pointer, key)))
+    }
+
+    fn required(&self, key: &str) -> Read<(&'a Value, String)> {
+        self.get(key)
+            .ok_or_else(|| invalid(self.pointer, format!("missing field `{key}`")))
+    }
+
+    fn string(&self, key: &str) -> Read<Option<String>> {
+        self.get(key).map(|(v, at)| string(v, &at)).transpose()
+    }
+
+    fn bool(&self, key: &str) -> Read<bool> {
+        match self.get(key) {
+            None => Ok(false),
+            Some((Value::Bool(b), _)) => Ok(*b),
+            Some((v, at)) => Err(wrong_type(v, &at, "a boolean")),
+        }
+    }
+
+    fn schema(&self, key: &str) -> Read<Option<Schema>> {
+        self.get(key)
+            .map(|(v, at)| Schema::from_value(v, &at))
+            .transpose()
+    }
+
+    fn schemas(&self, key: &str) -> Read<Option<Vec<Schema>>> {
+        self.get(key)
+            .map(|(v, at)| {
+                array(v, &at)?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| Schema::from_value(s, &format!("{at}/{i}")))
+                    .collect()
+            })
+            .transpose()
+    }
+
+    fn schema_map(&self, key: &str) -> Read<Option<BTreeMap<String, Schema>>> {
+        self.get(key)
+            .map(|(v, at)| {
+                Fields::of(v, &at)?
+                    .map
+                    .iter()
+                    .map(|(name, s)| Ok((name.clone(), Schema::from_value(s, &child(&at, name))?)))
+                    .collect()
+            })
+            .transpose()
+    }
+}
+
+fn string(v: &Value, pointer: &str) -> Read<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(wrong_type(other, pointer, "a string")),
+    }
+}
+
+fn array<'a>(v: &'a Value, pointer: &str) -> Read<&'a Vec<Value>> {
+    match v {
+        Value::Array(items) => Ok(items),
+        other => Err(wrong_type(other, pointer, "a sequence")),
+    }
+}
+
+impl Document {
+    /// Reads the model from a parsed JSON document; members it does not model are ignored.
+    ///
+    /// # Errors
+    ///
+    /// [`Invalid`]: where the document does not fit (a missing `openapi` or `info.version`,
+    /// a schema member of the wrong type, ...).
+    pub fn from_value(v: &Value) -> Read<Self> {
+        let doc = Fields::of(v, "#")?;
+        let (openapi, at) = doc.required("openapi")?;
+        let openapi = string(openapi, &at)?;
+        let (info, at) = doc.required("info")?;
+        let info = Fields::of(info, &at)?;
+        let (version, at) = info.required("version")?;
+        let version = string(version, &at)?;
+        let paths = match doc.get("paths") {
+            None => BTreeMap::new(),
+            Some((v, at)) => Fields::of(v, &at)?
+                .map
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        };
+        let schemas = match doc.get("components") {
+            None => BTreeMap::new(),
+            Some((v, at)) => Fields::of(v, &at)?
+                .schema_map("schemas")?
+                .unwrap_or_default(),
+        };
+        Ok(Document {
+            openapi,
+            info: Info { version },
+            paths,
+            components: Components { schemas },
+        })
+    }
+}
+
+impl Schema {
+    /// Reads one schema at `pointer`.
+    ///
+    /// # Errors
+    ///
+    /// [`Invalid`] for a member of the wrong type.
+    pub fn from_value(v: &Value, pointer: &str) -> Read<Self> {
+        let f = Fields::of(v, pointer)?;
+        let enum_values = f
+            .get("enum")
+            .map(|(v, at)| array(v, &at).cloned())
+            .transpose()?;
+        let required = match f.get("required") {
+            None => Vec::new(),
+            Some((v, at)) => array(v, &at)?
+                .iter()
+                .enumerate()
+                .map(|(i, s)| string(s, &format!("{at}/{i}")))
+                .collect::<Read<_>>()?,
+        };
+        let additional_properties = match f.get("additionalProperties") {
+            None => None,
+            Some((Value::Bool(b), _)) => Some(AdditionalProperties::Bool(*b)),
+            Some((v, at)) => Some(AdditionalProperties::Schema(Box::new(Schema::from_value(
+                v, &at,
+            )?))),
+        };
+        let stripe_event = match f.get("x-stripeEvent") {
+            None => None,
+            Some((v, at)) => {
+                let e = Fields::of(v, &at)?;
+                let (event_type, at_type) = e.required("type")?;
+                Some(StripeEvent {
+                    event_type: string(event_type, &at_type)?,
+                    kind: e.string("kind")?,
+                })
+            }
+        };
+        Ok(Schema {
+            reference: f.string("$ref")?,
+            ty: f.string("type")?,
+            format: f.string("format")?,
+            description: f.string("description")?,
+            title: f.string("title")?,
+            nullable: f.bool("nullable")?,
+            enum_values,
+            properties: f.schema_map("properties")?,
+            required,
+            additional_properties,
+            items: f.schema("items")?.map(Box::new),
+            any_of: f.schemas("anyOf")?,
+            one_of: f.schemas("oneOf")?,
+            all_of: f.schemas("allOf")?,
+            resource_id: f.string("x-resourceId")?,
+            expansion_resources: f.get("x-expansionResources").map(|(v, _)| v.clone()),
+            stripe_event,
+        })
     }
 }

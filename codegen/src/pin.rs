@@ -10,8 +10,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use crate::error::{Error, Result};
 use crate::spec::sha256_hex;
 
@@ -23,18 +21,15 @@ pub const EXTRA_ENV: &str = "STRIPE_EVENTS_EXTRA";
 pub const PIN_FILE: &str = "stripe-api.toml";
 
 /// The contents of `spec/stripe-api.toml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Pin {
     /// The Stripe API version (`info.version` of the spec).
     pub version: String,
     /// SHA-256 (lowercase hex) of the spec file.
     pub sha256: String,
     /// Where the file comes from upstream.
-    #[serde(default)]
     pub source: Option<String>,
     /// An extra-events TOML file, relative to the pin's directory.
-    #[serde(default)]
     pub extra_events: Option<String>,
 }
 
@@ -45,9 +40,21 @@ impl Pin {
             path: path.to_owned(),
             source,
         })?;
-        toml::from_str(&text).map_err(|e| Error::Pin {
+        Self::parse(&text).map_err(|reason| Error::Pin {
             path: path.to_owned(),
-            reason: e.to_string().trim_end().to_owned(),
+            reason,
+        })
+    }
+
+    fn parse(text: &str) -> std::result::Result<Self, String> {
+        use crate::toml_file::{only_keys, parse, required_string, string};
+        let table = parse(text)?;
+        only_keys(&table, &["version", "sha256", "source", "extra_events"], "")?;
+        Ok(Self {
+            version: required_string(&table, "version")?,
+            sha256: required_string(&table, "sha256")?,
+            source: string(&table, "source")?,
+            extra_events: string(&table, "extra_events")?,
         })
     }
 

@@ -31,30 +31,17 @@ impl Spec {
 
     /// Parses and checks a spec already in memory; `path` is only used in messages.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let pointer = pointer_from_path(&e.path().to_string());
-            let inner = e.into_inner();
-            if inner.is_data() {
-                Error::NotOpenApi {
-                    path: path.to_owned(),
-                    pointer,
-                    reason: strip_position(&inner.to_string()),
-                }
-            } else {
-                Error::NotJson {
-                    path: path.to_owned(),
-                    reason: strip_position(&inner.to_string()),
-                    line: inner.line(),
-                    column: inner.column(),
-                }
-            }
-        })?;
-        de.end().map_err(|inner| Error::NotJson {
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|inner| Error::NotJson {
+                path: path.to_owned(),
+                reason: strip_position(&inner.to_string()),
+                line: inner.line(),
+                column: inner.column(),
+            })?;
+        let doc = Document::from_value(&value).map_err(|invalid| Error::NotOpenApi {
             path: path.to_owned(),
-            reason: strip_position(&inner.to_string()),
-            line: inner.line(),
-            column: inner.column(),
+            pointer: invalid.pointer,
+            reason: invalid.reason,
         })?;
         if !doc.openapi.starts_with('3') {
             return Err(Error::NotOpenApi {
@@ -154,20 +141,6 @@ pub fn escape_pointer(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
-/// Turns serde_path_to_error's dotted path (`components.schemas.product`) into a JSON pointer.
-fn pointer_from_path(path: &str) -> String {
-    if path == "." || path.is_empty() {
-        return "#".into();
-    }
-    let mut out = String::from("#");
-    for seg in path.split('.') {
-        out.push('/');
-        let seg = seg.trim_start_matches('[').trim_end_matches(']');
-        out.push_str(&escape_pointer(seg));
-    }
-    out
-}
-
 /// serde_json appends " at line L column C"; the error types carry those separately.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -234,9 +207,15 @@ mod tests {
     #[test]
     fn pointer_segments_are_escaped() {
         assert_eq!(escape_pointer("a/b~c"), "a~1b~0c");
+        let doc = br#"{"openapi": "3.0.0", "info": {"version": "x"},
+            "components": {"schemas": {"a/b": {"properties": {"p": {"required": ["ok", 1]}}}}}}"#;
+        let err = Spec::from_bytes(Path::new("t.json"), doc)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
-            pointer_from_path("components.schemas.x"),
-            "#/components/schemas/x"
+            err,
+            "t.json is not an OpenAPI document: invalid type: number `1`, expected a string \
+             at #/components/schemas/a~1b/properties/p/required/1"
         );
     }
 }

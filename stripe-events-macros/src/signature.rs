@@ -59,7 +59,13 @@ pub fn check(item: TokenStream) -> syn::Result<Handler> {
     }
     for (token, what) in [
         (sig.constness.map(|t| t.span), "const"),
-        (sig.unsafety.map(|t| t.span), "unsafe"),
+        (
+            match sig.safety {
+                syn::Safety::Unsafe(t) => Some(t.span),
+                _ => None,
+            },
+            "unsafe",
+        ),
         (sig.abi.as_ref().map(|a| a.extern_token.span), "extern"),
     ] {
         if let Some(span) = token {
