@@ -65,6 +65,30 @@ impl ExtraEvents {
     }
 }
 
+/// The `[events]` table: event type -> schema name.
+fn read_events(text: &str) -> std::result::Result<BTreeMap<String, String>, String> {
+    use crate::toml_file::{only_keys, parse};
+    let table = parse(text)?;
+    only_keys(&table, &["events"], "")?;
+    match table.get("events") {
+        None => Ok(BTreeMap::new()),
+        Some(toml::Value::Table(events)) => events
+            .iter()
+            .map(|(event_type, schema)| match schema {
+                toml::Value::String(s) => Ok((event_type.clone(), s.clone())),
+                other => Err(format!(
+                    "entry {event_type:?}: the schema name must be a string, found {}",
+                    other.type_str()
+                )),
+            })
+            .collect(),
+        Some(other) => Err(format!(
+            "`events` must be a table, found {}",
+            other.type_str()
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,29 +117,5 @@ mod tests {
         assert!(err.to_string().contains("other"), "{err}");
         let err = ExtraEvents::parse(Path::new("x.toml"), "[events]\n\"*\" = \"b\"\n").unwrap_err();
         assert!(err.to_string().contains("\"*\""), "{err}");
-    }
-}
-
-/// The `[events]` table: event type -> schema name.
-fn read_events(text: &str) -> std::result::Result<BTreeMap<String, String>, String> {
-    use crate::toml_file::{only_keys, parse};
-    let table = parse(text)?;
-    only_keys(&table, &["events"], "")?;
-    match table.get("events") {
-        None => Ok(BTreeMap::new()),
-        Some(toml::Value::Table(events)) => events
-            .iter()
-            .map(|(event_type, schema)| match schema {
-                toml::Value::String(s) => Ok((event_type.clone(), s.clone())),
-                other => Err(format!(
-                    "entry {event_type:?}: the schema name must be a string, found {}",
-                    other.type_str()
-                )),
-            })
-            .collect(),
-        Some(other) => Err(format!(
-            "`events` must be a table, found {}",
-            other.type_str()
-        )),
     }
 }
