@@ -236,7 +236,13 @@ mod tests {
 
     #[test]
     fn index_of_finds_exact_values_only() {
-        let values = ["open", "paid", "uncollectible", "void", "draft_and_more_than_16"];
+        let values = [
+            "open",
+            "paid",
+            "uncollectible",
+            "void",
+            "draft_and_more_than_16",
+        ];
         for (i, v) in values.iter().enumerate() {
             assert_eq!(index_of(v, &values), Some(i));
         }
