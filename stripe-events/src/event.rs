@@ -228,7 +228,8 @@ fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
 fn type_near_end(input: &[u8]) -> Option<EventType> {
     const WINDOW: usize = 160;
     let tail = &input[input.len().saturating_sub(WINDOW)..];
-    let key = tail.windows(6).rposition(|w| w == b"\"type\"")?;
+    // The last `"type"` in the tail: only the quotes are looked at (a handful).
+    let key = memchr::memrchr_iter(b'"', tail).find(|&i| tail[i..].starts_with(b"\"type\""))?;
     let rest = tail[key + 6..].trim_ascii_start().strip_prefix(b":")?;
     let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
     let value = &rest[..memchr::memchr2(b'"', b'\\', rest)?];

@@ -819,34 +819,45 @@ impl<'a> Parser<'a> {
     /// take a binary search. Start it at 0.
     #[inline(never)]
     pub fn next_field(&mut self, keys: &[&str], hint: &mut usize) -> Result<usize, Error> {
-        while self.key_start()? {
-            // Fast path: the input holds exactly the hinted key, or one of the few after it
-            // (the keys in between being absent), unescaped.
-            let rest = &self.input[self.pos + 1..];
-            let mut i = *hint;
-            let end = keys.len().min(i + 4);
-            while i < end {
-                let k = keys[i].as_bytes();
-                if rest.len() > k.len() && rest[k.len()] == b'"' && same_bytes(&rest[..k.len()], k)
-                {
-                    self.pos += k.len() + 2;
-                    self.colon()?;
-                    *hint = i + 1;
-                    return Ok(i);
-                }
-                i += 1;
+        if !self.key_start()? {
+            return Ok(Self::END);
+        }
+        // Fast path: the input holds exactly the hinted key, or one of the few after it (the
+        // keys in between being absent), unescaped.
+        let rest = &self.input[self.pos + 1..];
+        let mut i = *hint;
+        let end = keys.len().min(i + 4);
+        while i < end {
+            let k = keys[i].as_bytes();
+            if rest.len() > k.len() && rest[k.len()] == b'"' && same_bytes(&rest[..k.len()], k) {
+                self.pos += k.len() + 2;
+                self.colon()?;
+                *hint = i + 1;
+                return Ok(i);
             }
+            i += 1;
+        }
+        self.next_field_slow(keys, hint)
+    }
+
+    /// [`next_field`](Parser::next_field) for a key that is not where the hint expects it: read
+    /// it as a string, look it up, skip the member when it is not one of `keys`. Kept out of
+    /// line so that the fast path stays small.
+    #[cold]
+    #[inline(never)]
+    fn next_field_slow(&mut self, keys: &[&str], hint: &mut usize) -> Result<usize, Error> {
+        loop {
             let key = self.scan_str()?;
             self.colon()?;
-            match keys.binary_search(&&*key) {
-                Ok(i) => {
-                    *hint = i + 1;
-                    return Ok(i);
-                }
-                Err(_) => self.skip_value().map_err(|e| e.at_field(&key))?,
+            if let Ok(i) = keys.binary_search(&&*key) {
+                *hint = i + 1;
+                return Ok(i);
+            }
+            self.skip_value().map_err(|e| e.at_field(&key))?;
+            if !self.key_start()? {
+                return Ok(Self::END);
             }
         }
-        Ok(Self::END)
     }
 
     /// What [`next_field`](Parser::next_field) returns at the end of the object.
