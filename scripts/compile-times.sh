@@ -18,7 +18,7 @@ now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
 record() {
   printf '%s\t%s\ts\n' "$1" "$2"
-  results+=("$1 $2")
+  results+=("$1 $2 s")
 }
 
 # clean_build NAME ARGS...: an empty target dir, the build, then the crate's own compile
@@ -64,17 +64,17 @@ cp "$root/handlers.rs.orig" "$handlers"
 
 value() { printf '%s\n' "${results[@]}" | awk -v k="$1" '$1 == k { print $2 }'; }
 ratio() { awk -v a="$(value "$1")" -v b="$(value "$2")" 'BEGIN { printf "%.1f", a / b }'; }
-record_ratio() { printf '%s\t%s\tratio\n' "$1" "$2"; results+=("$1 $2"); }
+record_ratio() { printf '%s\t%s\tratio\n' "$1" "$2"; results+=("$1 $2 ratio"); }
 record_ratio all_vs_one_group_clean "$(ratio clean_debug clean_debug_one_group)"
 record_ratio all_vs_one_group_crate "$(ratio crate_only_debug crate_only_debug_one_group)"
 
 if [ "${1:-}" = --write ]; then
   table=$(
-    echo "| figure | seconds |"
-    echo "|---|---|"
+    echo "| figure | value | unit |"
+    echo "|---|---|---|"
     for r in "${results[@]}"; do
       set -- $r
-      echo "| \`$1\` | $2 |"
+      echo "| \`$1\` | $2 | $3 |"
     done
     echo
     echo "Measured $(date -u +%Y-%m-%d) with $(rustc --version), $(nproc) cores, by \`scripts/compile-times.sh --write\`."
