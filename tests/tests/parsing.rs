@@ -254,10 +254,8 @@ fn data_before_type_is_typed_by_the_real_type_even_when_the_tail_misleads() {
     );
 
     // A payload that fits neither: kept raw under the real type.
-    let body = format!(
-        r#"{{"id": "evt_n", "created": 5, "data": {{"object": {{"id": "x"}}}}, "type": "product.created", "extra": {{"type": "customer.created"}}}}"#
-    );
-    let event = Event::from_slice(body.as_bytes()).unwrap();
+    let body = br#"{"id": "evt_n", "created": 5, "data": {"object": {"id": "x"}}, "type": "product.created", "extra": {"type": "customer.created"}}"#;
+    let event = Event::from_slice(body).unwrap();
     let EventObject::Untyped(raw) = &event.data.object else {
         panic!("{:?}", event.data.object)
     };
