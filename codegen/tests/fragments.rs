@@ -177,6 +177,21 @@ fn cargo_features_select_the_groups() {
 }
 
 #[test]
+fn a_property_name_that_cannot_be_matched_in_place_stops_the_build_with_the_reason() {
+    let schemas = r#"
+        "widget": {"type": "object", "x-resourceId": "widget",
+            "properties": {"id": {"type": "string"}, "odd\"key": {"type": "string"}}}"#;
+    let spec = legacy_spec(&["widget.created"], schemas);
+    let src = generate(&spec, &ExtraEvents::none(), &Settings::default())
+        .unwrap()
+        .to_source();
+    assert!(
+        src.contains("compile_error !") && src.contains("contains a quote or a backslash"),
+        "{src}"
+    );
+}
+
+#[test]
 fn generation_is_deterministic() {
     let spec = legacy_spec(&["widget.created", "gadget.updated"], SCHEMAS);
     let a = generate(&spec, &ExtraEvents::none(), &Settings::default())

@@ -91,6 +91,16 @@ fn parser_body(cx: &Ctx<'_>, space: &TypeSpace, fields: &[Field], tagged: bool) 
         sorted.push(("object", None));
     }
     sorted.sort_by(|a, b| a.0.cmp(b.0));
+    // `next_field` recognises keys by their bytes in the input, which is only right for keys
+    // with nothing to escape. Property names in Stripe's specs are identifiers; anything else
+    // stops the build with the reason rather than parsing wrongly.
+    if let Some((key, _)) = sorted.iter().find(|(k, _)| k.contains(['"', '\\'])) {
+        let message = format!(
+            "stripe-events-codegen: property name {key:?} contains a quote or a backslash, \
+             which the generated parsers cannot match in place"
+        );
+        return quote!(::std::compile_error!(#message));
+    }
     let keys = sorted.iter().map(|(k, _)| k);
 
     let locals = fields.iter().map(|f| {
