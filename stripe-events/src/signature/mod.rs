@@ -113,18 +113,6 @@ fn decimal(value: i64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[start..]
 }
 
-/// The HMAC of `"{timestamp}.{payload}"`, fed in three `update` calls so the
-/// payload is read once and never copied.
-fn signed_payload_mac(payload: &[u8], key: &[u8], timestamp: i64) -> HmacSha256 {
-    // HMAC takes keys of any length (long keys are hashed), so this cannot fail.
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC-SHA256 accepts keys of any length");
-    let mut buf = [0u8; 20];
-    mac.update(decimal(timestamp, &mut buf));
-    mac.update(b".");
-    mac.update(payload);
-    mac
-}
-
 /// The raw `v1` signature of `payload` signed at `timestamp`:
 /// HMAC-SHA256 keyed with the bytes of `secret` (the whole string, `whsec_`
 /// prefix included) over `"{timestamp}.{payload}"`, with the timestamp in
@@ -136,8 +124,8 @@ fn signed_payload_mac(payload: &[u8], key: &[u8], timestamp: i64) -> HmacSha256 
 /// `==` does not.
 #[must_use]
 pub fn compute_signature(payload: &[u8], secret: &str, timestamp: i64) -> [u8; 32] {
-    signed_payload_mac(payload, secret.as_bytes(), timestamp)
-        .finalize()
+    KeyedMac::from_key(secret.as_bytes())
+        .sign(payload, timestamp)
         .into_bytes()
         .into()
 }
@@ -185,23 +173,25 @@ pub struct Verifier {
 struct KeyedMac(HmacSha256);
 
 impl KeyedMac {
+    /// The state for a secret; `None` for an empty one, which is never used.
     fn new(secret: &Secret) -> Option<Self> {
-        (!secret.is_empty()).then(|| {
-            Self(
-                HmacSha256::new_from_slice(secret.expose().as_bytes())
-                    .expect("HMAC-SHA256 accepts keys of any length"),
-            )
-        })
+        (!secret.is_empty()).then(|| Self::from_key(secret.expose().as_bytes()))
     }
 
-    /// The `v1` signature of `payload` signed at `timestamp` (see [`compute_signature`]).
-    fn sign(&self, payload: &[u8], timestamp: i64) -> CtOutput<HmacSha256> {
-        let mut mac = self.0.clone();
+    fn from_key(key: &[u8]) -> Self {
+        // HMAC takes keys of any length (long keys are hashed), so this cannot fail.
+        Self(HmacSha256::new_from_slice(key).expect("HMAC-SHA256 accepts keys of any length"))
+    }
+
+    /// The `v1` signature of `payload` signed at `timestamp` (see [`compute_signature`]): the
+    /// HMAC of `"{timestamp}.{payload}"`, fed in three `update` calls so the payload is read
+    /// once and never copied.
+    fn sign(mut self, payload: &[u8], timestamp: i64) -> CtOutput<HmacSha256> {
         let mut buf = [0u8; 20];
-        mac.update(decimal(timestamp, &mut buf));
-        mac.update(b".");
-        mac.update(payload);
-        mac.finalize()
+        self.0.update(decimal(timestamp, &mut buf));
+        self.0.update(b".");
+        self.0.update(payload);
+        self.0.finalize()
     }
 }
 
@@ -325,7 +315,7 @@ impl Verifier {
     /// compared (no early exit inside one secret).
     fn matching_secret(&self, payload: &[u8], header: &SignatureHeader<'_>) -> Option<usize> {
         self.keyed.iter().enumerate().find_map(|(index, keyed)| {
-            let expected = keyed.as_ref()?.sign(payload, header.timestamp);
+            let expected = keyed.clone()?.sign(payload, header.timestamp);
             // `|` rather than `||`: compare every candidate, no early exit.
             let matched = header.decoded_v1().fold(false, |found, candidate| {
                 found | (CtOutput::<HmacSha256>::new(candidate.into()) == expected)
