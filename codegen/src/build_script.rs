@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::extra::ExtraEvents;
 use crate::pin::{self, EXTRA_ENV, PIN_FILE, Pin, SPEC_ENV};
-use crate::{Settings, Spec, generate};
+use crate::{Settings, Spec, generate_events};
 
 /// File name of the generated code inside `OUT_DIR`.
 pub const OUT_FILE: &str = "stripe_events_generated.rs";
@@ -113,7 +113,7 @@ pub fn run(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
         groups,
         ..Settings::default()
     };
-    let generated = generate(&spec, &extra, &settings)?;
+    let generated = generate_events(&spec, events, &settings)?;
     write_if_changed(&paths.out_file, &generated.to_source())?;
     cargo.push(format!(
         "cargo:rustc-env=STRIPE_EVENTS_SPEC_PATH={}",

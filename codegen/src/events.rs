@@ -39,13 +39,9 @@ impl EventDef {
     /// `customer.subscription.updated`). Each group is a cargo feature of `stripe-events`
     /// ([`feature_name`]).
     pub fn group(&self) -> &str {
-        group_of(&self.event_type)
+        let t = &self.event_type;
+        t.split('.').next().unwrap_or(t)
     }
-}
-
-/// The group of an event type string: up to the first dot.
-pub fn group_of(event_type: &str) -> &str {
-    event_type.split('.').next().unwrap_or(event_type)
 }
 
 /// The cargo feature of `stripe-events` that compiles a group's payload types:

@@ -112,7 +112,16 @@ fn header(api_version: &str) -> String {
 
 /// Generates the typed events for `spec` (plus `extra` event types).
 pub fn generate(spec: &Spec, extra: &ExtraEvents, settings: &Settings) -> Result<Generated> {
-    let events = events::discover(spec, extra)?;
+    generate_events(spec, events::discover(spec, extra)?, settings)
+}
+
+/// [`generate`] for event types already discovered ([`events::discover`]), e.g. by a caller
+/// that chose the settings from them.
+pub fn generate_events(
+    spec: &Spec,
+    events: Vec<EventDef>,
+    settings: &Settings,
+) -> Result<Generated> {
     let (space, payloads) = ir::build(spec, &events);
     let runtime = proc_macro2::TokenStream::from_str(&settings.runtime_path).map_err(|e| {
         Error::InvalidOutput(format!("runtime path {:?}: {e}", settings.runtime_path))

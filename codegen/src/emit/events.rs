@@ -23,12 +23,12 @@ pub fn emit_events(
     let type_strs: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
     let groups: Vec<&str> = events.iter().map(EventDef::group).collect();
     let mut all_groups = groups.clone();
+    all_groups.sort_unstable();
     all_groups.dedup();
-    let compiled_arms = events
+    let compiled_arms = variants
         .iter()
-        .zip(&variants)
         .zip(included)
-        .map(|((_, v), inc)| quote!(Self::#v => #inc,));
+        .map(|(v, inc)| quote!(Self::#v => #inc,));
     // The event types whose payload types this build has (the others keep EventType variants).
     let typed = || {
         events
@@ -252,7 +252,6 @@ pub fn emit_events(
         impl EventObject {
             /// Parses the payload of a known event type into its typed variant; `None` for
             /// [`EventType::Unknown`] and the event types this build has no payload types for.
-            #[allow(unreachable_patterns)]
             pub(crate) fn parse_typed(event_type: &EventType, p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<::std::option::Option<Self>, #rt::json::Error> {
                 ::std::result::Result::Ok(::std::option::Option::Some(match event_type {
                     #(#parse_arms)*
