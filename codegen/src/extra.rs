@@ -69,7 +69,7 @@ impl ExtraEvents {
 fn read_events(text: &str) -> std::result::Result<BTreeMap<String, String>, String> {
     use crate::toml_file::{only_keys, parse};
     let table = parse(text)?;
-    only_keys(&table, &["events"], "")?;
+    only_keys(&table, &["events"])?;
     match table.get("events") {
         None => Ok(BTreeMap::new()),
         Some(toml::Value::Table(events)) => events

@@ -277,22 +277,20 @@ impl Document {
     ///
     /// [`Invalid`]: where the document does not fit (a missing `openapi` or `info.version`,
     /// a schema member of the wrong type, ...).
-    pub fn from_value(v: &Value) -> Read<Self> {
-        let doc = Fields::of(v, "#")?;
+    pub fn from_value(mut v: Value) -> Read<Self> {
+        // `paths` (most of Stripe's spec) is kept as JSON: moved out, not copied.
+        let paths = match v.get_mut("paths").map(Value::take) {
+            None | Some(Value::Null) => BTreeMap::new(),
+            Some(Value::Object(paths)) => paths.into_iter().collect(),
+            Some(other) => return Err(wrong_type(&other, "#/paths", "a map")),
+        };
+        let doc = Fields::of(&v, "#")?;
         let (openapi, at) = doc.required("openapi")?;
         let openapi = string(openapi, &at)?;
         let (info, at) = doc.required("info")?;
         let info = Fields::of(info, &at)?;
         let (version, at) = info.required("version")?;
         let version = string(version, &at)?;
-        let paths = match doc.get("paths") {
-            None => BTreeMap::new(),
-            Some((v, at)) => Fields::of(v, &at)?
-                .map
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        };
         let schemas = match doc.get("components") {
             None => BTreeMap::new(),
             Some((v, at)) => Fields::of(v, &at)?

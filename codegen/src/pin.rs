@@ -49,7 +49,7 @@ impl Pin {
     fn parse(text: &str) -> std::result::Result<Self, String> {
         use crate::toml_file::{only_keys, parse, required_string, string};
         let table = parse(text)?;
-        only_keys(&table, &["version", "sha256", "source", "extra_events"], "")?;
+        only_keys(&table, &["version", "sha256", "source", "extra_events"])?;
         Ok(Self {
             version: required_string(&table, "version")?,
             sha256: required_string(&table, "sha256")?,

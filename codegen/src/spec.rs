@@ -38,7 +38,7 @@ impl Spec {
                 line: inner.line(),
                 column: inner.column(),
             })?;
-        let doc = Document::from_value(&value).map_err(|invalid| Error::NotOpenApi {
+        let doc = Document::from_value(value).map_err(|invalid| Error::NotOpenApi {
             path: path.to_owned(),
             pointer: invalid.pointer,
             reason: invalid.reason,

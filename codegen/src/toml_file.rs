@@ -11,10 +11,10 @@ pub fn parse(text: &str) -> Result<Table, String> {
 }
 
 /// Refuses keys other than `known` (a misspelt key is an error, not silently ignored).
-pub fn only_keys(table: &Table, known: &[&str], context: &str) -> Result<(), String> {
+pub fn only_keys(table: &Table, known: &[&str]) -> Result<(), String> {
     match table.keys().find(|k| !known.contains(&k.as_str())) {
         Some(k) => Err(format!(
-            "unknown field `{k}`{context}, expected one of {}",
+            "unknown field `{k}`, expected one of {}",
             known
                 .iter()
                 .map(|k| format!("`{k}`"))
