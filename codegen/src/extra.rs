@@ -67,17 +67,18 @@ impl ExtraEvents {
 
 /// The `[events]` table: event type -> schema name.
 fn read_events(text: &str) -> std::result::Result<BTreeMap<String, String>, String> {
-    use crate::toml_file::{only_keys, parse};
+    use crate::toml_file::{Value, only_keys, parse};
     let table = parse(text)?;
     only_keys(&table, &["events"])?;
-    match table.get("events") {
+    match table.get("events").map(|v| v.get_ref()) {
         None => Ok(BTreeMap::new()),
-        Some(toml::Value::Table(events)) => events
+        Some(Value::Table(events)) => events
             .iter()
-            .map(|(event_type, schema)| match schema {
-                toml::Value::String(s) => Ok((event_type.clone(), s.clone())),
+            .map(|(event_type, schema)| match schema.get_ref() {
+                Value::String(s) => Ok((event_type.get_ref().to_string(), s.to_string())),
                 other => Err(format!(
-                    "entry {event_type:?}: the schema name must be a string, found {}",
+                    "entry {:?}: the schema name must be a string, found {}",
+                    event_type.get_ref(),
                     other.type_str()
                 )),
             })

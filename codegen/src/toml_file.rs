@@ -1,20 +1,25 @@
-//! Reading the project's small TOML files (the spec pin, extra events) into a [`toml::Table`]
-//! by hand: no serde derive, so the generator, which build scripts compile, needs no
-//! proc-macro stack.
+//! Reading the project's small TOML files (the spec pin, extra events) by hand, from the TOML
+//! parser's own document tree ([`toml::de::DeTable`]): no serde, so the generator, which build
+//! scripts compile, needs neither a proc-macro stack nor toml's serde layer.
 
-use toml::{Table, Value};
+pub use toml::de::{DeTable as Table, DeValue as Value};
 
 /// Parses `text`; the error is the TOML parser's message.
-pub fn parse(text: &str) -> Result<Table, String> {
-    text.parse::<Table>()
+pub fn parse(text: &str) -> Result<Table<'_>, String> {
+    Table::parse(text)
+        .map(|table| table.into_inner())
         .map_err(|e| e.to_string().trim_end().to_owned())
 }
 
 /// Refuses keys other than `known` (a misspelt key is an error, not silently ignored).
-pub fn only_keys(table: &Table, known: &[&str]) -> Result<(), String> {
-    match table.keys().find(|k| !known.contains(&k.as_str())) {
+pub fn only_keys(table: &Table<'_>, known: &[&str]) -> Result<(), String> {
+    match table
+        .keys()
+        .find(|k| !known.contains(&k.get_ref().as_ref()))
+    {
         Some(k) => Err(format!(
-            "unknown field `{k}`, expected one of {}",
+            "unknown field `{}`, expected one of {}",
+            k.get_ref(),
             known
                 .iter()
                 .map(|k| format!("`{k}`"))
@@ -26,10 +31,10 @@ pub fn only_keys(table: &Table, known: &[&str]) -> Result<(), String> {
 }
 
 /// The string at `key`, if present.
-pub fn string(table: &Table, key: &str) -> Result<Option<String>, String> {
-    match table.get(key) {
+pub fn string(table: &Table<'_>, key: &str) -> Result<Option<String>, String> {
+    match table.get(key).map(|v| v.get_ref()) {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(s.to_string())),
         Some(other) => Err(format!(
             "`{key}` must be a string, found {}",
             other.type_str()
@@ -38,6 +43,37 @@ pub fn string(table: &Table, key: &str) -> Result<Option<String>, String> {
 }
 
 /// The string at `key`, which must be present.
-pub fn required_string(table: &Table, key: &str) -> Result<String, String> {
+pub fn required_string(table: &Table<'_>, key: &str) -> Result<String, String> {
     string(table, key)?.ok_or_else(|| format!("missing field `{key}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_strings_and_refuses_what_does_not_fit() {
+        let table = parse("version = \"2024-04-10\"\nsha256 = 3\n").unwrap();
+        assert_eq!(required_string(&table, "version").unwrap(), "2024-04-10");
+        assert_eq!(string(&table, "source").unwrap(), None);
+        assert_eq!(
+            string(&table, "sha256").unwrap_err(),
+            "`sha256` must be a string, found integer"
+        );
+        assert_eq!(
+            required_string(&table, "source").unwrap_err(),
+            "missing field `source`"
+        );
+        assert_eq!(
+            only_keys(&table, &["version"]).unwrap_err(),
+            "unknown field `sha256`, expected one of `version`"
+        );
+        assert!(only_keys(&table, &["sha256", "version"]).is_ok());
+    }
+
+    #[test]
+    fn a_syntax_error_is_the_parsers_message() {
+        let err = parse("version = \n").unwrap_err();
+        assert!(err.contains("line 1"), "{err}");
+    }
 }
