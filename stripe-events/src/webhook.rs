@@ -10,15 +10,13 @@ use crate::signature::{Clock, Secret, SignatureError, Verified, Verifier};
 
 /// Why a webhook delivery was rejected. Signature problems come first and never involve the
 /// body's contents: a delivery whose signature does not verify is rejected before it is parsed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WebhookError {
     /// The `Stripe-Signature` header is missing, malformed, carries no `v1` signature, matches
     /// no secret, or is outside the timestamp tolerance (see [`SignatureError`]).
-    #[error(transparent)]
-    Signature(#[from] SignatureError),
+    Signature(SignatureError),
     /// The body verified but is not valid JSON.
-    #[error("body is not valid JSON: {reason} at byte {offset}")]
     BodyNotJson {
         /// What is wrong.
         reason: String,
@@ -26,13 +24,9 @@ pub enum WebhookError {
         offset: usize,
     },
     /// The body verified and is JSON, but not an event envelope.
-    #[error("body is JSON but not a Stripe event: {0}")]
     NotAnEvent(PayloadError),
     /// The event was rendered for another API version than this build's [`crate::API_VERSION`]
     /// and the [`Webhook`] was told to reject such events ([`ApiVersionPolicy::Reject`]).
-    #[error(
-        "event {event_id} was rendered for Stripe API version {found}, this build is for {expected}"
-    )]
     ApiVersionMismatch {
         /// The event's id.
         event_id: String,
@@ -207,6 +201,34 @@ impl Webhook {
     }
 }
 
+impl std::fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Signature(e) => e.fmt(f),
+            Self::BodyNotJson { reason, offset } => {
+                write!(f, "body is not valid JSON: {reason} at byte {offset}")
+            }
+            Self::NotAnEvent(e) => write!(f, "body is JSON but not a Stripe event: {e}"),
+            Self::ApiVersionMismatch {
+                event_id,
+                expected,
+                found,
+            } => write!(
+                f,
+                "event {event_id} was rendered for Stripe API version {found}, this build is for {expected}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {}
+
+impl From<SignatureError> for WebhookError {
+    fn from(e: SignatureError) -> Self {
+        Self::Signature(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +241,36 @@ mod tests {
 
     fn webhook() -> Webhook {
         Webhook::new(SECRET).clock(FixedClock(NOW))
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong_and_a_signature_error_stays_itself() {
+        use std::error::Error as _;
+        let signature = WebhookError::from(SignatureError::NoV1Signature);
+        assert!(signature.is_signature_error());
+        assert_eq!(
+            signature.to_string(),
+            SignatureError::NoV1Signature.to_string()
+        );
+        assert!(signature.source().is_none());
+        let not_json = WebhookError::BodyNotJson {
+            reason: "expected value".into(),
+            offset: 3,
+        };
+        assert_eq!(
+            not_json.to_string(),
+            "body is not valid JSON: expected value at byte 3"
+        );
+        assert!(!not_json.is_signature_error());
+        let mismatch = WebhookError::ApiVersionMismatch {
+            event_id: "evt_1".into(),
+            expected: "2024-04-10",
+            found: "2020-08-27".into(),
+        };
+        assert_eq!(
+            mismatch.to_string(),
+            "event evt_1 was rendered for Stripe API version 2020-08-27, this build is for 2024-04-10"
+        );
     }
 
     fn customer_body(api_version: &str) -> Vec<u8> {

@@ -9,27 +9,22 @@ use crate::WebhookError;
 use crate::store::{Status, StoreError};
 
 /// Why [`Receiver::replay`] could not run an event's handlers.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ReplayError {
     /// No delivery of this event id is stored.
-    #[error("event {0} is not in the event store")]
     NotFound(String),
     /// The only stored delivery of this id was not authentic: it is never run.
-    #[error("the stored delivery of {0} failed signature verification: it cannot be replayed")]
     NotAuthentic(String),
     /// The stored body is authentic but still not a usable event.
-    #[error("the stored delivery of {event_id} cannot be parsed: {source}")]
     Unparsable {
         /// The event id.
         event_id: String,
         /// Why.
-        #[source]
         source: WebhookError,
     },
     /// The event store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
 }
 
 impl Receiver {
@@ -105,5 +100,71 @@ impl Receiver {
             outcomes.push((id, outcome));
         }
         outcomes
+    }
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound(id) => write!(f, "event {id} is not in the event store"),
+            Self::NotAuthentic(id) => write!(
+                f,
+                "the stored delivery of {id} failed signature verification: it cannot be replayed"
+            ),
+            Self::Unparsable { event_id, source } => {
+                write!(
+                    f,
+                    "the stored delivery of {event_id} cannot be parsed: {source}"
+                )
+            }
+            Self::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Unparsable { source, .. } => Some(source),
+            // Transparent: the store error's own source.
+            Self::Store(e) => e.source(),
+            Self::NotFound(_) | Self::NotAuthentic(_) => None,
+        }
+    }
+}
+
+impl From<StoreError> for ReplayError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn errors_say_which_event_and_keep_their_source() {
+        assert_eq!(
+            ReplayError::NotFound("evt_1".into()).to_string(),
+            "event evt_1 is not in the event store"
+        );
+        let unparsable = ReplayError::Unparsable {
+            event_id: "evt_2".into(),
+            source: WebhookError::BodyNotJson {
+                reason: "expected value".into(),
+                offset: 0,
+            },
+        };
+        assert_eq!(
+            unparsable.to_string(),
+            "the stored delivery of evt_2 cannot be parsed: body is not valid JSON: expected value at byte 0"
+        );
+        assert!(unparsable.source().unwrap().is::<WebhookError>());
+        // A store error is shown as itself, and its source is the backend's error.
+        let store = ReplayError::from(StoreError::new("reading evt_3", "disk I/O error"));
+        assert_eq!(store.to_string(), "reading evt_3: disk I/O error");
+        assert_eq!(store.source().unwrap().to_string(), "disk I/O error");
     }
 }

@@ -20,16 +20,14 @@
 /// `TimestampOutsideTolerance` is only ever returned for a request that was
 /// correctly signed with one of your secrets: it indicates a replayed (or
 /// badly delayed) genuine event, or a clock problem, never a forgery.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignatureError {
     /// The `Stripe-Signature` header is absent, empty, or only whitespace.
-    #[error("missing or empty Stripe-Signature header")]
     MissingHeader,
 
     /// The header could not be parsed. `reason` is a fixed description of the
     /// problem; it never quotes the header itself.
-    #[error("malformed Stripe-Signature header: {reason}")]
     MalformedHeader {
         /// What was wrong, e.g. `"duplicate timestamp (t=)"`.
         reason: &'static str,
@@ -37,25 +35,16 @@ pub enum SignatureError {
 
     /// The header is well formed but carries no `v1` entry at all (for
     /// example only a `v0` test signature, or only unknown schemes).
-    #[error("Stripe-Signature header contains no v1 signature")]
     NoV1Signature,
 
     /// None of the header's `v1` signatures is the HMAC-SHA256 of the payload
     /// under any configured secret: the body was altered, the secret is wrong
     /// (test vs. live mode, another endpoint, a stray newline), or the
     /// request is forged.
-    #[error(
-        "no v1 signature in the Stripe-Signature header matches the payload \
-         for any configured secret"
-    )]
     NoMatchingSignature,
 
     /// The signature is valid but the signed timestamp is further than the
     /// tolerance from the verifier's clock, in the past or in the future.
-    #[error(
-        "Stripe-Signature timestamp {timestamp} is more than {tolerance_secs} s \
-         away from the current time {now}"
-    )]
     TimestampOutsideTolerance {
         /// The `t=` value from the header (unix seconds).
         timestamp: i64,
@@ -68,9 +57,38 @@ pub enum SignatureError {
     /// Every configured secret is the empty string. An empty HMAC key is
     /// public knowledge, so such a secret is never used (this usually means
     /// an unset environment variable).
-    #[error("no usable webhook secret is configured (every secret is empty)")]
     EmptySecret,
 }
+
+impl std::fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MissingHeader => f.write_str("missing or empty Stripe-Signature header"),
+            Self::MalformedHeader { reason } => {
+                write!(f, "malformed Stripe-Signature header: {reason}")
+            }
+            Self::NoV1Signature => f.write_str("Stripe-Signature header contains no v1 signature"),
+            Self::NoMatchingSignature => f.write_str(
+                "no v1 signature in the Stripe-Signature header matches the payload \
+                 for any configured secret",
+            ),
+            Self::TimestampOutsideTolerance {
+                timestamp,
+                now,
+                tolerance_secs,
+            } => write!(
+                f,
+                "Stripe-Signature timestamp {timestamp} is more than {tolerance_secs} s \
+                 away from the current time {now}"
+            ),
+            Self::EmptySecret => {
+                f.write_str("no usable webhook secret is configured (every secret is empty)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SignatureError {}
 
 #[cfg(test)]
 mod tests {

@@ -76,8 +76,7 @@ impl fmt::Display for Status {
 }
 
 /// A string that is not a [`Status`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown delivery status `{0}` (expected pending, processed or failed)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseStatusError(pub String);
 
 impl FromStr for Status {
@@ -138,11 +137,9 @@ pub enum Claim {
 }
 
 /// A store operation failed: what was being done, and the backend's error.
-#[derive(Debug, thiserror::Error)]
-#[error("{context}: {source}")]
+#[derive(Debug)]
 pub struct StoreError {
     context: String,
-    #[source]
     source: Box<dyn std::error::Error + Send + Sync + 'static>,
 }
 
@@ -221,4 +218,45 @@ pub(crate) fn sniff_id_and_type(body: &[u8]) -> (Option<String>, Option<String>)
             .map(str::to_owned)
     };
     (field("id"), field("type"))
+}
+
+impl fmt::Display for ParseStatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown delivery status `{}` (expected pending, processed or failed)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for ParseStatusError {}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.context, self.source)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn errors_carry_their_context_and_source() {
+        let e = StoreError::new("claiming evt_1", "database is locked");
+        assert_eq!(e.to_string(), "claiming evt_1: database is locked");
+        assert_eq!(e.source().unwrap().to_string(), "database is locked");
+        assert_eq!(
+            "done".parse::<Status>().unwrap_err().to_string(),
+            "unknown delivery status `done` (expected pending, processed or failed)"
+        );
+    }
 }
