@@ -2,7 +2,8 @@
 # Compile times of stripe-events on this machine, each from an empty target directory of its
 # own (so nothing is shared with the normal build):
 #   - clean release and debug builds of `stripe-events` (default features: every event type);
-#   - the same debug build with one small event group (`events-product`) instead of all;
+#   - the same release and debug builds with one small event group (`events-product`) instead
+#     of all;
 #   - the crate's own compile in each (its dependencies already built; non-incremental, as
 #     when an application builds it from crates.io);
 #   - the rebuild of the example application (examples/shop) after editing one handler.
@@ -41,6 +42,7 @@ clean_build() {
 cargo fetch --locked -q
 clean_build release --release
 clean_build debug
+clean_build release_one_group --release --no-default-features --features events-product
 clean_build debug_one_group --no-default-features --features events-product
 
 # The example application, as its developer works on it: debug, incremental (cargo's
@@ -65,8 +67,10 @@ cp "$root/handlers.rs.orig" "$handlers"
 value() { printf '%s\n' "${results[@]}" | awk -v k="$1" '$1 == k { print $2 }'; }
 ratio() { awk -v a="$(value "$1")" -v b="$(value "$2")" 'BEGIN { printf "%.1f", a / b }'; }
 record_ratio() { printf '%s\t%s\tratio\n' "$1" "$2"; results+=("$1 $2 ratio"); }
-record_ratio all_vs_one_group_clean "$(ratio clean_debug clean_debug_one_group)"
-record_ratio all_vs_one_group_crate "$(ratio crate_only_debug crate_only_debug_one_group)"
+record_ratio all_vs_one_group_clean_release "$(ratio clean_release clean_release_one_group)"
+record_ratio all_vs_one_group_clean_debug "$(ratio clean_debug clean_debug_one_group)"
+record_ratio all_vs_one_group_crate_release "$(ratio crate_only_release crate_only_release_one_group)"
+record_ratio all_vs_one_group_crate_debug "$(ratio crate_only_debug crate_only_debug_one_group)"
 
 if [ "${1:-}" = --write ]; then
   table=$(
