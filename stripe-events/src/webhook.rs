@@ -54,6 +54,32 @@ impl From<ParseError> for WebhookError {
     }
 }
 
+impl std::fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Signature(e) => e.fmt(f),
+            Self::BodyNotJson { reason, offset } => ParseError::fmt_not_json(f, reason, *offset),
+            Self::NotAnEvent(e) => ParseError::fmt_not_an_event(f, e),
+            Self::ApiVersionMismatch {
+                event_id,
+                expected,
+                found,
+            } => write!(
+                f,
+                "event {event_id} was rendered for Stripe API version {found}, this build is for {expected}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {}
+
+impl From<SignatureError> for WebhookError {
+    fn from(e: SignatureError) -> Self {
+        Self::Signature(e)
+    }
+}
+
 /// What to do with an event whose `api_version` differs from this build's
 /// [`crate::API_VERSION`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -198,34 +224,6 @@ impl Webhook {
     ) -> Result<Event, WebhookError> {
         self.verify(payload, signature_header)?;
         self.parse(payload)
-    }
-}
-
-impl std::fmt::Display for WebhookError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Signature(e) => e.fmt(f),
-            Self::BodyNotJson { reason, offset } => {
-                write!(f, "body is not valid JSON: {reason} at byte {offset}")
-            }
-            Self::NotAnEvent(e) => write!(f, "body is JSON but not a Stripe event: {e}"),
-            Self::ApiVersionMismatch {
-                event_id,
-                expected,
-                found,
-            } => write!(
-                f,
-                "event {event_id} was rendered for Stripe API version {found}, this build is for {expected}"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for WebhookError {}
-
-impl From<SignatureError> for WebhookError {
-    fn from(e: SignatureError) -> Self {
-        Self::Signature(e)
     }
 }
 

@@ -27,6 +27,42 @@ pub enum ReplayError {
     Store(StoreError),
 }
 
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound(id) => write!(f, "event {id} is not in the event store"),
+            Self::NotAuthentic(id) => write!(
+                f,
+                "the stored delivery of {id} failed signature verification: it cannot be replayed"
+            ),
+            Self::Unparsable { event_id, source } => {
+                write!(
+                    f,
+                    "the stored delivery of {event_id} cannot be parsed: {source}"
+                )
+            }
+            Self::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Unparsable { source, .. } => Some(source),
+            // Transparent: the store error's own source.
+            Self::Store(e) => e.source(),
+            Self::NotFound(_) | Self::NotAuthentic(_) => None,
+        }
+    }
+}
+
+impl From<StoreError> for ReplayError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
 impl Receiver {
     /// Runs the handlers of the stored event `event_id` again, like a delivery of it (claim,
     /// dispatch, complete or fail; an event already processed answers
@@ -100,42 +136,6 @@ impl Receiver {
             outcomes.push((id, outcome));
         }
         outcomes
-    }
-}
-
-impl std::fmt::Display for ReplayError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(id) => write!(f, "event {id} is not in the event store"),
-            Self::NotAuthentic(id) => write!(
-                f,
-                "the stored delivery of {id} failed signature verification: it cannot be replayed"
-            ),
-            Self::Unparsable { event_id, source } => {
-                write!(
-                    f,
-                    "the stored delivery of {event_id} cannot be parsed: {source}"
-                )
-            }
-            Self::Store(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for ReplayError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Unparsable { source, .. } => Some(source),
-            // Transparent: the store error's own source.
-            Self::Store(e) => e.source(),
-            Self::NotFound(_) | Self::NotAuthentic(_) => None,
-        }
-    }
-}
-
-impl From<StoreError> for ReplayError {
-    fn from(e: StoreError) -> Self {
-        Self::Store(e)
     }
 }
 

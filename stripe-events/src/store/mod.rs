@@ -79,6 +79,18 @@ impl fmt::Display for Status {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseStatusError(pub String);
 
+impl fmt::Display for ParseStatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown delivery status `{}` (expected pending, processed or failed)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for ParseStatusError {}
+
 impl FromStr for Status {
     type Err = ParseStatusError;
 
@@ -161,6 +173,18 @@ impl StoreError {
     }
 }
 
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.context, self.source)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
 /// Where webhook deliveries are kept (see the [module documentation](self)). Calls are
 /// synchronous; the receiver runs them on tokio's blocking pool.
 pub trait EventStore: Send + Sync + 'static {
@@ -218,30 +242,6 @@ pub(crate) fn sniff_id_and_type(body: &[u8]) -> (Option<String>, Option<String>)
             .map(str::to_owned)
     };
     (field("id"), field("type"))
-}
-
-impl fmt::Display for ParseStatusError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown delivery status `{}` (expected pending, processed or failed)",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for ParseStatusError {}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.context, self.source)
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.source)
-    }
 }
 
 #[cfg(test)]
