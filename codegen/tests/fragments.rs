@@ -109,6 +109,46 @@ fn generated_code_has_the_expected_shapes() {
 }
 
 #[test]
+fn structs_behind_a_pointer_are_parsed_in_place_and_the_others_by_value() {
+    let schemas = r#"
+        "crate": {"type": "object", "x-resourceId": "crate", "required": ["id"],
+            "properties": {
+                "id": {"type": "string"},
+                "dims": {"type": "object", "properties": {"depth": {"type": "integer"}}},
+                "parts": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}}}}
+            }}
+    "#;
+    let spec = legacy_spec(&["crate.created"], schemas);
+    let code = generate(&spec, &ExtraEvents::none(), &Settings::default()).unwrap();
+    let src = code.to_pretty_source().unwrap();
+    // The parser of each struct, by the struct's name.
+    let parser = |name: &str| {
+        let start = src
+            .find(&format!("impl crate::json::FromJson for {name} {{"))
+            .unwrap_or_else(|| panic!("no parser for {name} in:\n{src}"));
+        let end = src[start..].find("\n}\n").expect("end of the impl");
+        // Without whitespace: prettyplease breaks lines where it likes.
+        src[start..start + end]
+            .split_whitespace()
+            .collect::<String>()
+    };
+    // The payload (boxed in `EventObject`) and the array's elements (in a `Vec`): in place.
+    for name in ["Crate", "CrateParts"] {
+        let body = parser(name);
+        assert!(body.contains("crate::json::in_place(p)"), "{body}");
+        assert!(body.contains("out.write(Self{"), "{body}");
+    }
+    // A by-value field: parsed by value, no second entry point to compile.
+    let body = parser("CrateDims");
+    assert!(!body.contains("from_json_in"), "{body}");
+    assert!(body.contains("Ok(Self{"), "{body}");
+    assert!(
+        src.contains("CrateCreated(crate::json::boxed(p)?)"),
+        "{src}"
+    );
+}
+
+#[test]
 fn groups_keep_every_event_type_but_only_their_payload_types() {
     let spec = legacy_spec(&["widget.created", "gadget.updated"], SCHEMAS);
     let all = generate(&spec, &ExtraEvents::none(), &Settings::default()).unwrap();

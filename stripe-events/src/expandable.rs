@@ -41,7 +41,7 @@ impl<T: FromJson> FromJson for Expandable<T> {
     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
         match p.peek()? {
             Kind::String => Ok(Self::Id(p.parse_string()?)),
-            _ => Ok(Self::Object(Box::new(T::from_json(p)?))),
+            _ => Ok(Self::Object(crate::json::boxed(p)?)),
         }
     }
 }

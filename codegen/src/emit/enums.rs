@@ -125,8 +125,12 @@ pub fn emit_poly(cx: &Ctx<'_>, item: &Item, variants: &[PolyVariant]) -> TokenSt
     let arms = ordered.iter().map(|v| {
         let var = ident(&v.variant);
         let tag = &v.tag;
-        let deleted = if v.deleted && shared(v) { quote!(true) } else { quote!(_) };
-        quote!((::std::option::Option::Some(#tag), #deleted) => Self::#var(::std::boxed::Box::new(#rt::json::FromJson::from_json(p)?)),)
+        let deleted = if v.deleted && shared(v) {
+            quote!(true)
+        } else {
+            quote!(_)
+        };
+        quote!((::std::option::Option::Some(#tag), #deleted) => Self::#var(#rt::json::boxed(p)?),)
     });
     let derive = derives(false);
     quote! {

@@ -66,9 +66,8 @@ pub fn emit_events(
             quote!(#d #v(::std::boxed::Box<::serde_json::Value>),)
         }
     });
-    let parse_arms = typed().map(|(_, v, _)| {
-        quote!(EventType::#v => Self::#v(::std::boxed::Box::new(#rt::json::FromJson::from_json(p)?)),)
-    });
+    let parse_arms =
+        typed().map(|(_, v, _)| quote!(EventType::#v => Self::#v(#rt::json::boxed(p)?),));
     let object_type_arms = typed().map(|(_, v, _)| quote!(Self::#v(_) => EventType::#v,));
     let id_arms = typed().filter_map(|(_, v, payload)| {
         let id = payload.as_ref()?.direct_item()?;

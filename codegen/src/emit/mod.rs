@@ -21,6 +21,9 @@ pub struct Ctx<'a> {
     pub space: &'a TypeSpace,
     /// Which items to emit (indexed by id): those the included events need.
     pub keep: &'a [bool],
+    /// Which structs get a parser that builds them in place (indexed by id): see
+    /// [`TypeSpace::placed`].
+    pub placed: &'a [bool],
 }
 
 /// An identifier (names are made valid by `naming`).
@@ -56,12 +59,17 @@ pub fn file(
         .space
         .items
         .iter()
-        .zip(cx.keep)
-        .filter(|(_, keep)| **keep)
-        .map(|(item, _)| match &item.kind {
-            ItemKind::Struct { fields, object_tag } => {
-                structs::emit_struct(cx, cx.space, item, fields, object_tag.as_deref())
-            }
+        .enumerate()
+        .filter(|(id, _)| cx.keep[*id])
+        .map(|(id, item)| match &item.kind {
+            ItemKind::Struct { fields, object_tag } => structs::emit_struct(
+                cx,
+                cx.space,
+                item,
+                fields,
+                object_tag.as_deref(),
+                cx.placed[id],
+            ),
             ItemKind::Enum { values } => enums::emit_string_enum(cx, item, values),
             ItemKind::Poly { variants } => enums::emit_poly(cx, item, variants),
         });

@@ -16,6 +16,7 @@ pub fn emit_struct(
     item: &Item,
     fields: &[Field],
     object_tag: Option<&str>,
+    placed: bool,
 ) -> TokenStream {
     let rt = &cx.runtime;
     let name = ident(&item.name);
@@ -46,7 +47,29 @@ pub fn emit_struct(
         quote! { #fdoc #rename pub #fident: #ty, }
     });
 
-    let parser = parser_body(cx, space, fields, object_tag.is_some());
+    let parser = parser_body(cx, space, fields, object_tag.is_some(), placed);
+    // A struct that lives behind a pointer is parsed where it ends up (`from_json_in`, into
+    // the `Box` or the `Vec`'s buffer), which saves moving it there; the others are parsed by
+    // value into their field, with less code to compile.
+    let from_json = if placed {
+        quote! {
+            fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
+                #rt::json::in_place(p)
+            }
+            fn from_json_in<'o>(
+                p: &mut #rt::json::Parser<'_>,
+                out: &'o mut ::std::mem::MaybeUninit<Self>,
+            ) -> ::std::result::Result<&'o mut Self, #rt::json::Error> {
+                #parser
+            }
+        }
+    } else {
+        quote! {
+            fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
+                #parser
+            }
+        }
+    };
 
     quote! {
         #item_doc
@@ -58,26 +81,39 @@ pub fn emit_struct(
         }
 
         impl #rt::json::FromJson for #name {
-            fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
-                #parser
-            }
+            #from_json
         }
     }
 }
 
-/// The body of a struct's `from_json`. Shaped for compile time as much as for speed (this is
+/// The body of a struct's `from_json`, or of its `from_json_in` when it is `placed`. Shaped for compile time as much as for speed (this is
 /// most of the code the compiler sees): a member's key becomes an index with one call
 /// ([`Parser::next_field`]), every member's value is parsed by a call returning
 /// `Result<(), Error>` so that `?` is applied once per member, not once per field type, and the
 /// required fields are checked once, after the object.
 ///
 /// [`Parser::next_field`]: https://docs.rs/stripe-events/latest/stripe_events/json/struct.Parser.html#method.next_field
-fn parser_body(cx: &Ctx<'_>, space: &TypeSpace, fields: &[Field], tagged: bool) -> TokenStream {
+fn parser_body(
+    cx: &Ctx<'_>,
+    space: &TypeSpace,
+    fields: &[Field],
+    tagged: bool,
+    placed: bool,
+) -> TokenStream {
     let rt = &cx.runtime;
+    // The finished struct: written into `out` by `from_json_in`, returned by `from_json`.
+    let done = |value: TokenStream| {
+        if placed {
+            quote!(::std::result::Result::Ok(out.write(#value)))
+        } else {
+            quote!(::std::result::Result::Ok(#value))
+        }
+    };
     if fields.is_empty() {
+        let done = done(quote!(Self {}));
         return quote! {
             p.skip_value()?;
-            ::std::result::Result::Ok(Self {})
+            #done
         };
     }
     // Keys sorted, as `next_field` wants them; the arms are numbered in that order. The
@@ -136,9 +172,10 @@ fn parser_body(cx: &Ctx<'_>, space: &TypeSpace, fields: &[Field], tagged: bool) 
         let local = local_ident(f);
         quote!(#fident: #local)
     });
+    let done = done(quote!(Self { #(#inits),* }));
     let finish = quote! {
         #(#required)*
-        ::std::result::Result::Ok(Self { #(#inits),* })
+        #done
     };
     quote! {
         const KEYS: &[&str] = &[#(#keys),*];

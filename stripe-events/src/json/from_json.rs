@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
+use std::mem::MaybeUninit;
 
 use super::error::Error;
 use super::parser::Parser;
@@ -14,6 +15,21 @@ use super::parser::Parser;
 pub trait FromJson: Sized {
     /// Parses one value.
     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error>;
+
+    /// Parses one value into `out` and returns the reference that [`MaybeUninit::write`] gives
+    /// back for it. Large generated structs implement this one (their `from_json` calls
+    /// [`in_place`](super::in_place)), so that a payload parsed into a `Box` or a `Vec` is built
+    /// where it ends up rather than moved there; the default calls `from_json`.
+    ///
+    /// On `Ok`, the reference must be `out`'s: [`boxed`](super::boxed),
+    /// [`in_place`](super::in_place) and `Vec<T>`'s parser check that (and panic otherwise).
+    #[inline]
+    fn from_json_in<'o>(
+        p: &mut Parser<'_>,
+        out: &'o mut MaybeUninit<Self>,
+    ) -> Result<&'o mut Self, Error> {
+        Ok(out.write(Self::from_json(p)?))
+    }
 }
 
 impl FromJson for bool {
@@ -91,7 +107,7 @@ impl<T: FromJson> FromJson for Option<T> {
 
 impl<T: FromJson> FromJson for Box<T> {
     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
-        T::from_json(p).map(Box::new)
+        super::boxed(p)
     }
 }
 
@@ -100,9 +116,9 @@ impl<T: FromJson> FromJson for Vec<T> {
         p.begin_array()?;
         let mut items = Vec::new();
         while p.next_element()? {
-            match T::from_json(p) {
-                Ok(v) => items.push(v),
-                Err(e) => return Err(e.at_index(items.len())),
+            // Each element is parsed straight into the vector's spare capacity.
+            if let Err(e) = super::push_in_place(p, &mut items) {
+                return Err(e.at_index(items.len()));
             }
         }
         Ok(items)

@@ -3,7 +3,10 @@
 //! Generated code parses webhook payloads straight into typed structs by
 //! driving a [`Parser`] through the [`FromJson`] trait, without serde's
 //! generic `Deserialize` machinery. Unknown members are skipped with
-//! [`Parser::skip_value`], which validates but never allocates.
+//! [`Parser::skip_value`], which validates but never allocates. A struct that ends up behind a
+//! pointer (an event's payload, an expanded object, a `Vec`'s element) is parsed where it
+//! ends up, through [`FromJson::from_json_in`] and [`boxed`], instead of being built on the
+//! stack and moved there.
 //!
 //! ```
 //! # use stripe_events::json::{self, FromJson, Parser, Error};
@@ -47,6 +50,8 @@ pub use error::{Error, ErrorKind, Kind};
 pub use from_json::FromJson;
 pub use parser::{Checkpoint, Discriminator, Parser};
 
+use std::mem::MaybeUninit;
+
 /// Maximum nesting of objects and arrays accepted by every operation.
 pub const MAX_DEPTH: u32 = 128;
 
@@ -74,6 +79,63 @@ pub fn index_of(value: &str, values: &[&str]) -> Option<usize> {
     values
         .iter()
         .position(|v| v.len() == value.len() && parser::same_bytes(v.as_bytes(), value))
+}
+
+/// Panics unless `written`, the reference a `from_json_in` returned, is its `out`: for an
+/// implementation without `unsafe`, that proves `out` was written. Not generic, so that the
+/// helpers below add as little code as possible per type.
+#[inline]
+fn check_written(written: *const u8, out: *const u8) {
+    assert!(
+        written == out,
+        "FromJson::from_json_in returned a reference other than its `out`"
+    );
+}
+
+/// Parses one value with [`FromJson::from_json_in`]. A type that implements `from_json_in`
+/// itself implements `from_json` with this.
+#[inline]
+#[allow(unsafe_code)]
+pub fn in_place<T: FromJson>(p: &mut Parser<'_>) -> Result<T, Error> {
+    let mut out = MaybeUninit::uninit();
+    match T::from_json_in(p, &mut out) {
+        Ok(written) => check_written(written as *mut T as *const u8, &raw const out as *const u8),
+        Err(e) => return Err(e),
+    }
+    // SAFETY: `from_json_in` returned a `&mut T` to `out`, so `out` holds a `T`.
+    Ok(unsafe { out.assume_init() })
+}
+
+/// Parses one value straight into a new `Box` (no move of a large struct from the stack to the
+/// heap): what `Box<T>`, polymorphic fields, expanded objects and event payloads use.
+#[inline]
+#[allow(unsafe_code)]
+pub fn boxed<T: FromJson>(p: &mut Parser<'_>) -> Result<Box<T>, Error> {
+    let mut out = Box::<T>::new_uninit();
+    match T::from_json_in(p, &mut out) {
+        Ok(written) => check_written(written as *mut T as *const u8, &raw const *out as *const u8),
+        Err(e) => return Err(e),
+    }
+    // SAFETY: as in `in_place`.
+    Ok(unsafe { out.assume_init() })
+}
+
+/// Parses one value straight into the spare capacity of `items` and appends it.
+#[inline]
+#[allow(unsafe_code)]
+fn push_in_place<T: FromJson>(p: &mut Parser<'_>, items: &mut Vec<T>) -> Result<(), Error> {
+    items.reserve(1);
+    let len = items.len();
+    let out = &mut items.spare_capacity_mut()[0];
+    let expected = &raw const *out as *const u8;
+    match T::from_json_in(p, out) {
+        Ok(written) => check_written(written as *mut T as *const u8, expected),
+        Err(e) => return Err(e),
+    }
+    // SAFETY: as in `in_place`: element `len`, within the capacity reserved above, is
+    // initialised.
+    unsafe { items.set_len(len + 1) };
+    Ok(())
 }
 
 /// Parses the value of the object member `name`: on error, `name` is added to the error's path.
@@ -138,6 +200,13 @@ mod tests {
 
     impl FromJson for Item {
         fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
+            in_place(p)
+        }
+
+        fn from_json_in<'o>(
+            p: &mut Parser<'_>,
+            out: &'o mut MaybeUninit<Self>,
+        ) -> Result<&'o mut Self, Error> {
             const KEYS: &[&str] = &["amount", "id", "tags"];
             let (mut f_id, mut f_amount, mut f_tags) = (None, None, None);
             p.begin_object()?;
@@ -153,11 +222,11 @@ mod tests {
             let Some(f_id) = f_id else {
                 return Err(missing_field("id", p));
             };
-            Ok(Item {
+            Ok(out.write(Item {
                 id: f_id,
                 amount: f_amount,
                 tags: f_tags.unwrap_or_default(),
-            })
+            }))
         }
     }
 
@@ -337,5 +406,56 @@ mod tests {
         assert_eq!(e.kind(), &ErrorKind::Eof);
         let s: Cow<'_, str> = Parser::new(b"\"x\"").parse_str().unwrap();
         assert_eq!(s, "x");
+    }
+
+    #[test]
+    fn built_in_place_in_boxes_and_vectors() {
+        let items: Vec<Item> =
+            from_slice(br#"[{"id": "a", "tags": ["x"]}, {"id": "b", "amount": 2}]"#).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            (items[0].id.as_str(), &items[0].tags[..]),
+            ("a", &["x".to_owned()][..])
+        );
+        assert_eq!((items[1].id.as_str(), items[1].amount), ("b", Some(2)));
+        let boxed: Box<Item> = from_slice(br#"{"id": "c"}"#).unwrap();
+        assert_eq!(boxed.id, "c");
+        let nested: Vec<Box<Item>> = from_slice(br#"[{"id": "d"}]"#).unwrap();
+        assert_eq!(nested[0].id, "d");
+        // An error inside an element leaves nothing half-built behind and says where it was.
+        let e = from_slice::<Vec<Item>>(br#"[{"id": "a"}, {"amount": 1}]"#).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::MissingField("id"));
+        assert_eq!(e.path(), "$[1]");
+        let e = from_slice::<Box<Item>>(br#"{"id": 5}"#).unwrap_err();
+        assert_eq!(e.path(), "$.id");
+    }
+
+    /// A `from_json_in` that hands back some other value than the one it was given.
+    struct Liar(#[allow(dead_code)] u64);
+
+    impl FromJson for Liar {
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
+            in_place(p)
+        }
+
+        fn from_json_in<'o>(
+            p: &mut Parser<'_>,
+            _out: &'o mut MaybeUninit<Self>,
+        ) -> Result<&'o mut Self, Error> {
+            p.skip_value()?;
+            Ok(Box::leak(Box::new(Liar(1))))
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "returned a reference other than its `out`")]
+    fn a_liar_is_refused_on_the_stack() {
+        let _ = from_slice::<Liar>(b"1");
+    }
+
+    #[test]
+    #[should_panic(expected = "returned a reference other than its `out`")]
+    fn a_liar_is_refused_in_a_box() {
+        let _ = from_slice::<Box<Liar>>(b"1");
     }
 }
