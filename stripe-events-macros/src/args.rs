@@ -1,9 +1,10 @@
 //! The attribute's argument: one string literal, an event type, `"*"` or `"raw"`.
 
-use proc_macro2::{Span, TokenStream};
-use syn::LitStr;
+use proc_macro2::{Span, TokenStream, TokenTree};
 
+use crate::error::{Error, Result};
 use crate::known;
+use crate::tokens::string_value;
 
 /// What a handler is registered for.
 pub enum Target {
@@ -35,12 +36,16 @@ const USAGE: &str = "expected the event type as a string literal, e.g. #[webhook
                      or \"*\" for every event, or \"raw\" for events that could not be typed";
 
 /// Parses and checks the argument tokens.
-pub fn parse(args: TokenStream) -> syn::Result<Target> {
-    if args.is_empty() {
-        return Err(syn::Error::new(Span::call_site(), USAGE));
-    }
-    let lit: LitStr = syn::parse2(args).map_err(|e| syn::Error::new(e.span(), USAGE))?;
-    let name = lit.value();
+pub fn parse(args: TokenStream) -> Result<Target> {
+    let tokens: Vec<TokenTree> = args.into_iter().collect();
+    let (lit, name) = match tokens.as_slice() {
+        [] => return Err(Error::new(Span::call_site(), USAGE)),
+        [TokenTree::Literal(lit)] => match string_value(lit) {
+            Some(name) => (lit, name),
+            None => return Err(Error::new(lit.span(), USAGE)),
+        },
+        [first, ..] => return Err(Error::new(first.span(), USAGE)),
+    };
     match name.as_str() {
         "*" => return Ok(Target::All),
         "raw" => return Ok(Target::Raw),
@@ -52,7 +57,7 @@ pub fn parse(args: TokenStream) -> syn::Result<Target> {
             let hint = known::closest(&name)
                 .map(|c| format!("; did you mean \"{c}\"?"))
                 .unwrap_or_default();
-            Err(syn::Error::new(
+            Err(Error::new(
                 lit.span(),
                 format!(
                     "unknown Stripe event type \"{name}\": the spec for API version {} has no such event{hint}",

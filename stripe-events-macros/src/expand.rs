@@ -1,15 +1,15 @@
-//! The expansion: the function unchanged, plus, in an anonymous `const`, a `Handler` static in
-//! the linker-collected `HANDLERS` slice and the glue that calls the function.
+//! The expansion: the function unchanged, plus, in an anonymous `const`, a `Handler` submitted
+//! to the registry (`inventory`) and the glue that calls the function.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 
 use crate::args::{self, Target};
+use crate::error::Result;
 use crate::signature::{self, Handler};
 
 /// `#[webhook_handler(args)] item`.
-pub fn webhook_handler(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+pub fn webhook_handler(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
     // Report argument and signature errors together.
     let target = args::parse(args);
     let handler = signature::check(item);
@@ -27,7 +27,7 @@ pub fn webhook_handler(args: TokenStream, item: TokenStream) -> syn::Result<Toke
 fn expand(target: &Target, h: &Handler) -> TokenStream {
     let rt = quote!(::stripe_events::__private);
     let func = &h.func;
-    let fn_name = &func.sig.ident;
+    let fn_name = &h.name;
     let fn_name_str = fn_name.to_string();
     let key = target.key();
 
@@ -59,13 +59,13 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
         ),
     };
     // A payload parameter of the wrong type fails here, pointing at the parameter.
-    let convert = quote_spanned! {payload_ty.span()=>
+    let convert = quote_spanned! {h.payload_span=>
         let payload = <#payload_ty as #rt::PayloadParam<'_, #payload_kind>>::from_payload(payload);
     };
     let mut call_args = Vec::new();
     let mut setup = Vec::new();
     if let Some(state) = &h.state {
-        call_args.push(quote_spanned!(state.span()=> inv.state::<#state>()));
+        call_args.push(quote_spanned!(h.state_span=> inv.state::<#state>()));
     }
     if h.context {
         setup.push(quote!(let ctx = inv.context();));
@@ -82,9 +82,9 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
         quote!(#fn_name(#(#call_args),*))
     };
     // A return type that is neither `()` nor `Result<(), E>` fails here, at the return type.
-    let ret_ty = match &func.sig.output {
-        syn::ReturnType::Default => quote!(()),
-        syn::ReturnType::Type(_, ty) => quote!(#ty),
+    let ret_ty = match &h.ret {
+        None => quote!(()),
+        Some(ty) => ty.clone(),
     };
     let result = quote_spanned! {h.ret_span=>
         <#ret_ty as #rt::IntoHandlerResult>::into_handler_result(#call_expr)
@@ -120,14 +120,14 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
         #func
 
         const _: () = {
-            #[#rt::linkme::distributed_slice(#rt::HANDLERS)]
-            #[linkme(crate = #rt::linkme)]
-            static HANDLER: #rt::Handler = #rt::Handler {
-                event_type: #key,
-                name: ::core::concat!(::core::module_path!(), "::", #fn_name_str),
-                state: #state_req,
-                call: #rt::HandlerFn::#call_variant(call),
-            };
+            #rt::inventory::submit! {
+                #rt::Handler {
+                    event_type: #key,
+                    name: ::core::concat!(::core::module_path!(), "::", #fn_name_str),
+                    state: #state_req,
+                    call: #rt::HandlerFn::#call_variant(call),
+                }
+            }
             #call_fn
         };
     }

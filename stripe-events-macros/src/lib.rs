@@ -1,16 +1,18 @@
 //! Procedural macros of `stripe-events`; use them through `stripe_events::webhook_handler`.
 //!
 //! `#[webhook_handler("product.created")]` registers a function as a handler at compile time
-//! (a linker-collected static, no runtime registration). The event type must be one the pinned
+//! (a static submitted to the `inventory` registry, no registration call to write). The event type must be one the pinned
 //! spec defines (or `"*"` for every event, or `"raw"` for events that could not be typed), and
 //! the payload parameter must fit the event's payload: both are compile errors otherwise. See
 //! the `stripe_events::dispatch` documentation for the accepted signatures.
 #![deny(missing_docs)]
 
 mod args;
+mod error;
 mod expand;
 mod known;
 mod signature;
+mod tokens;
 
 use proc_macro::TokenStream;
 

@@ -75,5 +75,5 @@ pub use webhook::{ApiVersionPolicy, Webhook, WebhookError};
 pub mod __private {
     pub use crate::dispatch::private::*;
     pub use crate::generated::__events as events;
-    pub use linkme;
+    pub use inventory;
 }

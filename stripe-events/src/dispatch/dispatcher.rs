@@ -35,7 +35,7 @@ pub struct Dispatcher {
 impl Dispatcher {
     /// A dispatcher for every handler registered with `#[webhook_handler]` in the program.
     pub fn new() -> Self {
-        Self::from_handlers(super::private::HANDLERS.static_slice())
+        inventory::iter::<Handler>().collect()
     }
 
     /// A dispatcher for `handlers` only (registered handlers are ignored).

@@ -2,8 +2,8 @@
 //! for its type.
 //!
 //! A handler is a function annotated with `#[webhook_handler("product.created")]` (crate
-//! `stripe-events-macros`); the attribute registers a [`Handler`] in a linker-collected
-//! registry that [`Dispatcher::new`] reads. [`Dispatcher::from_handlers`] takes an explicit
+//! `stripe-events-macros`); the attribute registers a [`Handler`] in a registry (the
+//! `inventory` crate's, filled before `main` starts) that [`Dispatcher::new`] reads. [`Dispatcher::from_handlers`] takes an explicit
 //! list instead, which is also how the examples here build one by hand.
 //!
 //! ```
@@ -56,7 +56,7 @@
 //!   handler reads it through [`Invocation::raw`].
 //! * Within each of these groups handlers run sorted by [`name`](Handler::name) (their full
 //!   path), ties in registration order: the order is defined, and does not depend on the
-//!   order in which the linker collected them. [`Dispatcher::handlers_for_event`] lists it.
+//!   order in which the registry collected them. [`Dispatcher::handlers_for_event`] lists it.
 //! * The table is built once, in the constructor: finding an event's handlers is one hash
 //!   lookup, whatever the number of handlers. Dispatching a typed event to a sync handler
 //!   allocates nothing (see `benches/dispatch.rs`).
@@ -188,7 +188,7 @@ pub mod private {
         PayloadParam, StateRequirement,
     };
 
-    /// Every handler registered with `#[webhook_handler]`, collected by the linker.
-    #[linkme::distributed_slice]
-    pub static HANDLERS: [Handler];
+    // Every handler registered with `#[webhook_handler]`: each is submitted with
+    // `inventory::submit!`, and `Dispatcher::new` iterates them.
+    inventory::collect!(Handler);
 }

@@ -8,7 +8,6 @@ use std::task::{Context, Poll};
 
 use serde_json::{Value, json};
 
-use super::private::HANDLERS;
 use super::*;
 use crate::{Event, EventObject, EventType, Product};
 
@@ -281,15 +280,16 @@ fn registered(_: &Invocation<'_>) -> Result<(), BoxError> {
     Ok(())
 }
 
-#[linkme::distributed_slice(HANDLERS)]
-static REGISTERED: Handler = sync(
+const REGISTERED: Handler = sync(
     "product.created",
     "stripe_events::dispatch::tests::registered",
     registered,
 );
 
+inventory::submit!(REGISTERED);
+
 #[test]
-fn new_finds_the_handlers_registered_with_linkme() {
+fn new_finds_the_handlers_registered_with_inventory() {
     let dispatcher = Dispatcher::new();
     assert!(names(dispatcher.handlers()).contains(&REGISTERED.name));
     assert!(
