@@ -17,9 +17,10 @@ pub trait FromJson: Sized {
     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error>;
 
     /// Parses one value into `out` and returns the reference that [`MaybeUninit::write`] gives
-    /// back for it. Large generated structs implement this one (their `from_json` calls
-    /// [`in_place`](super::in_place)), so that a payload parsed into a `Box` or a `Vec` is built
-    /// where it ends up rather than moved there; the default calls `from_json`.
+    /// back for it. Generated structs that live behind a pointer (payloads, expanded objects,
+    /// `Vec` elements) implement this one (their `from_json` calls
+    /// [`in_place`](super::in_place)), so that they are built in their `Box` or `Vec` rather
+    /// than moved there; the default calls `from_json`.
     ///
     /// On `Ok`, the reference must be `out`'s: [`boxed`](super::boxed),
     /// [`in_place`](super::in_place) and `Vec<T>`'s parser check that (and panic otherwise).

@@ -82,8 +82,9 @@ pub fn index_of(value: &str, values: &[&str]) -> Option<usize> {
 }
 
 /// Panics unless `written`, the reference a `from_json_in` returned, is its `out`: for an
-/// implementation without `unsafe`, that proves `out` was written. Not generic, so that the
-/// helpers below add as little code as possible per type.
+/// implementation without `unsafe`, that proves `out` was written (safe code gets a `&mut T`
+/// there only by writing a `T`; a zero-sized `T` has no bytes to write). Not generic, so that
+/// the helpers below add as little code as possible per type.
 #[inline]
 fn check_written(written: *const u8, out: *const u8) {
     assert!(
