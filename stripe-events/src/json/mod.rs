@@ -93,16 +93,27 @@ fn check_written(written: *const u8, out: *const u8) {
     );
 }
 
+/// `FromJson::from_json_in(p, out)` followed by [`check_written`]; returns the error from the
+/// calling function. A macro rather than a generic function, so that the three helpers below
+/// share it without adding a function per type to compile.
+macro_rules! parse_into {
+    ($p:expr, $out:expr) => {{
+        let out: &mut MaybeUninit<_> = $out;
+        let expected = &raw const *out as *const u8;
+        match FromJson::from_json_in($p, out) {
+            Ok(written) => check_written(written as *mut _ as *const u8, expected),
+            Err(e) => return Err(e),
+        }
+    }};
+}
+
 /// Parses one value with [`FromJson::from_json_in`]. A type that implements `from_json_in`
 /// itself implements `from_json` with this.
 #[inline]
 #[allow(unsafe_code)]
 pub fn in_place<T: FromJson>(p: &mut Parser<'_>) -> Result<T, Error> {
     let mut out = MaybeUninit::uninit();
-    match T::from_json_in(p, &mut out) {
-        Ok(written) => check_written(written as *mut T as *const u8, &raw const out as *const u8),
-        Err(e) => return Err(e),
-    }
+    parse_into!(p, &mut out);
     // SAFETY: `from_json_in` returned a `&mut T` to `out`, so `out` holds a `T`.
     Ok(unsafe { out.assume_init() })
 }
@@ -113,10 +124,7 @@ pub fn in_place<T: FromJson>(p: &mut Parser<'_>) -> Result<T, Error> {
 #[allow(unsafe_code)]
 pub fn boxed<T: FromJson>(p: &mut Parser<'_>) -> Result<Box<T>, Error> {
     let mut out = Box::<T>::new_uninit();
-    match T::from_json_in(p, &mut out) {
-        Ok(written) => check_written(written as *mut T as *const u8, &raw const *out as *const u8),
-        Err(e) => return Err(e),
-    }
+    parse_into!(p, &mut out);
     // SAFETY: as in `in_place`.
     Ok(unsafe { out.assume_init() })
 }
@@ -127,12 +135,7 @@ pub fn boxed<T: FromJson>(p: &mut Parser<'_>) -> Result<Box<T>, Error> {
 fn push_in_place<T: FromJson>(p: &mut Parser<'_>, items: &mut Vec<T>) -> Result<(), Error> {
     items.reserve(1);
     let len = items.len();
-    let out = &mut items.spare_capacity_mut()[0];
-    let expected = &raw const *out as *const u8;
-    match T::from_json_in(p, out) {
-        Ok(written) => check_written(written as *mut T as *const u8, expected),
-        Err(e) => return Err(e),
-    }
+    parse_into!(p, &mut items.spare_capacity_mut()[0]);
     // SAFETY: as in `in_place`: element `len`, within the capacity reserved above, is
     // initialised.
     unsafe { items.set_len(len + 1) };
