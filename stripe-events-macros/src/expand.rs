@@ -64,8 +64,8 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
     };
     let mut call_args = Vec::new();
     let mut setup = Vec::new();
-    if let Some(state) = &h.state {
-        call_args.push(quote_spanned!(h.state_span=> inv.state::<#state>()));
+    if let Some((state, span)) = &h.state {
+        call_args.push(quote_spanned!(*span=> inv.state::<#state>()));
     }
     if h.context {
         setup.push(quote!(let ctx = inv.context();));
@@ -73,7 +73,9 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
     }
     call_args.push(quote!(payload));
     let state_req = match &h.state {
-        Some(state) => quote!(::core::option::Option::Some(#rt::StateRequirement::of::<#state>())),
+        Some((state, _)) => {
+            quote!(::core::option::Option::Some(#rt::StateRequirement::of::<#state>()))
+        }
         None => quote!(::core::option::Option::None),
     };
     let call_expr = if h.is_async {

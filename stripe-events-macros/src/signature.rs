@@ -31,10 +31,8 @@ pub struct Handler {
     pub name: Ident,
     /// `async fn`.
     pub is_async: bool,
-    /// `S` of a `&S` state parameter.
-    pub state: Option<TokenStream>,
-    /// Where the state parameter's type is.
-    pub state_span: Span,
+    /// `S` of a `&S` state parameter, and where the parameter's type is.
+    pub state: Option<(TokenStream, Span)>,
     /// Takes `&EventContext`.
     pub context: bool,
     /// The payload parameter's type (`&Product`).
@@ -125,7 +123,6 @@ pub fn check(item: TokenStream) -> Result<Handler> {
         types.push(param.get(pattern + 1..).unwrap_or_default());
     }
     let mut state = None;
-    let mut state_span = Span::call_site();
     let mut context = false;
     match types.len() {
         0 if !receiver => errors.push(Error::new(
@@ -137,12 +134,10 @@ pub fn check(item: TokenStream) -> Result<Handler> {
             if is_event_context(types[0]) {
                 context = true;
             } else {
-                state_span = span_of(types[0]);
                 state = state_type(types[0], &mut errors);
             }
         }
         3 => {
-            state_span = span_of(types[0]);
             state = state_type(types[0], &mut errors);
             if is_event_context(types[1]) {
                 context = true;
@@ -173,7 +168,6 @@ pub fn check(item: TokenStream) -> Result<Handler> {
         func: item,
         is_async,
         state,
-        state_span,
         context,
         payload: payload.iter().cloned().collect(),
         payload_span: span_of(payload),
@@ -233,10 +227,10 @@ fn is_receiver(param: &[TokenTree]) -> bool {
     param.first().is_some_and(|t| is_ident(t, "self"))
 }
 
-/// `S` of `&S`, or an error at the type.
-fn state_type(ty: &[TokenTree], errors: &mut Vec<Error>) -> Option<TokenStream> {
+/// `S` of `&S` and where `&S` is, or an error at the type.
+fn state_type(ty: &[TokenTree], errors: &mut Vec<Error>) -> Option<(TokenStream, Span)> {
     match referent(ty) {
-        Some((elem, false)) => Some(elem.iter().cloned().collect()),
+        Some((elem, false)) => Some((elem.iter().cloned().collect(), span_of(ty))),
         _ => {
             errors.push(Error::spanned(
                 ty,
@@ -272,7 +266,7 @@ mod tests {
         let h = check_src("#[doc = \"x\"] pub(crate) async fn f(_db: &'static Db, ctx: &se::EventContext<'_>, mut p: &Product) -> Result<(), E> { body() }").unwrap();
         assert_eq!(h.name, "f");
         assert!(h.is_async && h.context);
-        assert_eq!(h.state.unwrap().to_string(), "Db");
+        assert_eq!(h.state.unwrap().0.to_string(), "Db");
         assert_eq!(h.payload.to_string(), "& Product");
         assert_eq!(h.ret.unwrap().to_string(), "Result < () , E >");
         let h = check_src("fn g(p: &Product) {}").unwrap();
