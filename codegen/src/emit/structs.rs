@@ -51,24 +51,18 @@ pub fn emit_struct(
     // A struct that lives behind a pointer is parsed where it ends up (`from_json_in`, into
     // the `Box` or the `Vec`'s buffer), which saves moving it there; the others are parsed by
     // value into their field, with less code to compile.
-    let from_json = if placed {
-        quote! {
-            fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
-                #rt::json::in_place(p)
-            }
+    let (from_json_body, from_json_in) = if placed {
+        let from_json_in = quote! {
             fn from_json_in<'o>(
                 p: &mut #rt::json::Parser<'_>,
                 out: &'o mut ::std::mem::MaybeUninit<Self>,
             ) -> ::std::result::Result<&'o mut Self, #rt::json::Error> {
                 #parser
             }
-        }
+        };
+        (quote!(#rt::json::in_place(p)), Some(from_json_in))
     } else {
-        quote! {
-            fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
-                #parser
-            }
-        }
+        (parser, None)
     };
 
     quote! {
@@ -81,16 +75,19 @@ pub fn emit_struct(
         }
 
         impl #rt::json::FromJson for #name {
-            #from_json
+            fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
+                #from_json_body
+            }
+            #from_json_in
         }
     }
 }
 
-/// The body of a struct's `from_json`, or of its `from_json_in` when it is `placed`. Shaped for compile time as much as for speed (this is
-/// most of the code the compiler sees): a member's key becomes an index with one call
-/// ([`Parser::next_field`]), every member's value is parsed by a call returning
-/// `Result<(), Error>` so that `?` is applied once per member, not once per field type, and the
-/// required fields are checked once, after the object.
+/// The body of a struct's `from_json`, or of its `from_json_in` when it is `placed`. Shaped
+/// for compile time as much as for speed (this is most of the code the compiler sees): a
+/// member's key becomes an index with one call ([`Parser::next_field`]), every member's value
+/// is parsed by a call returning `Result<(), Error>` so that `?` is applied once per member,
+/// not once per field type, and the required fields are checked once, after the object.
 ///
 /// [`Parser::next_field`]: https://docs.rs/stripe-events/latest/stripe_events/json/struct.Parser.html#method.next_field
 fn parser_body(
