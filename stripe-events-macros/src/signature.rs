@@ -16,7 +16,9 @@
 use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
 
 use crate::error::{Error, Result, combine_all};
-use crate::tokens::{is_ident, is_punct, last_path_ident, referent, span_of, split_top_level};
+use crate::tokens::{
+    closes_angle, is_ident, is_punct, last_path_ident, referent, span_of, split_top_level,
+};
 
 const FORMS: &str = "a #[webhook_handler] takes the event's payload by reference as its last parameter (`&Product`), \
                      optionally preceded by `&EventContext`, and before that optionally your state `&S`";
@@ -207,7 +209,7 @@ fn matching_angle(tokens: &[TokenTree], open: usize) -> usize {
     for (j, tt) in tokens.iter().enumerate().skip(open) {
         if is_punct(tt, '<') {
             depth += 1;
-        } else if is_punct(tt, '>') && !is_punct(&tokens[j - 1], '-') {
+        } else if closes_angle(tokens, j) {
             depth -= 1;
             if depth == 0 {
                 return j + 1;

@@ -23,7 +23,7 @@ pub fn split_top_level(tokens: &[TokenTree], sep: char) -> Vec<&[TokenTree]> {
     for (i, tt) in tokens.iter().enumerate() {
         if is_punct(tt, '<') {
             depth += 1;
-        } else if is_punct(tt, '>') && !(i > 0 && is_punct(&tokens[i - 1], '-')) {
+        } else if closes_angle(tokens, i) {
             depth = depth.saturating_sub(1);
         } else if depth == 0 && is_punct(tt, sep) && !is_path_separator(tokens, i) {
             parts.push(&tokens[start..i]);
@@ -34,6 +34,11 @@ pub fn split_top_level(tokens: &[TokenTree], sep: char) -> Vec<&[TokenTree]> {
         parts.push(&tokens[start..]);
     }
     parts
+}
+
+/// The token at `i` is a `>` that closes an angle bracket (not the `>` of `->`).
+pub fn closes_angle(tokens: &[TokenTree], i: usize) -> bool {
+    is_punct(&tokens[i], '>') && !(i > 0 && is_punct(&tokens[i - 1], '-'))
 }
 
 /// The `:` at `i` is half of a `::` (a `:` joined to the next `:`).
@@ -77,10 +82,10 @@ pub fn referent(ty: &[TokenTree]) -> Option<(&[TokenTree], bool)> {
 pub fn last_path_ident(ty: &[TokenTree]) -> Option<String> {
     let mut depth = 0usize;
     let mut last = None;
-    for tt in ty {
+    for (i, tt) in ty.iter().enumerate() {
         match tt {
-            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
-            TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.checked_sub(1)?,
+            _ if is_punct(tt, '<') => depth += 1,
+            _ if closes_angle(ty, i) => depth = depth.checked_sub(1)?,
             _ if depth > 0 => {}
             TokenTree::Ident(i) => last = Some(i.to_string()),
             TokenTree::Punct(p) if p.as_char() == ':' => {}
