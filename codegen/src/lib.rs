@@ -133,12 +133,10 @@ pub fn generate_events(
             .zip(&included)
             .filter_map(|(ty, &inc)| ty.as_ref().filter(|_| inc)),
     );
-    let placed = space.placed(payloads.iter().flatten());
     let cx = emit::Ctx {
         runtime,
         space: &space,
         keep: &keep,
-        placed: &placed,
     };
     let tokens = emit::file(&cx, &spec.doc.info.version, &events, &payloads, &included);
     Ok(Generated {

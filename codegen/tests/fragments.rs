@@ -109,10 +109,11 @@ fn generated_code_has_the_expected_shapes() {
 }
 
 #[test]
-fn structs_behind_a_pointer_are_parsed_in_place_and_the_others_by_value() {
+fn structs_are_parsed_in_place_from_a_table_of_their_fields_in_key_order() {
     let schemas = r#"
-        "crate": {"type": "object", "x-resourceId": "crate", "required": ["id"],
+        "crate": {"type": "object", "x-resourceId": "crate", "required": ["id", "dims"],
             "properties": {
+                "object": {"type": "string", "enum": ["crate"]},
                 "id": {"type": "string"},
                 "dims": {"type": "object", "properties": {"depth": {"type": "integer"}}},
                 "parts": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}}}}
@@ -132,16 +133,27 @@ fn structs_behind_a_pointer_are_parsed_in_place_and_the_others_by_value() {
             .split_whitespace()
             .collect::<String>()
     };
-    // The payload (boxed in `EventObject`) and the array's elements (in a `Vec`): in place.
-    for name in ["Crate", "CrateParts"] {
+    // Every struct, wherever it lives (a boxed payload, a `Vec`'s element, a by-value field),
+    // is parsed where it ends up by the runtime's table-driven loop: no parser of its own.
+    for name in ["Crate", "CrateParts", "CrateDims"] {
         let body = parser(name);
         assert!(body.contains("crate::json::in_place(p)"), "{body}");
-        assert!(body.contains("out.write(Self{"), "{body}");
+        assert!(
+            body.contains("crate::json::struct_from_json!(p,out,"),
+            "{body}"
+        );
+        assert!(!body.contains("loop"), "{body}");
     }
-    // A by-value field: parsed by value, no second entry point to compile.
-    let body = parser("CrateDims");
-    assert!(!body.contains("from_json_in"), "{body}");
-    assert!(body.contains("Ok(Self{"), "{body}");
+    // The table: keys sorted, the constant `object` tag skipped, each field with its kind and
+    // type (`optional` with the type inside the `Option`).
+    assert!(
+        parser("Crate").contains(
+            "Crate{\"dims\"=>requireddims:CrateDims,\"id\"=>requiredid:::std::string::String,\
+             \"object\"=>skipped,\"parts\"=>optionalparts:::std::vec::Vec<CrateParts>}"
+        ),
+        "{}",
+        parser("Crate")
+    );
     assert!(
         src.contains("CrateCreated(crate::json::boxed(p)?)"),
         "{src}"

@@ -21,9 +21,6 @@ pub struct Ctx<'a> {
     pub space: &'a TypeSpace,
     /// Which items to emit (indexed by id): those the included events need.
     pub keep: &'a [bool],
-    /// Which structs get a parser that builds them in place (indexed by id): see
-    /// [`TypeSpace::placed`].
-    pub placed: &'a [bool],
 }
 
 /// An identifier (names are made valid by `naming`).
@@ -61,15 +58,10 @@ pub fn file(
         .iter()
         .enumerate()
         .filter(|(id, _)| cx.keep[*id])
-        .map(|(id, item)| match &item.kind {
-            ItemKind::Struct { fields, object_tag } => structs::emit_struct(
-                cx,
-                cx.space,
-                item,
-                fields,
-                object_tag.as_deref(),
-                cx.placed[id],
-            ),
+        .map(|(_, item)| match &item.kind {
+            ItemKind::Struct { fields, object_tag } => {
+                structs::emit_struct(cx, cx.space, item, fields, object_tag.as_deref())
+            }
             ItemKind::Enum { values } => enums::emit_string_enum(cx, item, values),
             ItemKind::Poly { variants } => enums::emit_poly(cx, item, variants),
         });

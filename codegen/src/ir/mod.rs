@@ -50,20 +50,6 @@ impl Ty {
         }
     }
 
-    /// The items this type holds behind a pointer (`Vec`, `Box`, an expanded object, a list's
-    /// data; through `Option` too): the ones worth parsing in place, where they end up.
-    pub fn boxed_items(&self, out: &mut Vec<TypeId>) {
-        match self {
-            Ty::Option(t) => t.boxed_items(out),
-            Ty::Vec(t) | Ty::Expandable(t) | Ty::List(t) | Ty::Boxed(t) => {
-                t.boxed_items(out);
-                out.extend(t.direct_item());
-            }
-            Ty::Map(t) => t.boxed_items(out),
-            _ => {}
-        }
-    }
-
     /// Every item named anywhere inside this type.
     pub fn items(&self, out: &mut Vec<TypeId>) {
         match self {
@@ -184,30 +170,5 @@ impl TypeSpace {
             }
         }
         keep
-    }
-
-    /// Which items are parsed into a place of their own on the heap (indexed by id): event
-    /// payloads (`roots`), the alternatives of polymorphic types, and items held in a `Vec`,
-    /// `Box`, expandable field or list. Their parsers build them where they end up
-    /// (`FromJson::from_json_in`); the others (fields of other structs) are parsed by value,
-    /// which is less code to compile.
-    pub fn placed<'a>(&self, roots: impl IntoIterator<Item = &'a Ty>) -> Vec<bool> {
-        let mut placed = vec![false; self.items.len()];
-        let mut ids: Vec<TypeId> = roots.into_iter().filter_map(Ty::direct_item).collect();
-        for item in &self.items {
-            match &item.kind {
-                ItemKind::Struct { fields, .. } => {
-                    for f in fields {
-                        f.ty.boxed_items(&mut ids);
-                    }
-                }
-                ItemKind::Poly { variants } => ids.extend(variants.iter().map(|v| v.ty)),
-                ItemKind::Enum { .. } => {}
-            }
-        }
-        for id in ids {
-            placed[id] = true;
-        }
-        placed
     }
 }

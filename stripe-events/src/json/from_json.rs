@@ -17,10 +17,11 @@ pub trait FromJson: Sized {
     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error>;
 
     /// Parses one value into `out` and returns the reference that [`MaybeUninit::write`] gives
-    /// back for it. Generated structs that live behind a pointer (payloads, expanded objects,
-    /// `Vec` elements) implement this one (their `from_json` calls
-    /// [`in_place`](super::in_place)), so that they are built in their `Box` or `Vec` rather
-    /// than moved there; the default calls `from_json`.
+    /// back for it. Generated structs implement this one (with
+    /// [`struct_from_json!`](crate::json::struct_from_json); their `from_json` calls
+    /// [`in_place`](super::in_place)), so that they are built where they end up (their `Box`,
+    /// their `Vec`'s buffer, their field in a bigger struct) rather than moved there; the
+    /// default calls `from_json`.
     ///
     /// On `Ok`, the reference must be `out`'s: [`boxed`](super::boxed),
     /// [`in_place`](super::in_place) and `Vec<T>`'s parser check that (and panic otherwise).

@@ -3,10 +3,11 @@
 //! Generated code parses webhook payloads straight into typed structs by
 //! driving a [`Parser`] through the [`FromJson`] trait, without serde's
 //! generic `Deserialize` machinery. Unknown members are skipped with
-//! [`Parser::skip_value`], which validates but never allocates. A struct that ends up behind a
-//! pointer (an event's payload, an expanded object, a `Vec`'s element) is parsed where it
-//! ends up, through [`FromJson::from_json_in`] and [`boxed`], instead of being built on the
-//! stack and moved there.
+//! [`Parser::skip_value`], which validates but never allocates. A generated struct is parsed
+//! where it ends up (its `Box`, its `Vec`'s buffer, its field in a bigger struct), through
+//! [`FromJson::from_json_in`], instead of being built on the stack and moved there; one shared,
+//! table-driven loop does that for every struct (`struct_from_json!`), so that each struct adds
+//! a table of constants to the compiled code rather than a parser of its own.
 //!
 //! ```
 //! # use stripe_events::json::{self, FromJson, Parser, Error};
@@ -42,13 +43,20 @@
 //! ```
 
 mod error;
+#[doc(hidden)]
+pub mod fields;
 mod from_json;
 mod parser;
 mod value;
 
 pub use error::{Error, ErrorKind, Kind};
+#[doc(hidden)]
+pub use fields::{Field, parse_struct};
 pub use from_json::FromJson;
 pub use parser::{Checkpoint, Discriminator, Parser};
+
+#[doc(hidden)]
+pub use crate::__struct_from_json as struct_from_json;
 
 use std::mem::MaybeUninit;
 

@@ -816,9 +816,14 @@ impl<'a> Parser<'a> {
     /// looked for first (the index after the previous match): members usually come in the
     /// order the keys are listed, so most keys are recognised by comparing their bytes in
     /// place with the hinted key or the next few, without reading them as strings; the others
-    /// take a binary search. Start it at 0.
+    /// take a binary search. Start it at 0. The keys are `&str`s, or anything that holds one
+    /// (the struct tables of [`struct_from_json!`](crate::json::struct_from_json)).
     #[inline(never)]
-    pub fn next_field(&mut self, keys: &[&str], hint: &mut usize) -> Result<usize, Error> {
+    pub fn next_field<K: AsRef<str>>(
+        &mut self,
+        keys: &[K],
+        hint: &mut usize,
+    ) -> Result<usize, Error> {
         if !self.key_start()? {
             return Ok(Self::END);
         }
@@ -828,7 +833,7 @@ impl<'a> Parser<'a> {
         let mut i = *hint;
         let end = keys.len().min(i + 4);
         while i < end {
-            let k = keys[i].as_bytes();
+            let k = keys[i].as_ref().as_bytes();
             if rest.len() > k.len() && rest[k.len()] == b'"' && same_bytes(&rest[..k.len()], k) {
                 self.pos += k.len() + 2;
                 self.colon()?;
@@ -845,11 +850,15 @@ impl<'a> Parser<'a> {
     /// line so that the fast path stays small.
     #[cold]
     #[inline(never)]
-    fn next_field_slow(&mut self, keys: &[&str], hint: &mut usize) -> Result<usize, Error> {
+    fn next_field_slow<K: AsRef<str>>(
+        &mut self,
+        keys: &[K],
+        hint: &mut usize,
+    ) -> Result<usize, Error> {
         loop {
             let key = self.scan_str()?;
             self.colon()?;
-            if let Ok(i) = keys.binary_search(&&*key) {
+            if let Ok(i) = keys.binary_search_by(|k| k.as_ref().cmp(&*key)) {
                 *hint = i + 1;
                 return Ok(i);
             }
