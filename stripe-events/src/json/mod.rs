@@ -159,44 +159,6 @@ pub fn field<T: FromJson>(p: &mut Parser<'_>, name: &'static str) -> Result<T, E
     }
 }
 
-/// Parses the value of the member `name` into `slot` (generated code calls this for a field that
-/// must be present); on error, `name` is added to the error's path. A repeated member replaces
-/// the earlier value, as in `serde_json`.
-///
-/// It returns `Result<(), Error>` whatever `T` is, so that a generated parser applies `?` once
-/// per member rather than once per field type: that keeps the generated code small to compile.
-#[inline]
-pub fn put<T: FromJson>(
-    p: &mut Parser<'_>,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), Error> {
-    match T::from_json(p) {
-        Ok(v) => {
-            *slot = Some(v);
-            Ok(())
-        }
-        Err(e) => Err(e.at_field(name)),
-    }
-}
-
-/// [`put`] for a field that may be absent or `null` (both read as `None`).
-#[inline]
-pub fn put_opt<T: FromJson>(
-    p: &mut Parser<'_>,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), Error> {
-    match p.eat_null() {
-        Ok(false) => put(p, slot, name),
-        Ok(true) => {
-            *slot = None;
-            Ok(())
-        }
-        Err(e) => Err(e.at_field(name)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,7 +169,7 @@ mod tests {
     struct Item {
         id: String,
         amount: Option<i64>,
-        tags: Vec<String>,
+        tags: Option<Vec<String>>,
     }
 
     impl FromJson for Item {
@@ -219,26 +181,11 @@ mod tests {
             p: &mut Parser<'_>,
             out: &'o mut MaybeUninit<Self>,
         ) -> Result<&'o mut Self, Error> {
-            const KEYS: &[&str] = &["amount", "id", "tags"];
-            let (mut f_id, mut f_amount, mut f_tags) = (None, None, None);
-            p.begin_object()?;
-            let mut hint = 0;
-            loop {
-                match p.next_field(KEYS, &mut hint)? {
-                    0 => put_opt::<i64>(p, &mut f_amount, "amount"),
-                    1 => put::<String>(p, &mut f_id, "id"),
-                    2 => put::<Vec<String>>(p, &mut f_tags, "tags"),
-                    _ => break,
-                }?;
-            }
-            let Some(f_id) = f_id else {
-                return Err(missing_field("id", p));
-            };
-            Ok(out.write(Item {
-                id: f_id,
-                amount: f_amount,
-                tags: f_tags.unwrap_or_default(),
-            }))
+            struct_from_json!(p, out, Item {
+                "amount" => optional amount: i64,
+                "id" => required id: String,
+                "tags" => optional tags: Vec<String>,
+            })
         }
     }
 
@@ -278,7 +225,7 @@ mod tests {
             Item {
                 id: "it_1".into(),
                 amount: None,
-                tags: vec!["a".into(), "b\"c".into()],
+                tags: Some(vec!["a".into(), "b\"c".into()]),
             }
         );
     }
@@ -426,8 +373,8 @@ mod tests {
             from_slice(br#"[{"id": "a", "tags": ["x"]}, {"id": "b", "amount": 2}]"#).unwrap();
         assert_eq!(items.len(), 2);
         assert_eq!(
-            (items[0].id.as_str(), &items[0].tags[..]),
-            ("a", &["x".to_owned()][..])
+            (items[0].id.as_str(), items[0].tags.as_deref()),
+            ("a", Some(&["x".to_owned()][..]))
         );
         assert_eq!((items[1].id.as_str(), items[1].amount), ("b", Some(2)));
         let boxed: Box<Item> = from_slice(br#"{"id": "c"}"#).unwrap();
