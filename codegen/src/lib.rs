@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod build_script;
+#[cfg(feature = "cli")]
 pub mod diff;
 mod emit;
 pub mod error;
