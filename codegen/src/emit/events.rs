@@ -66,9 +66,42 @@ pub fn emit_events(
             quote!(#d #v(::std::boxed::Box<::serde_json::Value>),)
         }
     });
-    let parse_arms =
-        typed().map(|(_, v, _)| quote!(EventType::#v => Self::#v(#rt::json::boxed(p)?),));
-    let object_type_arms = typed().map(|(_, v, _)| quote!(Self::#v(_) => EventType::#v,));
+    let parse_arms: Vec<_> = typed()
+        .map(|(_, v, _)| quote!(EventType::#v => Self::#v(#rt::json::boxed(p)?),))
+        .collect();
+    let object_type_arms: Vec<_> = typed()
+        .map(|(_, v, _)| quote!(Self::#v(_) => EventType::#v,))
+        .collect();
+    // One `Some` around a `match` whose other arms return `None`: less code than a `Some` per
+    // arm. Without typed variants (no event group on) that `match` has no value, and the
+    // compiler would warn that the `Some` is unreachable, so those bodies are plain.
+    let parse_typed_body = if parse_arms.is_empty() {
+        quote! {
+            let _ = (event_type, p);
+            ::std::result::Result::Ok(::std::option::Option::None)
+        }
+    } else {
+        quote! {
+            ::std::result::Result::Ok(::std::option::Option::Some(match event_type {
+                #(#parse_arms)*
+                _ => return ::std::result::Result::Ok(::std::option::Option::None),
+            }))
+        }
+    };
+    let event_type_body = if object_type_arms.is_empty() {
+        quote! {
+            match self {
+                Self::Unknown(_) | Self::Untyped(_) => ::std::option::Option::None,
+            }
+        }
+    } else {
+        quote! {
+            ::std::option::Option::Some(match self {
+                #(#object_type_arms)*
+                Self::Unknown(_) | Self::Untyped(_) => return ::std::option::Option::None,
+            })
+        }
+    };
     let id_arms = typed().filter_map(|(_, v, payload)| {
         let id = payload.as_ref()?.direct_item()?;
         let crate::ir::ItemKind::Struct { fields, .. } = &cx.space.item(id).kind else {
@@ -244,6 +277,8 @@ pub fn emit_events(
         /// One marker type per event type, tying it to its payload for `#[webhook_handler]`.
         #[doc(hidden)]
         pub mod __events {
+            // Unused when no event group is on (the markers name no payload type then).
+            #[allow(unused_imports)]
             use super::*;
             #(#markers)*
         }
@@ -252,10 +287,7 @@ pub fn emit_events(
             /// Parses the payload of a known event type into its typed variant; `None` for
             /// [`EventType::Unknown`] and the event types this build has no payload types for.
             pub(crate) fn parse_typed(event_type: &EventType, p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<::std::option::Option<Self>, #rt::json::Error> {
-                ::std::result::Result::Ok(::std::option::Option::Some(match event_type {
-                    #(#parse_arms)*
-                    _ => return ::std::result::Result::Ok(::std::option::Option::None),
-                }))
+                #parse_typed_body
             }
 
             /// The `id` of the object the event is about, when its type has one (`None` for
@@ -269,10 +301,7 @@ pub fn emit_events(
 
             /// The event type of a typed variant (`None` for `Unknown` and `Untyped`).
             pub fn event_type(&self) -> ::std::option::Option<EventType> {
-                ::std::option::Option::Some(match self {
-                    #(#object_type_arms)*
-                    Self::Unknown(_) | Self::Untyped(_) => return ::std::option::Option::None,
-                })
+                #event_type_body
             }
         }
     }
