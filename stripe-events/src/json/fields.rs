@@ -7,7 +7,7 @@
 //! and keeps a bit per field that it has written, so that on an error it drops exactly those.
 //!
 //! That is what keeps the crate quick to compile: the code per struct is a table of constants,
-//! and the code per field *type* ([`required`] and [`optional`] below, one instance per type) is
+//! and the code per field *type* (`required` and `optional` below, one instance per type) is
 //! shared by every field of that type in every struct. A parser per struct, with a local and a
 //! drop flag per field, was most of the LLVM IR the compiler generated for the crate.
 //!
@@ -23,9 +23,9 @@ use super::from_json::FromJson;
 use super::parser::Parser;
 use super::{check_written, missing_field};
 
-/// The most fields one struct may have (the bits of [`Written`]). Stripe's largest object has
-/// fewer than 100; [`struct_from_json!`](crate::json::struct_from_json) refuses more at compile
-/// time.
+/// The most fields one struct may have (one bit each while it is parsed). Stripe's largest
+/// object has fewer than 100; [`struct_from_json!`](crate::json::struct_from_json) refuses more
+/// at compile time.
 pub const MAX_FIELDS: usize = 256;
 
 /// What [`parse_struct`] asks a field's [`SlotFn`] to do with the field at the pointer.
