@@ -3,7 +3,8 @@
 # own (so nothing is shared with the normal build):
 #   - clean release and debug builds of `stripe-events` (default features: every event type);
 #   - the same release and debug builds with one small event group (`events-product`) instead
-#     of all;
+#     of all, and with no group at all (the floor no choice of features goes below: the
+#     dependencies, the generator and its runs, the runtime);
 #   - the crate's own compile in each (its dependencies already built; non-incremental, as
 #     when an application builds it from crates.io);
 #   - the rebuild of the example application (examples/shop) after editing one handler.
@@ -44,6 +45,8 @@ clean_build release --release
 clean_build debug
 clean_build release_one_group --release --no-default-features --features events-product
 clean_build debug_one_group --no-default-features --features events-product
+clean_build release_no_groups --release --no-default-features
+clean_build debug_no_groups --no-default-features
 
 # The example application, as its developer works on it: debug, incremental (cargo's
 # default), one handler file touched between builds.
@@ -71,6 +74,9 @@ record_ratio all_vs_one_group_clean_release "$(ratio clean_release clean_release
 record_ratio all_vs_one_group_clean_debug "$(ratio clean_debug clean_debug_one_group)"
 record_ratio all_vs_one_group_crate_release "$(ratio crate_only_release crate_only_release_one_group)"
 record_ratio all_vs_one_group_crate_debug "$(ratio crate_only_debug crate_only_debug_one_group)"
+# The most any feature selection could save: all groups against none.
+record_ratio all_vs_no_groups_clean_release "$(ratio clean_release clean_release_no_groups)"
+record_ratio all_vs_no_groups_clean_debug "$(ratio clean_debug clean_debug_no_groups)"
 
 if [ "${1:-}" = --write ]; then
   table=$(
