@@ -56,16 +56,14 @@ pub fn emit_struct(
             #(#defs)*
         }
 
-        impl #rt::json::FromJson for #name {
-            #parser
-        }
+        #parser
     }
 }
 
-/// The methods of a struct's `FromJson` impl. A struct is parsed where it ends up
-/// (`from_json_in`: into its `Box`, its `Vec`'s buffer or its field in a bigger struct) by the
-/// runtime's one table-driven loop ([`struct_from_json!`]): this emits the table, in key order,
-/// and no parser of its own, which is what keeps the crate quick to compile.
+/// A struct's `FromJson` impl. A struct is parsed where it ends up (`from_json_in`: into its
+/// `Box`, its `Vec`'s buffer or its field in a bigger struct) by the runtime's one table-driven
+/// loop ([`struct_from_json!`], which writes the impl): this emits the table, in key order, and
+/// no parser of its own, which is what keeps the crate quick to compile.
 ///
 /// [`struct_from_json!`]: https://docs.rs/stripe-events/latest/stripe_events/json/macro.struct_from_json.html
 fn parser_body(
@@ -78,9 +76,11 @@ fn parser_body(
     let rt = &cx.runtime;
     if fields.is_empty() {
         return quote! {
-            fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
-                p.skip_value()?;
-                ::std::result::Result::Ok(Self {})
+            impl #rt::json::FromJson for #name {
+                fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
+                    p.skip_value()?;
+                    ::std::result::Result::Ok(Self {})
+                }
             }
         };
     }
@@ -103,7 +103,9 @@ fn parser_body(
             "stripe-events-codegen: property name {key:?} contains a quote or a backslash, \
              which the generated parsers cannot match in place"
         );
-        return quote!(::std::compile_error!(#message););
+        return quote! {
+            ::std::compile_error!(#message);
+        };
     }
     let entries = sorted.iter().map(|(key, f)| {
         let Some(f) = f else {
@@ -122,15 +124,7 @@ fn parser_body(
         }
     });
     quote! {
-        fn from_json(p: &mut #rt::json::Parser<'_>) -> ::std::result::Result<Self, #rt::json::Error> {
-            #rt::json::in_place(p)
-        }
-        fn from_json_in<'o>(
-            p: &mut #rt::json::Parser<'_>,
-            out: &'o mut ::std::mem::MaybeUninit<Self>,
-        ) -> ::std::result::Result<&'o mut Self, #rt::json::Error> {
-            #rt::json::struct_from_json!(p, out, #name { #(#entries),* })
-        }
+        #rt::json::struct_from_json!(#name { #(#entries),* });
     }
 }
 

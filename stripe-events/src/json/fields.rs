@@ -1,9 +1,9 @@
 //! Struct parsing driven by a table of the struct's fields.
 //!
-//! A generated struct does not get a parser of its own: its `from_json_in` is one call to
-//! [`struct_from_json!`](crate::json::struct_from_json), which builds a static table (each
-//! member's key, the field's offset and a function for the field's type) and hands it to one
-//! shared loop, [`parse_struct`]. The loop writes every field straight into the struct's place
+//! A generated struct does not get a parser of its own: its `FromJson` impl is one call to
+//! [`struct_from_json!`](crate::json::struct_from_json), whose `from_json_in` builds a static
+//! table (each member's key, the field's offset and a function for the field's type) and hands
+//! it to one shared loop, [`parse_struct`]. The loop writes every field straight into the struct's place
 //! and keeps a bit per field that it has written, so that on an error it drops exactly those.
 //!
 //! That is what keeps the crate quick to compile: the code per struct is a table of constants,
@@ -289,39 +289,29 @@ unsafe fn members(
     Ok(())
 }
 
-/// The body of a generated struct's `FromJson::from_json_in`: parses the object into `out`
-/// with [`parse_struct`], from a table of the struct's members in key order. Each entry is
-/// `"key" => required field: Type`, `"key" => optional field: Inner` (for a field of type
-/// `Option<Inner>`) or `"key" => skipped`.
+/// Implements [`FromJson`] for a struct, as generated code does for each of its structs:
+/// `from_json_in` parses the object in place with [`parse_struct`], from a table of the
+/// struct's members in key order, and `from_json` calls it through
+/// [`in_place`](crate::json::in_place). Each entry is `"key" => required field: Type`,
+/// `"key" => optional field: Inner` (for a field of type `Option<Inner>`) or
+/// `"key" => skipped`.
 ///
 /// Every field of the struct must be listed, with its type: the macro checks that at compile
 /// time, which is what makes the table safe to use.
 ///
 /// ```
-/// use stripe_events::json::{self, FromJson, Parser, Error};
-/// use std::mem::MaybeUninit;
+/// use stripe_events::json::{self, Error};
 ///
 /// struct Price {
 ///     id: String,
 ///     unit_amount: Option<i64>,
 /// }
 ///
-/// impl FromJson for Price {
-///     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
-///         json::in_place(p)
-///     }
-///
-///     fn from_json_in<'o>(
-///         p: &mut Parser<'_>,
-///         out: &'o mut MaybeUninit<Self>,
-///     ) -> Result<&'o mut Self, Error> {
-///         json::struct_from_json!(p, out, Price {
-///             "id" => required id: String,
-///             "object" => skipped,
-///             "unit_amount" => optional unit_amount: i64,
-///         })
-///     }
-/// }
+/// json::struct_from_json!(Price {
+///     "id" => required id: String,
+///     "object" => skipped,
+///     "unit_amount" => optional unit_amount: i64,
+/// });
 ///
 /// let price: Price = json::from_slice(br#"{"object": "price", "id": "price_1", "x": [1]}"#)?;
 /// assert_eq!((price.id.as_str(), price.unit_amount), ("price_1", None));
@@ -333,70 +323,72 @@ unsafe fn members(
 /// A table that leaves a field out does not compile (nor does one that lists a field twice):
 ///
 /// ```compile_fail,E0027
-/// # use stripe_events::json::{self, FromJson, Parser, Error};
-/// # use std::mem::MaybeUninit;
 /// struct Price { id: String, unit_amount: Option<i64> }
-/// impl FromJson for Price {
-///     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> { json::in_place(p) }
-///     fn from_json_in<'o>(p: &mut Parser<'_>, out: &'o mut MaybeUninit<Self>)
-///         -> Result<&'o mut Self, Error> {
-///         json::struct_from_json!(p, out, Price { "id" => required id: String })
-///     }
-/// }
+/// stripe_events::json::struct_from_json!(Price { "id" => required id: String });
 /// ```
 ///
 /// Nor does one that gives a field another type than its own:
 ///
 /// ```compile_fail,E0308
-/// # use stripe_events::json::{self, FromJson, Parser, Error};
-/// # use std::mem::MaybeUninit;
 /// struct Price { id: String, unit_amount: Option<i64> }
-/// impl FromJson for Price {
-///     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> { json::in_place(p) }
-///     fn from_json_in<'o>(p: &mut Parser<'_>, out: &'o mut MaybeUninit<Self>)
-///         -> Result<&'o mut Self, Error> {
-///         json::struct_from_json!(p, out, Price {
-///             "id" => required id: String,
-///             "unit_amount" => optional unit_amount: u8,
-///         })
-///     }
-/// }
+/// stripe_events::json::struct_from_json!(Price {
+///     "id" => required id: String,
+///     "unit_amount" => optional unit_amount: u8,
+/// });
 /// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_from_json {
-    ($p:expr, $out:expr, $S:ident {
+    ($S:ident {
         $( $key:literal => $kind:ident $( $field:ident : $ty:ty )? ),* $(,)?
-    }) => {{
-        // The proof `parse_struct` needs: this pattern names every field of the struct exactly
-        // once (it has no `..`), and each field has the type its table entry is made for. The
-        // closure is never called, so it adds nothing to the compiled code.
-        let _ = |s: &$S| {
-            let $S { $( $( $field, )? )* } = s;
-            $( $( let _: &$crate::json::fields::kind::$kind<$ty> = $field; )? )*
-        };
-        static FIELDS: &[$crate::json::Field] = &[
-            $( $crate::json::Field::$kind::<$($ty)?>($key $(, ::std::mem::offset_of!($S, $field))?) ),*
-        ];
-        const _: () = ::std::assert!(
-            [$($key),*].len() <= $crate::json::fields::MAX_FIELDS,
-            "too many fields for one struct"
-        );
-        let out: &mut ::std::mem::MaybeUninit<$S> = $out;
-        #[allow(unsafe_code)]
-        // SAFETY: the table is proved by the pattern above and sorted by the generator
-        // (`parse_struct` looks keys up by binary search, so a wrongly sorted table only misses
-        // members); on `Ok` every field is written.
-        match unsafe { $crate::json::parse_struct($p, FIELDS, out.as_mut_ptr().cast::<u8>()) } {
-            ::std::result::Result::Ok(()) => ::std::result::Result::Ok(unsafe { out.assume_init_mut() }),
-            ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
+    }) => {
+        impl $crate::json::FromJson for $S {
+            fn from_json(
+                p: &mut $crate::json::Parser<'_>,
+            ) -> ::std::result::Result<Self, $crate::json::Error> {
+                $crate::json::in_place(p)
+            }
+
+            fn from_json_in<'o>(
+                p: &mut $crate::json::Parser<'_>,
+                out: &'o mut ::std::mem::MaybeUninit<Self>,
+            ) -> ::std::result::Result<&'o mut Self, $crate::json::Error> {
+                // The proof `parse_struct` needs: this pattern names every field of the struct
+                // exactly once (it has no `..`), and each field has the type its table entry is
+                // made for. The closure is never called, so it adds nothing to the compiled code.
+                let _ = |s: &$S| {
+                    let $S { $( $( $field, )? )* } = s;
+                    $( $( let _: &$crate::json::fields::kind::$kind<$ty> = $field; )? )*
+                };
+                static FIELDS: &[$crate::json::Field] = &[
+                    $( $crate::json::Field::$kind::<$($ty)?>(
+                        $key $(, ::std::mem::offset_of!($S, $field))?
+                    ) ),*
+                ];
+                const _: () = ::std::assert!(
+                    [$($key),*].len() <= $crate::json::fields::MAX_FIELDS,
+                    "too many fields for one struct"
+                );
+                #[allow(unsafe_code)]
+                // SAFETY: the table is proved by the pattern above and sorted by the generator
+                // (`parse_struct` looks keys up by binary search, so a wrongly sorted table only
+                // misses members); on `Ok` every field is written.
+                match unsafe {
+                    $crate::json::parse_struct(p, FIELDS, out.as_mut_ptr().cast::<u8>())
+                } {
+                    ::std::result::Result::Ok(()) => {
+                        ::std::result::Result::Ok(unsafe { out.assume_init_mut() })
+                    }
+                    ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
+                }
+            }
         }
-    }};
+    };
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ErrorKind, from_slice, in_place};
+    use super::super::{ErrorKind, from_slice};
     use super::*;
     use std::cell::Cell;
 
@@ -433,21 +425,10 @@ mod tests {
         size: Option<i64>,
     }
 
-    impl FromJson for Inner {
-        fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
-            in_place(p)
-        }
-
-        fn from_json_in<'o>(
-            p: &mut Parser<'_>,
-            out: &'o mut MaybeUninit<Self>,
-        ) -> Result<&'o mut Self, Error> {
-            crate::json::struct_from_json!(p, out, Inner {
-                "name" => required name: Counted,
-                "size" => optional size: i64,
-            })
-        }
-    }
+    crate::json::struct_from_json!(Inner {
+        "name" => required name: Counted,
+        "size" => optional size: i64,
+    });
 
     #[derive(Debug)]
     struct Outer {
@@ -459,26 +440,15 @@ mod tests {
         amount: i64,
     }
 
-    impl FromJson for Outer {
-        fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
-            in_place(p)
-        }
-
-        fn from_json_in<'o>(
-            p: &mut Parser<'_>,
-            out: &'o mut MaybeUninit<Self>,
-        ) -> Result<&'o mut Self, Error> {
-            crate::json::struct_from_json!(p, out, Outer {
-                "amount" => required amount: i64,
-                "extra" => optional extra: Inner,
-                "id" => required id: Counted,
-                "inner" => required inner: Inner,
-                "note" => optional note: Counted,
-                "object" => skipped,
-                "tags" => required tags: Vec<Counted>,
-            })
-        }
-    }
+    crate::json::struct_from_json!(Outer {
+        "amount" => required amount: i64,
+        "extra" => optional extra: Inner,
+        "id" => required id: Counted,
+        "inner" => required inner: Inner,
+        "note" => optional note: Counted,
+        "object" => skipped,
+        "tags" => required tags: Vec<Counted>,
+    });
 
     /// Parses `doc`, drops what came out, and checks that every `Counted` made was dropped once.
     fn parse(doc: &str) -> Result<String, Error> {

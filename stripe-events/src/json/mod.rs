@@ -172,22 +172,11 @@ mod tests {
         tags: Option<Vec<String>>,
     }
 
-    impl FromJson for Item {
-        fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
-            in_place(p)
-        }
-
-        fn from_json_in<'o>(
-            p: &mut Parser<'_>,
-            out: &'o mut MaybeUninit<Self>,
-        ) -> Result<&'o mut Self, Error> {
-            struct_from_json!(p, out, Item {
-                "amount" => optional amount: i64,
-                "id" => required id: String,
-                "tags" => optional tags: Vec<String>,
-            })
-        }
-    }
+    struct_from_json!(Item {
+        "amount" => optional amount: i64,
+        "id" => required id: String,
+        "tags" => optional tags: Vec<String>,
+    });
 
     /// A tagged union dispatched with `peek_discriminator`.
     #[derive(Debug, PartialEq)]
