@@ -138,13 +138,8 @@ unsafe fn required<T: FromJson>(
             // SAFETY: `at` points to a writable field of type `T` (the caller's contract), which
             // `MaybeUninit<T>` has the layout of.
             let out = unsafe { &mut *at.cast::<MaybeUninit<T>>() };
-            match T::from_json_in(p, out) {
-                Ok(written) => {
-                    check_written(written as *mut T as *const u8, at as *const u8);
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            }
+            parse_into!(p, out);
+            Ok(())
         }
         // SAFETY: the field holds a `T` (the caller's contract).
         Action::Drop => unsafe {

@@ -42,6 +42,21 @@
 //! # Ok::<(), Error>(())
 //! ```
 
+/// `FromJson::from_json_in(p, out)` followed by `check_written`; returns the error from the
+/// calling function. A macro rather than a generic function, so that the in-place helpers
+/// below and the slot of a required struct field (`fields`) share it without adding a function
+/// per type to compile. Defined before the modules so that `fields` sees it.
+macro_rules! parse_into {
+    ($p:expr, $out:expr) => {{
+        let out: &mut MaybeUninit<_> = $out;
+        let expected = &raw const *out as *const u8;
+        match FromJson::from_json_in($p, out) {
+            Ok(written) => check_written(written as *mut _ as *const u8, expected),
+            Err(e) => return Err(e),
+        }
+    }};
+}
+
 mod error;
 #[doc(hidden)]
 pub mod fields;
@@ -99,20 +114,6 @@ fn check_written(written: *const u8, out: *const u8) {
         written == out,
         "FromJson::from_json_in returned a reference other than its `out`"
     );
-}
-
-/// `FromJson::from_json_in(p, out)` followed by [`check_written`]; returns the error from the
-/// calling function. A macro rather than a generic function, so that the three helpers below
-/// share it without adding a function per type to compile.
-macro_rules! parse_into {
-    ($p:expr, $out:expr) => {{
-        let out: &mut MaybeUninit<_> = $out;
-        let expected = &raw const *out as *const u8;
-        match FromJson::from_json_in($p, out) {
-            Ok(written) => check_written(written as *mut _ as *const u8, expected),
-            Err(e) => return Err(e),
-        }
-    }};
 }
 
 /// Parses one value with [`FromJson::from_json_in`]. A type that implements `from_json_in`
