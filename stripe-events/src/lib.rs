@@ -47,6 +47,8 @@ mod expandable;
 pub mod generated;
 pub mod json;
 mod list;
+#[cfg(feature = "axum")]
+pub mod manage;
 mod payload;
 #[cfg(feature = "axum")]
 pub mod receiver;
@@ -54,7 +56,7 @@ pub mod receiver;
 #[doc(hidden)]
 pub mod schema;
 pub mod signature;
-#[cfg(feature = "sqlite")]
+#[cfg(feature = "store")]
 pub mod store;
 pub mod testing;
 mod timestamp;

@@ -1,26 +1,32 @@
 //! Keeping webhook deliveries: every body received (authentic or not), and for each authentic
 //! event whether its handlers ran, failed or are still running.
 //!
-//! The [`EventStore`] trait is what the [receiver](crate::receiver) needs; [`SqliteStore`] is
-//! the implementation (SQLite in WAL mode, so a command-line tool can list or replay
-//! deliveries while a server is writing them).
+//! The [`EventStore`] trait is what the [receiver](crate::receiver) needs (feature `store`,
+//! which compiles no database). Two implementations: [`MemoryStore`] (in memory, the
+//! receiver's default, gone with the process) and, with feature `sqlite`, `SqliteStore`
+//! (SQLite in WAL mode, so a command-line tool can list or replay deliveries while a server
+//! is writing them). An application with a database of its own implements the trait.
 //!
 //! * [`EventStore::record`]: an authentic delivery; the first delivery of an event id inserts
 //!   it as [`Status::Pending`], a redelivery keeps the existing row.
 //! * [`EventStore::record_rejected`]: a delivery whose signature or body was rejected, kept for
 //!   inspection (never run).
-//! * [`EventStore::claim`] / [`complete`](EventStore::complete) / [`fail`](EventStore::fail):
-//!   exactly-once processing. A claim takes a lease on the event; while it runs, other claims
+//! * [`EventStore::claim`] / [`complete`](EventStore::complete) / [`fail`](EventStore::fail) /
+//!   [`untyped`](EventStore::untyped) / [`release`](EventStore::release): exactly-once
+//!   processing. A claim takes a lease on the event; while it runs, other claims
 //!   get [`Claim::InProgress`]; once processed, [`Claim::AlreadyProcessed`]. A process that
 //!   dies while running handlers leaves the event pending: after the lease, it can be claimed
 //!   again.
+//! * [`EventStore::bind_application`]: a store belongs to the application whose handlers
+//!   process its events; a receiver of another application refuses it, so that no program
+//!   marks another program's events processed.
 //!
 //! ```
-//! use stripe_events::store::{Claim, EventStore, SqliteStore, Status};
+//! use stripe_events::store::{Claim, EventStore, MemoryStore, Status};
 //! use stripe_events::{Event, testing};
 //! use std::time::Duration;
 //!
-//! let store = SqliteStore::in_memory()?;
+//! let store = MemoryStore::new();
 //! let body = testing::event_envelope("evt_1", "customer.created", &serde_json::json!({"id": "cus_1"}))
 //!     .to_string();
 //! let event = Event::from_slice(body.as_bytes()).unwrap();
@@ -34,12 +40,17 @@
 //! # Ok::<(), stripe_events::store::StoreError>(())
 //! ```
 
+mod memory;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
 /// How many bytes of a rejected delivery's body are kept (64 KiB): enough to see what it was,
@@ -56,15 +67,23 @@ pub enum Status {
     Processed,
     /// A handler failed (Stripe retries it), or the delivery was rejected.
     Failed,
+    /// Typed handlers exist for its event type, but its payload did not fit the generated
+    /// type (rendered for another API version, say), so they could not run. Nothing ran but
+    /// `"*"` handlers; replay it once the application is built with types that fit.
+    Untyped,
 }
 
 impl Status {
-    /// `"pending"`, `"processed"` or `"failed"` (as stored).
+    /// Every status, in the order of the lifecycle.
+    pub const ALL: [Status; 4] = [Self::Pending, Self::Processed, Self::Failed, Self::Untyped];
+
+    /// `"pending"`, `"processed"`, `"failed"` or `"untyped"` (as stored).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Processed => "processed",
             Self::Failed => "failed",
+            Self::Untyped => "untyped",
         }
     }
 }
@@ -83,7 +102,7 @@ impl fmt::Display for ParseStatusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown delivery status `{}` (expected pending, processed or failed)",
+            "unknown delivery status `{}` (expected pending, processed, failed or untyped)",
             self.0
         )
     }
@@ -95,12 +114,10 @@ impl FromStr for Status {
     type Err = ParseStatusError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "pending" => Ok(Self::Pending),
-            "processed" => Ok(Self::Processed),
-            "failed" => Ok(Self::Failed),
-            other => Err(ParseStatusError(other.to_owned())),
-        }
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| ParseStatusError(s.to_owned()))
     }
 }
 
@@ -148,11 +165,12 @@ pub enum Claim {
     InProgress,
 }
 
-/// A store operation failed: what was being done, and the backend's error.
-#[derive(Debug)]
+/// A store operation failed: what was being done, and the backend's error. Cheap to clone
+/// (the source is shared); two errors are equal when they say the same.
+#[derive(Debug, Clone)]
 pub struct StoreError {
     context: String,
-    source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    source: Arc<dyn std::error::Error + Send + Sync + 'static>,
 }
 
 impl StoreError {
@@ -161,9 +179,10 @@ impl StoreError {
         context: impl Into<String>,
         source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
     ) -> Self {
+        let source: Box<dyn std::error::Error + Send + Sync + 'static> = source.into();
         Self {
             context: context.into(),
-            source: source.into(),
+            source: Arc::from(source),
         }
     }
 
@@ -178,6 +197,14 @@ impl fmt::Display for StoreError {
         write!(f, "{}: {}", self.context, self.source)
     }
 }
+
+impl PartialEq for StoreError {
+    fn eq(&self, other: &Self) -> bool {
+        self.context == other.context && self.source.to_string() == other.source.to_string()
+    }
+}
+
+impl Eq for StoreError {}
 
 impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -220,6 +247,25 @@ pub trait EventStore: Send + Sync + 'static {
     /// The handlers of `event_id` failed with `error`: [`Status::Failed`], lease released.
     fn fail(&self, event_id: &str, error: &str) -> Result<(), StoreError>;
 
+    /// Typed handlers of `event_id` could not run because its payload did not fit its type
+    /// (`reason`): [`Status::Untyped`], lease released, `last_error = reason`.
+    fn untyped(&self, event_id: &str, reason: &str) -> Result<(), StoreError>;
+
+    /// Gives up a claim without a result (the handlers ran but their outcome could not be
+    /// recorded, say): the event stays [`Status::Pending`] with `last_error = reason` and its
+    /// lease is released, so the next delivery or replay can claim it at once instead of
+    /// waiting for the lease to end.
+    fn release(&self, event_id: &str, reason: &str) -> Result<(), StoreError>;
+
+    /// Binds the store to the application whose handlers process its events: the first call
+    /// records `application`; every call returns the application the store is bound to
+    /// (`application` itself, or the one bound earlier). A receiver refuses a store bound to
+    /// another application. Also a write, so a store that cannot be written fails here.
+    fn bind_application(&self, application: &str) -> Result<String, StoreError>;
+
+    /// The application the store is bound to, if any (read only: binds nothing).
+    fn application(&self) -> Result<Option<String>, StoreError>;
+
     /// The authentic delivery of `event_id`, or else the latest rejected delivery that claimed
     /// that id.
     fn get(&self, event_id: &str) -> Result<Option<StoredDelivery>, StoreError>;
@@ -227,6 +273,12 @@ pub trait EventStore: Send + Sync + 'static {
     /// Every delivery (authentic and rejected) with that status (all when `None`), in received
     /// order.
     fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError>;
+}
+
+/// `now + lease`, whole seconds rounded up.
+pub(crate) fn lease_end(now: i64, lease: Duration) -> i64 {
+    let secs = lease.as_secs() + u64::from(lease.subsec_nanos() > 0);
+    now.saturating_add(i64::try_from(secs).unwrap_or(i64::MAX))
 }
 
 /// The best-effort id and type of an untrusted body (short strings only).
@@ -245,6 +297,9 @@ pub(crate) fn sniff_id_and_type(body: &[u8]) -> (Option<String>, Option<String>)
 }
 
 #[cfg(test)]
+mod suite;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::error::Error as _;
@@ -256,7 +311,7 @@ mod tests {
         assert_eq!(e.source().unwrap().to_string(), "database is locked");
         assert_eq!(
             "done".parse::<Status>().unwrap_err().to_string(),
-            "unknown delivery status `done` (expected pending, processed or failed)"
+            "unknown delivery status `done` (expected pending, processed, failed or untyped)"
         );
     }
 }

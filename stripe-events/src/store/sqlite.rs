@@ -1,18 +1,19 @@
 //! [`SqliteStore`]: the event store in one SQLite table.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStore, MAX_INVALID_BODY, Status, StoreError, StoredDelivery, sniff_id_and_type,
+    Claim, EventStore, MAX_INVALID_BODY, Status, StoreError, StoredDelivery, lease_end,
+    sniff_id_and_type,
 };
 
 /// Authentic deliveries have `rejected = 0` and a unique `event_id`; rejected ones
 /// (`rejected = 1`) may repeat ids, and are never claimed. `lease_until` (unix seconds) is set
-/// while a claim runs the handlers.
+/// while a claim runs the handlers. `meta` holds the application the store is bound to.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS deliveries (
     row_id          INTEGER PRIMARY KEY,
@@ -32,6 +33,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS deliveries_event_id ON deliveries(event_id) WHERE rejected = 0;
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries(status, row_id);
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 ";
 
 const COLUMNS: &str = "row_id, event_id, event_type, api_version, account, livemode, received_at, \
@@ -45,27 +50,128 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The file is opened in WAL mode with a busy timeout, so another process (the command-line
 /// tool listing or replaying deliveries) can use the same file while a server writes to it;
 /// claims stay atomic across processes.
+///
+/// Faults, and what the store does about them:
+///
+/// * [`open`](Self::open) refuses a file it cannot write (naming the path and SQLite's
+///   error); [`open_existing`](Self::open_existing) refuses a path with no database, so a
+///   command that only reads never creates an empty one by mistake.
+/// * A write that fails because the database became read-only reopens the connection and
+///   tries once more: once the permissions are fixed, the store works again without a restart.
+/// * Before every write, the path is checked to still be the file that was opened: a database
+///   deleted or replaced under a running server fails every write (a receiver answers 500)
+///   instead of acknowledging deliveries into a file nobody will read again.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// The file and its identity when opened; `None` in memory.
+    file: Option<FileId>,
 }
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore").finish_non_exhaustive()
+        f.debug_struct("SqliteStore")
+            .field("path", &self.file.as_ref().map(|f| &f.path))
+            .finish_non_exhaustive()
     }
 }
 
+/// A database file and what identifies it on disk.
+#[derive(Debug)]
+struct FileId {
+    path: PathBuf,
+    /// Device and inode numbers (unix); `None` elsewhere, where only existence is checked.
+    id: Option<(u64, u64)>,
+}
+
+impl FileId {
+    fn of(path: &Path) -> std::io::Result<Self> {
+        let meta = std::fs::metadata(path)?;
+        Ok(Self {
+            path: path.to_owned(),
+            id: identity(&meta),
+        })
+    }
+
+    /// An error unless the path is still the file that was opened.
+    fn check(&self) -> Result<(), String> {
+        let gone = || {
+            format!(
+                "the database file {} was deleted or replaced while in use; nothing written \
+                 now would be read again (restore it, or restart to start a new one)",
+                self.path.display()
+            )
+        };
+        match std::fs::metadata(&self.path) {
+            Ok(meta) if identity(&meta) == self.id => Ok(()),
+            Ok(_) => Err(gone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(gone()),
+            Err(e) => Err(format!("{}: {e}", self.path.display())),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
 impl SqliteStore {
-    /// Opens (creating if needed) the database file at `path`.
+    /// Opens (creating if needed) the database file at `path` for reading and writing. Fails,
+    /// naming the path and the reason, when it cannot be written (read-only file or
+    /// directory, full disk): a receiver should not start on a store it cannot write.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
         let ctx = || format!("opening event store {}", path.display());
-        let conn = Connection::open(path).map_err(|e| StoreError::new(ctx(), e))?;
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+        let conn = open_file(path, true).map_err(|e| StoreError::new(ctx(), e))?;
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+            return Err(StoreError::new(
+                ctx(),
+                "the database is read-only for this process (check the permissions of the \
+                 file and of its directory)",
+            ));
+        }
+        let store = Self::init(conn, ctx)?;
+        Ok(Self {
+            file: Some(FileId::of(path).map_err(|e| StoreError::new(ctx(), e))?),
+            ..store
+        })
+    }
+
+    /// Opens the existing database at `path` (read-only if it cannot be written), for reading
+    /// what is stored: fails when there is no database there, instead of creating an empty
+    /// one (`stripe-events events list --db TYPO`).
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        let ctx = || format!("opening event store {}", path.display());
+        if !path.is_file() {
+            return Err(StoreError::new(ctx(), "no such database file"));
+        }
+        let conn = open_file(path, false).map_err(|e| StoreError::new(ctx(), e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| StoreError::new(ctx(), e))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
+        let has_table: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'deliveries')",
+                [],
+                |row| row.get(0),
+            )
             .map_err(|e| StoreError::new(ctx(), e))?;
-        Self::init(conn, ctx)
+        if !has_table {
+            return Err(StoreError::new(
+                ctx(),
+                "not an event store (no deliveries table)",
+            ));
+        }
+        Ok(Self {
+            conn: Mutex::new(conn),
+            file: Some(FileId::of(path).map_err(|e| StoreError::new(ctx(), e))?),
+        })
     }
 
     /// A store in memory, gone when dropped (tests, or a receiver that needs no history).
@@ -82,6 +188,7 @@ impl SqliteStore {
             .map_err(|e| StoreError::new(ctx(), e))?;
         Ok(Self {
             conn: Mutex::new(conn),
+            file: None,
         })
     }
 
@@ -89,6 +196,36 @@ impl SqliteStore {
         // A panic while holding the lock cannot leave a statement half-done (SQLite rolls it
         // back): the connection is still usable.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs a writing statement: checks first that the file is still the one opened, and
+    /// reopens the connection once if SQLite answers that the database is read-only (its
+    /// permissions may have been fixed since; SQLite never notices by itself).
+    fn write<T>(
+        &self,
+        ctx: impl Fn() -> String,
+        f: impl Fn(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn();
+        if let Some(file) = &self.file {
+            file.check().map_err(|e| StoreError::new(ctx(), e))?;
+        }
+        match f(&conn) {
+            Err(e) if is_read_only(&e) => {
+                let Some(file) = &self.file else {
+                    return Err(StoreError::new(ctx(), e));
+                };
+                match open_file(&file.path, false) {
+                    Ok(fresh) => {
+                        let _ = fresh.busy_timeout(BUSY_TIMEOUT);
+                        *conn = fresh;
+                        f(&conn).map_err(|e| StoreError::new(ctx(), e))
+                    }
+                    Err(_) => Err(StoreError::new(ctx(), e)),
+                }
+            }
+            result => result.map_err(|e| StoreError::new(ctx(), e)),
+        }
     }
 
     /// Sets status and error of the authentic delivery of `event_id`, releasing its lease.
@@ -100,14 +237,13 @@ impl SqliteStore {
         doing: &str,
     ) -> Result<(), StoreError> {
         let ctx = || format!("{doing} {event_id}");
-        let changed = self
-            .conn()
-            .execute(
+        let changed = self.write(ctx, |conn| {
+            conn.execute(
                 "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL
                  WHERE event_id = ?1 AND rejected = 0",
                 params![event_id, status.as_str(), error],
             )
-            .map_err(|e| StoreError::new(ctx(), e))?;
+        })?;
         if changed == 0 {
             return Err(StoreError::new(ctx(), "no such event in the store"));
         }
@@ -133,6 +269,25 @@ impl SqliteStore {
     }
 }
 
+/// Opens `path` read-write (SQLite falls back to read-only when it may not write), creating
+/// it only if `create`; WAL mode for a new file.
+fn open_file(path: &Path, create: bool) -> rusqlite::Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    if !conn.is_readonly(rusqlite::MAIN_DB)? {
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+    }
+    Ok(conn)
+}
+
+fn is_read_only(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ReadOnly)
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
     let status: String = row.get(9)?;
     let status = status.parse::<Status>().map_err(|e| {
@@ -154,12 +309,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
     })
 }
 
-/// `now + lease`, whole seconds rounded up.
-fn lease_end(now: i64, lease: Duration) -> i64 {
-    let secs = lease.as_secs() + u64::from(lease.subsec_nanos() > 0);
-    now.saturating_add(i64::try_from(secs).unwrap_or(i64::MAX))
-}
-
 impl EventStore for SqliteStore {
     fn record(
         &self,
@@ -167,22 +316,25 @@ impl EventStore for SqliteStore {
         body: &[u8],
         received_at: i64,
     ) -> Result<(), StoreError> {
-        self.conn()
-            .execute(
-                "INSERT OR IGNORE INTO deliveries (event_id, event_type, api_version, account,
-                     livemode, received_at, body, signature_valid, rejected, status, attempts)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 0, 'pending', 0)",
-                params![
-                    event.id,
-                    event.type_.as_str(),
-                    event.api_version,
-                    event.account,
-                    event.livemode,
-                    received_at,
-                    body,
-                ],
-            )
-            .map_err(|e| StoreError::new(format!("recording {}", event.id), e))?;
+        self.write(
+            || format!("recording {}", event.id),
+            |conn| {
+                conn.execute(
+                    "INSERT OR IGNORE INTO deliveries (event_id, event_type, api_version, account,
+                         livemode, received_at, body, signature_valid, rejected, status, attempts)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 0, 'pending', 0)",
+                    params![
+                        event.id,
+                        event.type_.as_str(),
+                        event.api_version,
+                        event.account,
+                        event.livemode,
+                        received_at,
+                        body,
+                    ],
+                )
+            },
+        )?;
         Ok(())
     }
 
@@ -195,30 +347,32 @@ impl EventStore for SqliteStore {
     ) -> Result<(), StoreError> {
         let (event_id, event_type) = sniff_id_and_type(body);
         let kept = &body[..body.len().min(MAX_INVALID_BODY)];
-        self.conn()
-            .execute(
-                "INSERT INTO deliveries (event_id, event_type, received_at, body,
-                     signature_valid, rejected, status, attempts, last_error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 1, 'failed', 0, ?6)",
-                params![
-                    event_id,
-                    event_type,
-                    received_at,
-                    kept,
-                    signature_valid,
-                    reason
-                ],
-            )
-            .map_err(|e| StoreError::new("recording a rejected delivery", e))?;
+        self.write(
+            || "recording a rejected delivery".to_owned(),
+            |conn| {
+                conn.execute(
+                    "INSERT INTO deliveries (event_id, event_type, received_at, body,
+                         signature_valid, rejected, status, attempts, last_error)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 1, 'failed', 0, ?6)",
+                    params![
+                        event_id,
+                        event_type,
+                        received_at,
+                        kept,
+                        signature_valid,
+                        reason
+                    ],
+                )
+            },
+        )?;
         Ok(())
     }
 
     fn claim(&self, event_id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError> {
         let ctx = || format!("claiming {event_id}");
-        let conn = self.conn();
         // One statement: atomic against other connections and processes too.
-        let attempt: Option<u32> = conn
-            .query_row(
+        let attempt: Option<u32> = self.write(ctx, |conn| {
+            conn.query_row(
                 "UPDATE deliveries SET status = 'pending', attempts = attempts + 1, lease_until = ?3
                  WHERE event_id = ?1 AND rejected = 0 AND status <> 'processed'
                    AND (lease_until IS NULL OR lease_until <= ?2)
@@ -227,11 +381,12 @@ impl EventStore for SqliteStore {
                 |row| row.get(0),
             )
             .optional()
-            .map_err(|e| StoreError::new(ctx(), e))?;
+        })?;
         if let Some(attempt) = attempt {
             return Ok(Claim::Run { attempt });
         }
-        let status: Option<String> = conn
+        let status: Option<String> = self
+            .conn()
             .query_row(
                 "SELECT status FROM deliveries WHERE event_id = ?1 AND rejected = 0",
                 params![event_id],
@@ -252,6 +407,49 @@ impl EventStore for SqliteStore {
 
     fn fail(&self, event_id: &str, error: &str) -> Result<(), StoreError> {
         self.finish(event_id, Status::Failed, Some(error), "failing")
+    }
+
+    fn untyped(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Untyped, Some(reason), "marking untyped")
+    }
+
+    fn release(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Pending, Some(reason), "releasing")
+    }
+
+    fn bind_application(&self, application: &str) -> Result<String, StoreError> {
+        self.write(
+            || format!("binding the event store to application `{application}`"),
+            |conn| {
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('application', ?1)",
+                    params![application],
+                )?;
+                conn.query_row(
+                    "SELECT value FROM meta WHERE key = 'application'",
+                    [],
+                    |row| row.get(0),
+                )
+            },
+        )
+    }
+
+    fn application(&self) -> Result<Option<String>, StoreError> {
+        self.conn()
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'application'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .or_else(|e| match e {
+                // A store written before the `meta` table existed is bound to nothing.
+                rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("no such table") => {
+                    Ok(None)
+                }
+                e => Err(e),
+            })
+            .map_err(|e| StoreError::new("reading the application of the event store", e))
     }
 
     fn get(&self, event_id: &str) -> Result<Option<StoredDelivery>, StoreError> {
@@ -275,92 +473,65 @@ impl EventStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Event;
-    use crate::testing::event_envelope;
 
-    const LEASE: Duration = Duration::from_secs(60);
-
-    fn record(store: &SqliteStore, id: &str) {
-        let body =
-            event_envelope(id, "customer.created", &serde_json::json!({"id": "cus_1"})).to_string();
-        let event = Event::from_slice(body.as_bytes()).unwrap();
-        store.record(&event, body.as_bytes(), 100).unwrap();
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "stripe-events-sqlite-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
     }
 
     #[test]
-    fn redelivery_keeps_the_row_and_leases_expire() {
-        let store = SqliteStore::in_memory().unwrap();
-        record(&store, "evt_1");
-        assert_eq!(
-            store.claim("evt_1", 100, LEASE).unwrap(),
-            Claim::Run { attempt: 1 }
-        );
-        record(&store, "evt_1");
-        assert_eq!(store.list(None).unwrap().len(), 1);
-        assert_eq!(store.claim("evt_1", 159, LEASE).unwrap(), Claim::InProgress);
-        // The claimer died: after the lease, the event can be claimed again.
-        assert_eq!(
-            store.claim("evt_1", 160, LEASE).unwrap(),
-            Claim::Run { attempt: 2 }
-        );
-        store.fail("evt_1", "boom").unwrap();
-        let row = store.get("evt_1").unwrap().unwrap();
-        assert_eq!((row.status, row.attempts), (Status::Failed, 2));
-        assert_eq!(row.last_error.as_deref(), Some("boom"));
-        assert_eq!(row.event_type.as_deref(), Some("customer.created"));
-        assert_eq!(row.livemode, Some(false));
-        assert_eq!(
-            store.claim("evt_1", 161, LEASE).unwrap(),
-            Claim::Run { attempt: 3 }
-        );
-        store.complete("evt_1").unwrap();
-        assert_eq!(
-            store.claim("evt_1", 162, LEASE).unwrap(),
-            Claim::AlreadyProcessed
-        );
-        let row = store.get("evt_1").unwrap().unwrap();
-        assert_eq!((row.status, row.last_error), (Status::Processed, None));
-        assert!(store.claim("evt_unknown", 1, LEASE).is_err());
+    fn the_shared_suite_passes() {
+        crate::store::suite::run(|| SqliteStore::in_memory().unwrap());
+        let dir = temp_dir("suite");
+        let mut n = 0;
+        crate::store::suite::run(|| {
+            n += 1;
+            SqliteStore::open(dir.join(format!("{n}.sqlite3"))).unwrap()
+        });
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn open_existing_never_creates_a_database() {
+        let dir = temp_dir("existing");
+        let typo = dir.join("typo.sqlite3");
+        let err = SqliteStore::open_existing(&typo).unwrap_err();
+        assert!(err.to_string().contains("no such database file"), "{err}");
+        assert!(!typo.exists(), "open_existing created {}", typo.display());
+        std::fs::write(&typo, b"").unwrap();
+        let err = SqliteStore::open_existing(&typo).unwrap_err();
+        assert!(err.to_string().contains("not an event store"), "{err}");
+        let db = dir.join("events.sqlite3");
+        SqliteStore::open(&db).unwrap();
         assert!(
-            store
-                .complete("evt_unknown")
-                .unwrap_err()
-                .to_string()
-                .contains("evt_unknown")
+            SqliteStore::open_existing(&db)
+                .unwrap()
+                .list(None)
+                .unwrap()
+                .is_empty()
         );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
-    fn rejected_deliveries_are_kept_apart() {
-        let store = SqliteStore::in_memory().unwrap();
-        let forged = br#"{"id": "evt_1", "type": "customer.created", "x": 1}"#;
-        store
-            .record_rejected(forged, false, "bad signature", 99)
-            .unwrap();
-        store
-            .record_rejected(forged, false, "bad signature", 99)
-            .unwrap();
-        let big = vec![b'x'; MAX_INVALID_BODY + 10];
-        store.record_rejected(&big, true, "not JSON", 99).unwrap();
-        record(&store, "evt_1");
-        let all = store.list(None).unwrap();
-        assert_eq!(all.len(), 4);
-        assert_eq!(all[2].body.len(), MAX_INVALID_BODY);
-        assert_eq!(
-            (all[2].event_id.clone(), all[2].signature_valid),
-            (None, true)
-        );
-        assert_eq!(all[0].event_id.as_deref(), Some("evt_1"));
-        assert!(!all[0].signature_valid);
-        assert_eq!(store.list(Some(Status::Failed)).unwrap().len(), 3);
-        assert_eq!(store.list(Some(Status::Pending)).unwrap().len(), 1);
-        // The authentic one wins, and only it is claimed.
-        assert!(store.get("evt_1").unwrap().unwrap().signature_valid);
-        assert_eq!(
-            store.claim("evt_1", 100, LEASE).unwrap(),
-            Claim::Run { attempt: 1 }
-        );
-        assert_eq!("failed".parse::<Status>().unwrap(), Status::Failed);
-        assert!("done".parse::<Status>().is_err());
+    fn a_deleted_or_replaced_file_fails_every_write() {
+        let dir = temp_dir("deleted");
+        let db = dir.join("events.sqlite3");
+        let store = SqliteStore::open(&db).unwrap();
+        assert_eq!(store.bind_application("app").unwrap(), "app");
+        std::fs::remove_file(&db).unwrap();
+        let err = store
+            .record_rejected(b"{}", false, "no signature", 1)
+            .unwrap_err();
+        assert!(err.to_string().contains("was deleted or replaced"), "{err}");
+        // A new file at the same path is another database: still refused.
+        SqliteStore::open(&db).unwrap();
+        assert!(store.record_rejected(b"{}", false, "x", 1).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

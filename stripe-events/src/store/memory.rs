@@ -1,0 +1,215 @@
+//! [`MemoryStore`]: the event store in memory (no database compiled in).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use super::{
+    Claim, EventStore, MAX_INVALID_BODY, Status, StoreError, StoredDelivery, lease_end,
+    sniff_id_and_type,
+};
+
+/// An [`EventStore`] in memory, gone when dropped: the receiver's default, and a store for
+/// tests. De-duplication and claims work within one process only.
+///
+/// ```
+/// use stripe_events::store::{EventStore, MemoryStore, Status};
+///
+/// let store = MemoryStore::new();
+/// store.record_rejected(b"{}", false, "no signature", 1_700_000_000)?;
+/// assert_eq!(store.list(Some(Status::Failed))?.len(), 1);
+/// # Ok::<(), stripe_events::store::StoreError>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// Every delivery, in received order (`row_id` is the index + 1).
+    rows: Vec<Row>,
+    /// Event id -> index of its authentic delivery.
+    authentic: HashMap<String, usize>,
+    application: Option<String>,
+}
+
+#[derive(Debug)]
+struct Row {
+    delivery: StoredDelivery,
+    /// Set while a claim runs the handlers (unix seconds).
+    lease_until: Option<i64>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        // Every update below is complete before anything can panic: the data stays consistent.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn finish(
+        &self,
+        event_id: &str,
+        status: Status,
+        error: Option<&str>,
+        doing: &str,
+    ) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        let row = inner
+            .authentic_mut(event_id)
+            .ok_or_else(|| StoreError::new(format!("{doing} {event_id}"), NO_SUCH_EVENT))?;
+        row.delivery.status = status;
+        row.delivery.last_error = error.map(str::to_owned);
+        row.lease_until = None;
+        Ok(())
+    }
+}
+
+const NO_SUCH_EVENT: &str = "no such event in the store";
+
+impl Inner {
+    fn authentic_mut(&mut self, event_id: &str) -> Option<&mut Row> {
+        let index = *self.authentic.get(event_id)?;
+        self.rows.get_mut(index)
+    }
+
+    fn push(&mut self, mut delivery: StoredDelivery) -> usize {
+        let index = self.rows.len();
+        delivery.row_id = i64::try_from(index + 1).unwrap_or(i64::MAX);
+        self.rows.push(Row {
+            delivery,
+            lease_until: None,
+        });
+        index
+    }
+}
+
+impl EventStore for MemoryStore {
+    fn record(
+        &self,
+        event: &crate::Event,
+        body: &[u8],
+        received_at: i64,
+    ) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        if inner.authentic.contains_key(&event.id) {
+            return Ok(());
+        }
+        let index = inner.push(StoredDelivery {
+            row_id: 0,
+            event_id: Some(event.id.clone()),
+            event_type: Some(event.type_.as_str().to_owned()),
+            api_version: event.api_version.clone(),
+            account: event.account.clone(),
+            livemode: Some(event.livemode),
+            received_at,
+            body: body.to_vec(),
+            signature_valid: true,
+            status: Status::Pending,
+            attempts: 0,
+            last_error: None,
+        });
+        inner.authentic.insert(event.id.clone(), index);
+        Ok(())
+    }
+
+    fn record_rejected(
+        &self,
+        body: &[u8],
+        signature_valid: bool,
+        reason: &str,
+        received_at: i64,
+    ) -> Result<(), StoreError> {
+        let (event_id, event_type) = sniff_id_and_type(body);
+        self.inner().push(StoredDelivery {
+            row_id: 0,
+            event_id,
+            event_type,
+            api_version: None,
+            account: None,
+            livemode: None,
+            received_at,
+            body: body[..body.len().min(MAX_INVALID_BODY)].to_vec(),
+            signature_valid,
+            status: Status::Failed,
+            attempts: 0,
+            last_error: Some(reason.to_owned()),
+        });
+        Ok(())
+    }
+
+    fn claim(&self, event_id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError> {
+        let mut inner = self.inner();
+        let row = inner
+            .authentic_mut(event_id)
+            .ok_or_else(|| StoreError::new(format!("claiming {event_id}"), NO_SUCH_EVENT))?;
+        if row.delivery.status == Status::Processed {
+            return Ok(Claim::AlreadyProcessed);
+        }
+        if row.lease_until.is_some_and(|until| until > now) {
+            return Ok(Claim::InProgress);
+        }
+        row.delivery.status = Status::Pending;
+        row.delivery.attempts += 1;
+        row.lease_until = Some(lease_end(now, lease));
+        Ok(Claim::Run {
+            attempt: row.delivery.attempts,
+        })
+    }
+
+    fn complete(&self, event_id: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Processed, None, "completing")
+    }
+
+    fn fail(&self, event_id: &str, error: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Failed, Some(error), "failing")
+    }
+
+    fn untyped(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Untyped, Some(reason), "marking untyped")
+    }
+
+    fn release(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Pending, Some(reason), "releasing")
+    }
+
+    fn bind_application(&self, application: &str) -> Result<String, StoreError> {
+        Ok(self
+            .inner()
+            .application
+            .get_or_insert_with(|| application.to_owned())
+            .clone())
+    }
+
+    fn application(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.inner().application.clone())
+    }
+
+    fn get(&self, event_id: &str) -> Result<Option<StoredDelivery>, StoreError> {
+        let inner = self.inner();
+        if let Some(&index) = inner.authentic.get(event_id) {
+            return Ok(Some(inner.rows[index].delivery.clone()));
+        }
+        Ok(inner
+            .rows
+            .iter()
+            .rev()
+            .find(|row| row.delivery.event_id.as_deref() == Some(event_id))
+            .map(|row| row.delivery.clone()))
+    }
+
+    fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError> {
+        Ok(self
+            .inner()
+            .rows
+            .iter()
+            .filter(|row| status.is_none_or(|s| row.delivery.status == s))
+            .map(|row| row.delivery.clone())
+            .collect())
+    }
+}
