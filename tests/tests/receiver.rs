@@ -253,10 +253,11 @@ fn a_failed_handler_answers_500_and_runs_again_on_redelivery() {
     assert_eq!(server.deliver(&other).0, 500);
     let replayed = server
         .rt
-        .block_on(server.receiver.replay_all(Status::Failed, now()));
+        .block_on(server.receiver.replay_all(Status::Failed))
+        .unwrap();
     assert_eq!(
         replayed,
-        vec![("evt_flaky_2".to_owned(), Outcome::Processed { ran: 1 })]
+        vec![("evt_flaky_2".to_owned(), Ok(Outcome::Processed { ran: 1 }))]
     );
     let again = server.rt.block_on(server.receiver.replay("evt_flaky_2"));
     assert_eq!(again.unwrap(), Outcome::Duplicate);
@@ -363,12 +364,13 @@ fn after_a_crash_pending_events_are_finished_by_replay() {
     assert_eq!(status, 409, "still claimed by the dead process");
     let replayed = server
         .rt
-        .block_on(server.receiver.replay_all(Status::Pending, t));
+        .block_on(server.receiver.replay_all_at(Status::Pending, t))
+        .unwrap();
     assert_eq!(
         replayed,
         vec![
-            ("evt_crashed".to_owned(), Outcome::Processed { ran: 1 }),
-            ("evt_busy".to_owned(), Outcome::InProgress),
+            ("evt_crashed".to_owned(), Ok(Outcome::Processed { ran: 1 })),
+            ("evt_busy".to_owned(), Ok(Outcome::InProgress)),
         ]
     );
     assert_eq!(server.runs.of("evt_crashed"), 1);
@@ -379,10 +381,11 @@ fn after_a_crash_pending_events_are_finished_by_replay() {
     // Once the lease is over, the other one runs too.
     let replayed = server
         .rt
-        .block_on(server.receiver.replay_all(Status::Pending, t + 60));
+        .block_on(server.receiver.replay_all_at(Status::Pending, t + 60))
+        .unwrap();
     assert_eq!(
         replayed,
-        vec![("evt_busy".to_owned(), Outcome::Processed { ran: 1 })]
+        vec![("evt_busy".to_owned(), Ok(Outcome::Processed { ran: 1 }))]
     );
     assert_eq!(server.runs.total(), 2);
     assert!(server.dir.db().exists());

@@ -29,6 +29,8 @@ pub struct Dispatcher {
     any: Group,
     /// The `"raw"` handlers, then the `"*"` handlers: for events that could not be typed.
     raw: Group,
+    /// How many of `raw` are `"raw"` handlers (the rest are `"*"`).
+    raw_only: usize,
     states: StateMap,
 }
 
@@ -54,6 +56,7 @@ impl Dispatcher {
                 .filter(move |h| h.event_type == event_type)
         };
         let any: Group = of(Handler::ANY).collect();
+        let raw_only = of(Handler::RAW).count();
         let raw: Group = of(Handler::RAW).chain(any.iter().copied()).collect();
         let mut typed: FastMap<Discriminant<EventType>, Vec<&'static Handler>> = FastMap::default();
         for &h in &sorted {
@@ -76,6 +79,7 @@ impl Dispatcher {
             typed,
             any,
             raw,
+            raw_only,
             states: StateMap::default(),
         }
     }
@@ -177,7 +181,7 @@ impl Dispatcher {
                 }
             }
         }
-        run.finish(event)
+        run.finish(event, self.skipped(event))
     }
 
     /// [`dispatch`](Self::dispatch) from synchronous code: sync handlers run inline, async
@@ -195,7 +199,24 @@ impl Dispatcher {
                 }
             }
         }
-        run.finish(event)
+        run.finish(event, self.skipped(event))
+    }
+
+    /// How many typed handlers `event` would have run had its payload fit its type (0 when it
+    /// did, or when a `"raw"` handler takes such events).
+    pub fn skipped_for_event(&self, event: &Event) -> usize {
+        self.skipped(event)
+    }
+
+    #[inline]
+    fn skipped(&self, event: &Event) -> usize {
+        match &event.data.object {
+            EventObject::Untyped(_) if self.raw_only == 0 => self
+                .typed
+                .get(&std::mem::discriminant(&event.type_))
+                .map_or(0, |group| group.len() - self.any.len()),
+            _ => 0,
+        }
     }
 
     pub(crate) fn states(&self) -> &StateMap {
@@ -315,9 +336,12 @@ impl Run {
     }
 
     #[inline]
-    fn finish(self, event: &Event) -> Result<Dispatched, DispatchError> {
+    fn finish(self, event: &Event, skipped: usize) -> Result<Dispatched, DispatchError> {
         if self.failures.is_empty() {
-            return Ok(Dispatched { ran: self.ran });
+            return Ok(Dispatched {
+                ran: self.ran,
+                skipped,
+            });
         }
         Err(DispatchError {
             event_id: event.id.clone(),

@@ -7,13 +7,19 @@ use std::fmt;
 pub struct Dispatched {
     /// How many handlers ran; 0 means no handler wants this event.
     pub ran: usize,
+    /// How many typed handlers of the event's type could not run because its payload did not
+    /// fit its generated type ([`EventObject::Untyped`](crate::EventObject::Untyped)) and no
+    /// `"raw"` handler took the event instead. Not 0 means the application's own code for this
+    /// event did not run: a receiver records the event as
+    /// [`Status::Untyped`](crate::store::Status::Untyped) (feature `store`), not processed.
+    pub skipped: usize,
 }
 
 impl Dispatched {
     /// No handler wants this event. Not an error: a receiver still answers 2xx (so Stripe does
     /// not retry it), and may log it.
     pub fn is_unhandled(&self) -> bool {
-        self.ran == 0
+        self.ran == 0 && self.skipped == 0
     }
 }
 

@@ -54,6 +54,13 @@
 //!   a payload that did not fit its type) runs the `"raw"` handlers, then the `"*"` handlers,
 //!   and never the typed handlers of its type (they would have no payload to take). A `"raw"`
 //!   handler reads it through [`Invocation::raw`].
+//! * When typed handlers exist for an event's type but its payload did not fit
+//!   (`Untyped`), the dispatch says so: [`Dispatched::skipped`] counts them, unless a `"raw"`
+//!   handler is registered, which takes over every payload that did not fit (registering one
+//!   is how an application says it handles those itself). `"*"` handlers run either way but
+//!   never count as handling it: the receiver then records the event as `untyped`, not
+//!   processed, logs a warning with the JSON path and reason, and it can be replayed once
+//!   the application is rebuilt with types that fit.
 //! * Within each of these groups handlers run sorted by [`name`](Handler::name) (their full
 //!   path), ties in registration order: the order is defined, and does not depend on the
 //!   order in which the registry collected them. [`Dispatcher::handlers_for_event`] lists it.

@@ -198,7 +198,7 @@ fn typed_events_run_their_handlers_by_name_then_the_catch_all() {
     );
     assert_eq!(
         dispatcher.dispatch_blocking(&event),
-        Ok(Dispatched { ran: 4 })
+        Ok(Dispatched { ran: 4, skipped: 0 })
     );
     assert_eq!(
         take_log(),
@@ -221,7 +221,7 @@ fn untyped_and_unknown_events_run_raw_handlers_then_the_catch_all() {
         );
         assert_eq!(
             dispatcher.dispatch_blocking(&event),
-            Ok(Dispatched { ran: 2 })
+            Ok(Dispatched { ran: 2, skipped: 0 })
         );
         assert_eq!(take_log(), ["m::raw", "a::any"], "{}", event.id);
     }

@@ -206,7 +206,10 @@ const ASYNC_LOG: [&str; 4] = [
 async fn async_handlers_are_awaited_in_order_under_tokio() {
     let dispatcher = std::sync::Arc::new(Dispatcher::from_handlers(&ASYNC));
     let event = typed_event("evt_async");
-    assert_eq!(dispatcher.dispatch(&event).await, Ok(Dispatched { ran: 3 }));
+    assert_eq!(
+        dispatcher.dispatch(&event).await,
+        Ok(Dispatched { ran: 3, skipped: 0 })
+    );
     assert_eq!(take_log(), ASYNC_LOG);
     // The dispatch future is Send: it can be spawned.
     let spawned = tokio::spawn({
@@ -222,7 +225,7 @@ fn dispatch_blocking_runs_async_handlers() {
     let dispatcher = Dispatcher::from_handlers(&ASYNC);
     assert_eq!(
         dispatcher.dispatch_blocking(&typed_event("evt_block")),
-        Ok(Dispatched { ran: 3 })
+        Ok(Dispatched { ran: 3, skipped: 0 })
     );
     assert_eq!(take_log(), ASYNC_LOG);
 }

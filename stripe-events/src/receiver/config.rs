@@ -28,6 +28,7 @@ pub struct ReceiverConfig {
     pub(crate) store: Option<Arc<dyn EventStore>>,
     pub(crate) body_limit: usize,
     pub(crate) lease: Duration,
+    pub(crate) application: Option<String>,
 }
 
 impl ReceiverConfig {
@@ -46,6 +47,7 @@ impl ReceiverConfig {
             store: None,
             body_limit: Self::DEFAULT_BODY_LIMIT,
             lease: Self::DEFAULT_LEASE,
+            application: None,
         }
     }
 
@@ -77,6 +79,44 @@ impl ReceiverConfig {
     }
 }
 
+impl ReceiverConfig {
+    /// The application whose handlers this receiver runs (default: the executable's name,
+    /// without the hash cargo adds to test binaries). A store belongs to the first
+    /// application that uses it ([`EventStore::bind_application`]); a receiver of another
+    /// application refuses it ([`Outcome::StoreFailed`](super::Outcome::StoreFailed)), so
+    /// that no program runs its own handlers on another program's events and marks them
+    /// processed. Several binaries of one application sharing a store (a server and a
+    /// worker, say) give the same name here.
+    #[must_use]
+    pub fn application(mut self, name: impl Into<String>) -> Self {
+        self.application = Some(name.into());
+        self
+    }
+}
+
+/// The executable's file name without extension and without cargo's `-<16 hex digits>`
+/// suffix of test binaries; `"application"` when it cannot be read.
+pub(crate) fn default_application() -> String {
+    let stem = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.file_stem()?.to_str().map(str::to_owned))
+        .unwrap_or_else(|| "application".to_owned());
+    strip_cargo_hash(&stem).to_owned()
+}
+
+fn strip_cargo_hash(stem: &str) -> &str {
+    match stem.rsplit_once('-') {
+        Some((name, hash))
+            if !name.is_empty()
+                && hash.len() == 16
+                && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            name
+        }
+        _ => stem,
+    }
+}
+
 impl std::fmt::Debug for ReceiverConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReceiverConfig")
@@ -84,6 +124,24 @@ impl std::fmt::Debug for ReceiverConfig {
             .field("store", &self.store.as_ref().map(|_| "dyn EventStore"))
             .field("body_limit", &self.body_limit)
             .field("lease", &self.lease)
+            .field("application", &self.application)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_cargo_hash;
+
+    #[test]
+    fn the_default_application_drops_cargos_hash_only() {
+        assert_eq!(strip_cargo_hash("receiver-0123456789abcdef"), "receiver");
+        assert_eq!(strip_cargo_hash("shop"), "shop");
+        assert_eq!(strip_cargo_hash("stripe-events"), "stripe-events");
+        assert_eq!(
+            strip_cargo_hash("my-app-0123456789abcdeg"),
+            "my-app-0123456789abcdeg"
+        );
+        assert_eq!(strip_cargo_hash("-0123456789abcdef"), "-0123456789abcdef");
     }
 }

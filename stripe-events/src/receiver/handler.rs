@@ -2,7 +2,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -14,8 +14,12 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use super::{Outcome, Receiver, unix_now};
-use crate::Event;
-use crate::store::Claim;
+use crate::store::{Claim, EventStore, StoreError};
+use crate::{Event, EventObject, WebhookError};
+
+/// How often recording the result of handlers that ran is tried, and the pause before each
+/// retry: a store that hiccups once does not make Stripe deliver the event again.
+const SETTLE_RETRIES: [Duration; 2] = [Duration::from_millis(20), Duration::from_millis(200)];
 
 impl Receiver {
     /// The endpoint: `POST /webhook`, bodies up to the configured limit (413 beyond it).
@@ -34,17 +38,20 @@ impl Receiver {
     }
 
     async fn deliver(&self, headers: &HeaderMap, body: Bytes) -> Outcome {
+        if let Err(e) = self.ready().await {
+            return Outcome::StoreFailed(e);
+        }
         let now = unix_now();
         let webhook = &self.inner.webhook;
         let signature = headers
             .get("stripe-signature")
             .and_then(|v| v.to_str().ok());
         if let Err(e) = webhook.verify(&body, signature) {
-            return self.reject(body, false, e.to_string(), now).await;
+            return self.reject(body, false, e.into(), now).await;
         }
         let event = match webhook.parse(&body) {
             Ok(event) => Arc::new(event),
-            Err(e) => return self.reject(body, true, e.to_string(), now).await,
+            Err(e) => return self.reject(body, true, e, now).await,
         };
         let span = tracing::Span::current();
         span.record("event_id", event.id.as_str());
@@ -54,14 +61,20 @@ impl Receiver {
             .blocking(move |s| s.record(&recorded, &body, now))
             .await
         {
-            return Outcome::store_failed(&e);
+            return Outcome::StoreFailed(e);
         }
         self.process(event, now).await
     }
 
     /// Keeps a rejected delivery (a store failure is only logged: the answer is 400 anyway).
-    async fn reject(&self, body: Bytes, authentic: bool, reason: String, now: i64) -> Outcome {
-        let why = reason.clone();
+    async fn reject(
+        &self,
+        body: Bytes,
+        authentic: bool,
+        reason: WebhookError,
+        now: i64,
+    ) -> Outcome {
+        let why = reason.to_string();
         if let Err(e) = self
             .blocking(move |s| s.record_rejected(&body, authentic, &why, now))
             .await
@@ -77,7 +90,7 @@ impl Receiver {
         let lease = self.inner.lease;
         let claim = match self.blocking(move |s| s.claim(&id, now, lease)).await {
             Ok(claim) => claim,
-            Err(e) => return Outcome::store_failed(&e),
+            Err(e) => return Outcome::StoreFailed(e),
         };
         let attempt = match claim {
             Claim::AlreadyProcessed => return Outcome::Duplicate,
@@ -85,23 +98,78 @@ impl Receiver {
             Claim::Run { attempt } => attempt,
         };
         tracing::Span::current().record("attempt", attempt);
-        let id = event.id.clone();
         match self.inner.dispatcher.dispatch(&event).await {
-            Ok(dispatched) => match self.blocking(move |s| s.complete(&id)).await {
-                Err(e) => Outcome::store_failed(&e),
+            Ok(dispatched) if dispatched.skipped > 0 => {
+                let EventObject::Untyped(untyped) = &event.data.object else {
+                    unreachable!("only an untyped payload skips typed handlers")
+                };
+                let error = untyped.error.clone();
+                tracing::warn!(
+                    path = %error.path,
+                    reason = %error.reason,
+                    skipped = dispatched.skipped,
+                    "typed webhook handlers could not run: the payload does not fit its type \
+                     (rendered for another API version?); stored as untyped, replay it once the \
+                     application is built with types that fit"
+                );
+                let reason = error.to_string();
+                match self
+                    .settle(&event.id, move |s, id| s.untyped(id, &reason))
+                    .await
+                {
+                    Ok(()) => Outcome::Untyped {
+                        skipped: dispatched.skipped,
+                        error,
+                    },
+                    Err(e) => Outcome::StoreFailed(e),
+                }
+            }
+            Ok(dispatched) => match self.settle(&event.id, |s, id| s.complete(id)).await {
+                Err(e) => Outcome::StoreFailed(e),
                 Ok(()) if dispatched.ran == 0 => Outcome::Unhandled,
                 Ok(()) => Outcome::Processed {
                     ran: dispatched.ran,
                 },
             },
             Err(error) => {
-                let error = error.to_string();
-                let message = error.clone();
-                if let Err(e) = self.blocking(move |s| s.fail(&id, &message)).await {
+                let message = error.to_string();
+                if let Err(e) = self
+                    .settle(&event.id, move |s, id| s.fail(id, &message))
+                    .await
+                {
                     tracing::error!(error = %e, "could not record a handler failure");
                 }
                 Outcome::HandlerFailed(error)
             }
+        }
+    }
+
+    /// Records the result of handlers that ran (`op`), retrying a failing store a few times.
+    /// If it still fails, releases the claim, so that the next delivery runs the handlers
+    /// again at once (they ran, but nothing says so) instead of getting 409 until the lease
+    /// ends; returns the last error.
+    async fn settle<F>(&self, event_id: &str, op: F) -> Result<(), StoreError>
+    where
+        F: Fn(&dyn EventStore, &str) -> Result<(), StoreError> + Clone + Send + 'static,
+    {
+        let mut pauses = SETTLE_RETRIES.iter();
+        loop {
+            let (id, op) = (event_id.to_owned(), op.clone());
+            let error = match self.blocking(move |s| op(s, &id)).await {
+                Ok(()) => return Ok(()),
+                Err(e) => e,
+            };
+            if let Some(pause) = pauses.next() {
+                tracing::warn!(error = %error, "recording a webhook result failed; retrying");
+                tokio::time::sleep(*pause).await;
+                continue;
+            }
+            let id = event_id.to_owned();
+            let reason = format!("handlers ran, but their result could not be recorded: {error}");
+            if let Err(e) = self.blocking(move |s| s.release(&id, &reason)).await {
+                tracing::error!(error = %e, "could not release the claim either; it ends with its lease");
+            }
+            return Err(error);
         }
     }
 }
@@ -122,10 +190,10 @@ pub(super) async fn traced(kind: &'static str, work: impl Future<Output = Outcom
         Outcome::Processed { .. } | Outcome::Unhandled | Outcome::Duplicate => {
             tracing::info!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
-        Outcome::InProgress | Outcome::Rejected(_) => {
+        Outcome::InProgress | Outcome::Rejected(_) | Outcome::Untyped { .. } => {
             tracing::warn!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
-        Outcome::HandlerFailed(_) => {
+        Outcome::HandlerFailed(_) | Outcome::StoreFailed(_) | Outcome::Crashed(_) => {
             tracing::error!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
     });
@@ -141,10 +209,12 @@ async fn webhook_route(
 ) -> Response {
     let outcome = tokio::spawn(async move { receiver.handle(&headers, body).await })
         .await
-        .unwrap_or_else(|e| Outcome::HandlerFailed(format!("receiver task: {e}")));
+        .unwrap_or_else(|e| Outcome::Crashed(format!("the delivery's task: {e}")));
     let text = match &outcome {
-        // Handler errors stay in the log: Stripe (and whoever calls) only learns it failed.
+        // Errors stay in the log: Stripe (and whoever calls) only learns what failed.
         Outcome::HandlerFailed(_) => "handler failed".to_owned(),
+        Outcome::StoreFailed(_) => "event store failed".to_owned(),
+        Outcome::Crashed(_) => "internal error".to_owned(),
         other => other.to_string(),
     };
     (outcome.status_code(), text).into_response()

@@ -2,6 +2,9 @@
 //!
 //! Each `POST /webhook` ([`Receiver::router`]) goes through [`Receiver::handle`]:
 //!
+//! 0. the store is checked once ([`Receiver::ready`]; again on every delivery until it
+//!    passes): it can be written, and it belongs to this application (see
+//!    [`ReceiverConfig::application`]); otherwise 500 ([`Outcome::StoreFailed`]);
 //! 1. the raw body, byte for byte (never re-serialised); larger than
 //!    [`ReceiverConfig::body_limit`] -> 413;
 //! 2. `Stripe-Signature` verified with the [`Webhook`]: missing or wrong ->
@@ -13,7 +16,18 @@
 //!    Stripe retries later);
 //! 5. dispatched ([`Dispatcher::dispatch`](crate::Dispatcher::dispatch)): success ->
 //!    [`EventStore::complete`], 200; a handler failed -> [`EventStore::fail`], 500, so that
-//!    Stripe delivers it again and the handlers run again.
+//!    Stripe delivers it again and the handlers run again;
+//! 6. typed handlers exist for the type but the payload did not fit its type (and no
+//!    `"raw"` handler takes such events) -> a warning with the event, JSON path and reason,
+//!    [`EventStore::untyped`] ([`Status::Untyped`](crate::store::Status::Untyped), listed by
+//!    `events list`), 200 ([`Outcome::Untyped`]): a retry would carry the same payload, so
+//!    Stripe is not asked for one; replay it once the application is rebuilt with types that
+//!    fit. The `"*"` handlers ran, but they never count as handling an event.
+//!
+//! A store failure is its own outcome ([`Outcome::StoreFailed`], 500), never reported as a
+//! handler failure. Recording the result of handlers that ran is retried a few times; if it
+//! still fails, the claim is released ([`EventStore::release`]) so that Stripe's retry runs
+//! the handlers again at once instead of being answered 409 for the rest of the lease.
 //!
 //! Handlers therefore run at most once per event at a time, and once successfully (a process
 //! that dies while running them leaves the event pending: after the lease, a redelivery or
@@ -43,13 +57,17 @@ mod config;
 mod handler;
 mod replay;
 
+mod ready;
+
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use axum::http::StatusCode;
 
-use crate::store::{EventStore, SqliteStore, StoreError};
-use crate::{Dispatcher, Webhook};
+use crate::dispatch::DispatchError;
+use crate::store::{EventStore, MemoryStore, StoreError};
+use crate::{Dispatcher, PayloadError, Webhook, WebhookError};
 
 pub use config::ReceiverConfig;
 pub use replay::ReplayError;
@@ -67,19 +85,18 @@ struct Inner {
     dispatcher: Dispatcher,
     body_limit: usize,
     lease: Duration,
+    /// The application whose handlers this is (see [`ReceiverConfig::application`]).
+    application: String,
+    /// Set once [`Receiver::ready`] passed.
+    ready: AtomicBool,
 }
 
 impl Receiver {
-    /// A receiver running `dispatcher`'s handlers.
-    ///
-    /// # Panics
-    ///
-    /// Without a [`ReceiverConfig::store`], if the default in-memory SQLite store cannot be
-    /// created (out of memory).
+    /// A receiver running `dispatcher`'s handlers. Does no I/O: the store is checked by
+    /// [`ready`](Self::ready), which [`serve`] calls at start and every delivery calls until
+    /// it passes.
     pub fn new(config: ReceiverConfig, dispatcher: Dispatcher) -> Self {
-        let store = config.store.unwrap_or_else(|| {
-            Arc::new(SqliteStore::in_memory().expect("creating an in-memory SQLite event store"))
-        });
+        let store = config.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
         Self {
             inner: Arc::new(Inner {
                 webhook: config.webhook,
@@ -87,8 +104,18 @@ impl Receiver {
                 dispatcher,
                 body_limit: config.body_limit,
                 lease: config.lease,
+                application: config
+                    .application
+                    .unwrap_or_else(config::default_application),
+                ready: AtomicBool::new(false),
             }),
         }
+    }
+
+    /// The application whose handlers this receiver runs (see
+    /// [`ReceiverConfig::application`]).
+    pub fn application(&self) -> &str {
+        &self.inner.application
     }
 
     /// Where deliveries are kept.
@@ -121,12 +148,14 @@ impl std::fmt::Debug for Receiver {
             .field("dispatcher", &self.inner.dispatcher)
             .field("body_limit", &self.inner.body_limit)
             .field("lease", &self.inner.lease)
+            .field("application", &self.inner.application)
             .finish_non_exhaustive()
     }
 }
 
 /// What became of a delivery (or a replay).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// Every handler succeeded; `ran` of them ran (at least one).
     Processed {
@@ -139,21 +168,39 @@ pub enum Outcome {
     Duplicate,
     /// Another delivery of the same event is running its handlers (409: Stripe retries).
     InProgress,
-    /// A handler failed, or the event store did (500: Stripe retries). The handler errors,
-    /// as in [`DispatchError`](crate::dispatch::DispatchError)'s message.
-    HandlerFailed(String),
-    /// Not authentic, or not a usable event: why (400; kept in the store, never run).
-    Rejected(String),
+    /// Typed handlers exist for its type, but its payload did not fit the generated type, so
+    /// they could not run (200: a retry carries the same payload). Stored as
+    /// [`Status::Untyped`](crate::store::Status::Untyped); replay it once the application is
+    /// built with types that fit.
+    Untyped {
+        /// How many typed handlers could not run.
+        skipped: usize,
+        /// Where and why the payload did not fit.
+        error: PayloadError,
+    },
+    /// A handler failed (500: Stripe retries).
+    HandlerFailed(DispatchError),
+    /// The event store failed, or belongs to another application (500: Stripe retries).
+    StoreFailed(StoreError),
+    /// Not authentic, or not a usable event (400; kept in the store, never run).
+    Rejected(WebhookError),
+    /// The delivery's task ended without an outcome (a panic outside the handlers, which
+    /// are caught: a bug), 500.
+    Crashed(String),
 }
 
 impl Outcome {
-    /// The HTTP status to answer: 200 (processed, unhandled, duplicate), 409 (in progress),
-    /// 500 (handler failed), 400 (rejected).
+    /// The HTTP status to answer: 200 (processed, unhandled, duplicate, untyped), 409 (in
+    /// progress), 500 (handler or store failed, crashed), 400 (rejected).
     pub fn status_code(&self) -> StatusCode {
         match self {
-            Self::Processed { .. } | Self::Unhandled | Self::Duplicate => StatusCode::OK,
+            Self::Processed { .. } | Self::Unhandled | Self::Duplicate | Self::Untyped { .. } => {
+                StatusCode::OK
+            }
             Self::InProgress => StatusCode::CONFLICT,
-            Self::HandlerFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::HandlerFailed(_) | Self::StoreFailed(_) | Self::Crashed(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             Self::Rejected(_) => StatusCode::BAD_REQUEST,
         }
     }
@@ -163,9 +210,29 @@ impl Outcome {
         self.status_code().is_success()
     }
 
-    /// A store failure, as the outcome of a delivery (500, so Stripe retries).
-    fn store_failed(error: &StoreError) -> Self {
-        Self::HandlerFailed(format!("event store: {error}"))
+    /// The variant's name (`"Processed"`, `"Duplicate"`, `"StoreFailed"`...), as the
+    /// `events replay` command prints it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Processed { .. } => "Processed",
+            Self::Unhandled => "Unhandled",
+            Self::Duplicate => "Duplicate",
+            Self::InProgress => "InProgress",
+            Self::Untyped { .. } => "Untyped",
+            Self::HandlerFailed(_) => "HandlerFailed",
+            Self::StoreFailed(_) => "StoreFailed",
+            Self::Rejected(_) => "Rejected",
+            Self::Crashed(_) => "Crashed",
+        }
+    }
+
+    /// Whether the event's handlers are done with it: processed now or earlier, or wanted by
+    /// none. (`Untyped` is answered 200 but is not done.)
+    pub fn is_done(&self) -> bool {
+        matches!(
+            self,
+            Self::Processed { .. } | Self::Unhandled | Self::Duplicate
+        )
     }
 }
 
@@ -176,15 +243,28 @@ impl std::fmt::Display for Outcome {
             Self::Unhandled => f.write_str("unhandled (no handler for this event)"),
             Self::Duplicate => f.write_str("duplicate (already processed)"),
             Self::InProgress => f.write_str("in progress (another delivery is running it)"),
+            Self::Untyped { skipped, error } => write!(
+                f,
+                "untyped ({skipped} typed handler(s) could not run: {error}; replay after \
+                 rebuilding with types that fit)"
+            ),
             Self::HandlerFailed(error) => write!(f, "handler failed: {error}"),
+            Self::StoreFailed(error) => write!(f, "event store failed: {error}"),
             Self::Rejected(reason) => write!(f, "rejected: {reason}"),
+            Self::Crashed(why) => write!(f, "crashed: {why}"),
         }
     }
 }
 
 /// Serves `receiver`'s [router](Receiver::router) on `listener` until the process ends (or
 /// the listener fails).
+///
+/// # Errors
+///
+/// Before accepting anything, when the receiver is not [ready](Receiver::ready) (its store
+/// cannot be written, or belongs to another application); then the listener's error.
 pub async fn serve(listener: tokio::net::TcpListener, receiver: Receiver) -> std::io::Result<()> {
+    receiver.ready().await.map_err(std::io::Error::other)?;
     axum::serve(listener, receiver.router()).await
 }
 

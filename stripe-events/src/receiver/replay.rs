@@ -9,7 +9,7 @@ use crate::WebhookError;
 use crate::store::{Status, StoreError};
 
 /// Why [`Receiver::replay`] could not run an event's handlers.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReplayError {
     /// No delivery of this event id is stored.
@@ -23,7 +23,7 @@ pub enum ReplayError {
         /// Why.
         source: WebhookError,
     },
-    /// The event store failed.
+    /// The event store failed, or belongs to another application.
     Store(StoreError),
 }
 
@@ -68,11 +68,16 @@ impl Receiver {
     /// dispatch, complete or fail; an event already processed answers
     /// [`Outcome::Duplicate`]). The signature is not checked again: the body was verified
     /// when it was received.
+    ///
+    /// Only this receiver's own handlers run, and only on a store that belongs to its
+    /// application (see [`Receiver::ready`]): replaying never marks another program's events
+    /// processed.
     pub async fn replay(&self, event_id: &str) -> Result<Outcome, ReplayError> {
         self.replay_at(event_id, unix_now()).await
     }
 
     async fn replay_at(&self, event_id: &str, now: i64) -> Result<Outcome, ReplayError> {
+        self.ready().await?;
         let id = event_id.to_owned();
         let row = self
             .blocking(move |s| s.get(&id))
@@ -106,19 +111,36 @@ impl Receiver {
     }
 
     /// Replays every authentic stored event whose status is `which`: [`Status::Failed`]
-    /// (handlers failed and Stripe has not redelivered yet) or [`Status::Pending`] (the
-    /// process died while running them; one whose lease has not expired at `now` answers
-    /// [`Outcome::InProgress`]). Returns each event id with its outcome, in received order;
-    /// one that cannot be replayed is [`Outcome::Rejected`] with the reason. If the store
-    /// cannot be listed, the error is logged and nothing is replayed.
-    pub async fn replay_all(&self, which: Status, now: i64) -> Vec<(String, Outcome)> {
-        let rows = match self.blocking(move |s| s.list(Some(which))).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                tracing::error!(error = %e, "could not list deliveries to replay");
-                return Vec::new();
-            }
-        };
+    /// (handlers failed and Stripe has not redelivered yet), [`Status::Untyped`] (typed
+    /// handlers could not run; replay after a rebuild with types that fit) or
+    /// [`Status::Pending`] (the process died while running them; one whose lease has not
+    /// expired answers [`Outcome::InProgress`]). Returns each event id with its outcome, or
+    /// why it could not be replayed, in received order.
+    ///
+    /// # Errors
+    ///
+    /// When the store cannot be listed (or is not [ready](Receiver::ready)): nothing is
+    /// replayed.
+    pub async fn replay_all(
+        &self,
+        which: Status,
+    ) -> Result<Vec<(String, Result<Outcome, ReplayError>)>, StoreError> {
+        self.replay_all_at(which, unix_now()).await
+    }
+
+    /// [`replay_all`](Self::replay_all) as of the unix time `now` (leases are compared with
+    /// it): for tests and tools that control the clock.
+    ///
+    /// # Errors
+    ///
+    /// As [`replay_all`](Self::replay_all).
+    pub async fn replay_all_at(
+        &self,
+        which: Status,
+        now: i64,
+    ) -> Result<Vec<(String, Result<Outcome, ReplayError>)>, StoreError> {
+        self.ready().await?;
+        let rows = self.blocking(move |s| s.list(Some(which))).await?;
         let mut seen = HashSet::new();
         let mut outcomes = Vec::new();
         for row in rows {
@@ -128,14 +150,10 @@ impl Receiver {
             if !seen.insert(id.clone()) {
                 continue;
             }
-            let outcome = match self.replay_at(&id, now).await {
-                Ok(outcome) => outcome,
-                Err(ReplayError::Store(e)) => Outcome::store_failed(&e),
-                Err(e) => Outcome::Rejected(e.to_string()),
-            };
+            let outcome = self.replay_at(&id, now).await;
             outcomes.push((id, outcome));
         }
-        outcomes
+        Ok(outcomes)
     }
 }
 
