@@ -4,20 +4,16 @@
 //! * `verify`: `ok<TAB>type<TAB>id<TAB>typed` (or `raw<TAB>reason`), exit 0; a signature or
 //!   header failure, or a body that is not an event, is printed on stderr with exit 1.
 //! * `parse`: `type<TAB>id<TAB>typed` (or `raw<TAB>reason`); exit 0 typed, 3 raw, 1 not an event.
+//! * `serve`, `trigger`, `events`, `demo`: see their modules.
 //!
-//! Bad usage (unknown flags, unreadable input) exits 2.
+//! Bad usage (unknown flags, unreadable input) exits 2. Each command lives in its own module;
+//! this one only declares the command line and hands each command to its module.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use stripe_events::signature::{Clock, FixedClock, SystemClock};
-use stripe_events::{Event, EventObject, Webhook};
-
-/// Exit code for bad usage.
-const USAGE: u8 = 2;
+use stripe_events::store::Status;
 
 /// The command line.
 #[derive(Parser)]
@@ -75,8 +71,9 @@ enum Command {
         /// The SQLite file deliveries are stored in.
         #[arg(long, default_value = "stripe-events.sqlite3")]
         db: PathBuf,
-        /// An endpoint secret; repeat for several. Without one, a development secret is
-        /// generated and printed.
+        /// An endpoint secret; repeat for several (rotation). Default: `STRIPE_WEBHOOK_SECRET`
+        /// (several separated by commas); without either, a development secret for local
+        /// testing only is generated and printed.
         #[arg(long = "secret")]
         secrets: Vec<String>,
     },
@@ -115,38 +112,60 @@ enum Command {
 enum EventsCommand {
     /// One stored delivery per line: event id, type, signature valid, status, attempts.
     List {
-        /// The SQLite file.
+        /// The SQLite file (never created by this command).
         #[arg(long, default_value = "stripe-events.sqlite3")]
         db: PathBuf,
-        /// Only deliveries with this status (`pending`, `processed`, `failed`).
+        /// Only deliveries with this status (`pending`, `processed`, `failed`, `untyped`).
         #[arg(long)]
-        status: Option<stripe_events::store::Status>,
+        status: Option<Status>,
     },
-    /// Re-run the handlers of a stored event, or of every failed (`--pending`: unfinished) one.
-    Replay {
-        /// The SQLite file.
+    /// Everything stored about one delivery.
+    Show {
+        /// The SQLite file (never created by this command).
         #[arg(long, default_value = "stripe-events.sqlite3")]
         db: PathBuf,
-        /// One event id; without it, every failed event.
+        /// The event id.
+        event_id: String,
+        /// Print the stored body too.
+        #[arg(long)]
+        body: bool,
+    },
+    /// Re-run the built-in handler of an event stored by `stripe-events serve`, or of every
+    /// failed (`--pending`: unfinished) one. A store of another application is refused:
+    /// replay from that application's binary (`stripe_events::manage`).
+    Replay {
+        /// The SQLite file (never created by this command).
+        #[arg(long, default_value = "stripe-events.sqlite3")]
+        db: PathBuf,
+        /// One event id; without it, every event with `--status` (default failed).
         event_id: Option<String>,
         /// Replay events left pending (a crash between receipt and processing).
         #[arg(long)]
         pending: bool,
+        /// Replay events with this status (`failed`, `pending`, `untyped`).
+        #[arg(long, conflicts_with = "pending")]
+        status: Option<Status>,
     },
 }
 
 /// Runs the command and returns its exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    let failed = |e: String| {
-        eprintln!("stripe-events: {e}");
-        ExitCode::from(1)
-    };
-    match cli.command {
+    let result = match cli.command {
+        Command::Sign {
+            secret,
+            timestamp,
+            file,
+        } => crate::sign::run(&secret, timestamp, file.as_ref()),
+        Command::Verify {
+            secrets,
+            header,
+            tolerance,
+            now,
+            file,
+        } => crate::verify::run(&secrets, &header, tolerance, now, file.as_ref()),
+        Command::Parse { file } => crate::parse::run(file.as_ref()),
         Command::Serve { addr, db, secrets } => {
-            crate::receive::serve(&addr, &db, secrets).map_or_else(failed, |()| ExitCode::SUCCESS)
-        }
-        Command::Demo { fixtures } => {
-            crate::demo::demo(fixtures.as_deref()).map_or_else(failed, |()| ExitCode::SUCCESS)
+            crate::receive::serve(&addr, &db, secrets).map(|()| ExitCode::SUCCESS)
         }
         Command::Trigger {
             event_type,
@@ -154,147 +173,34 @@ pub fn run(cli: Cli) -> ExitCode {
             secret,
             count,
             fixtures,
-        } => {
-            let run = || -> Result<bool, String> {
-                let fixtures = crate::trigger::Fixtures::load(fixtures.as_deref())?;
-                let mut all_ok = true;
-                for i in 0..count {
-                    let id = crate::trigger::event_id(i);
-                    let status =
-                        crate::trigger::post(&url, &secret, &fixtures.event(&event_type, &id)?)?;
-                    println!("{event_type}\t{id}\t{status}");
-                    all_ok &= (200..300).contains(&status);
-                }
-                Ok(all_ok)
-            };
-            match run() {
-                Ok(true) => ExitCode::SUCCESS,
-                Ok(false) => ExitCode::from(1),
-                Err(e) => failed(e),
+        } => crate::trigger::run(&event_type, &url, &secret, count, fixtures.as_deref()),
+        Command::Events { command } => match command {
+            EventsCommand::List { db, status } => {
+                crate::events::read(&db, &stripe_events::manage::Command::List { status })
             }
-        }
-        Command::Events {
-            command: EventsCommand::List { db, status },
-        } => crate::store_cmd::list(&db, status).map_or_else(failed, |()| ExitCode::SUCCESS),
-        Command::Events {
-            command:
-                EventsCommand::Replay {
-                    db,
-                    event_id,
-                    pending,
-                },
-        } => {
-            let which = if pending {
-                stripe_events::store::Status::Pending
-            } else {
-                stripe_events::store::Status::Failed
-            };
-            match crate::store_cmd::replay(&db, event_id.as_deref(), which) {
-                Ok(true) => ExitCode::SUCCESS,
-                Ok(false) => ExitCode::from(1),
-                Err(e) => failed(e),
+            EventsCommand::Show { db, event_id, body } => crate::events::read(
+                &db,
+                &stripe_events::manage::Command::Show { event_id, body },
+            ),
+            EventsCommand::Replay {
+                db,
+                event_id,
+                pending,
+                status,
+            } => {
+                let status = match (pending, status) {
+                    (true, _) => Status::Pending,
+                    (false, status) => status.unwrap_or(Status::Failed),
+                };
+                crate::events::replay(&db, event_id.as_deref(), status)
             }
-        }
-        Command::Sign {
-            secret,
-            timestamp,
-            file,
-        } => {
-            let Some(body) = read_body(file.as_ref()) else {
-                return ExitCode::from(USAGE);
-            };
-            let t = timestamp.unwrap_or_else(|| SystemClock.now());
-            println!(
-                "{}",
-                stripe_events::testing::generate_test_header(&body, &secret, t)
-            );
-            ExitCode::SUCCESS
-        }
-        Command::Verify {
-            secrets,
-            header,
-            tolerance,
-            now,
-            file,
-        } => {
-            let Some(body) = read_body(file.as_ref()) else {
-                return ExitCode::from(USAGE);
-            };
-            let mut secrets = secrets.into_iter();
-            let mut webhook = Webhook::new(secrets.next().unwrap_or_default());
-            for s in secrets {
-                webhook = webhook.add_secret(s);
-            }
-            webhook = webhook.tolerance(Duration::from_secs(tolerance));
-            if let Some(now) = now {
-                webhook = webhook.clock(FixedClock(now));
-            }
-            match webhook.construct(&body, Some(&header)) {
-                Ok(event) => {
-                    println!("ok\t{}", describe(&event));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("stripe-events verify: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Parse { file } => {
-            let Some(body) = read_body(file.as_ref()) else {
-                return ExitCode::from(USAGE);
-            };
-            match Event::from_slice(&body) {
-                Ok(event) => {
-                    println!("{}", describe(&event));
-                    if raw_reason(&event).is_some() {
-                        ExitCode::from(3)
-                    } else {
-                        ExitCode::SUCCESS
-                    }
-                }
-                Err(e) => {
-                    eprintln!("stripe-events parse: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
-    }
-}
-
-/// `type<TAB>id<TAB>typed`, or `type<TAB>id<TAB>raw<TAB>reason`.
-fn describe(event: &Event) -> String {
-    match raw_reason(event) {
-        None => format!("{}\t{}\ttyped", event.type_, event.id),
-        Some(reason) => format!("{}\t{}\traw\t{reason}", event.type_, event.id),
-    }
-}
-
-/// Why the payload is not typed, if it is not.
-fn raw_reason(event: &Event) -> Option<String> {
-    match &event.data.object {
-        EventObject::Unknown(_) => Some("unknown event type for this build".to_owned()),
-        EventObject::Untyped(u) => Some(u.error.to_string()),
-        _ => None,
-    }
-}
-
-/// The body from `file`, or standard input for `-` or none; prints the error and returns
-/// `None` when it cannot be read.
-fn read_body(file: Option<&PathBuf>) -> Option<Vec<u8>> {
-    let result = match file {
-        Some(path) if path.as_os_str() != "-" => {
-            std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
-        }
-        _ => {
-            let mut body = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut body)
-                .map(|_| body)
-                .map_err(|e| format!("standard input: {e}"))
+        },
+        Command::Demo { fixtures } => {
+            crate::demo::demo(fixtures.as_deref()).map(|()| ExitCode::SUCCESS)
         }
     };
-    result
-        .map_err(|e| eprintln!("stripe-events: cannot read {e}"))
-        .ok()
+    result.unwrap_or_else(|e| {
+        eprintln!("stripe-events: {e}");
+        ExitCode::from(1)
+    })
 }

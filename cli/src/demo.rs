@@ -19,6 +19,7 @@ const TYPES: &[&str] = &[
 
 /// Runs the demo; `Err` when the receiver did not answer as expected.
 pub fn demo(fixtures: Option<&Path>) -> Result<(), String> {
+    crate::logging::init();
     let fixtures = Fixtures::load(fixtures)?;
     let dir = std::env::temp_dir().join(format!(
         "stripe-events-demo-{}",
@@ -36,6 +37,7 @@ pub fn demo(fixtures: Option<&Path>) -> Result<(), String> {
         "http://{}/webhook",
         listener.local_addr().map_err(|e| e.to_string())?
     );
+    rt.block_on(receiver.ready()).map_err(|e| e.to_string())?;
     rt.spawn(stripe_events::receiver::serve(listener, receiver.clone()));
     println!(
         "receiver listening on {url}; events stored in {}\n",
@@ -71,7 +73,7 @@ pub fn demo(fixtures: Option<&Path>) -> Result<(), String> {
 
     println!("\nstored deliveries (event id, type, signature valid, status, attempts):");
     for d in receiver.store().list(None).map_err(|e| e.to_string())? {
-        println!("  {}", crate::store_cmd::row(&d));
+        println!("  {}", stripe_events::manage::row(&d));
     }
     rt.shutdown_background();
     if unexpected.is_empty() {

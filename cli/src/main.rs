@@ -3,10 +3,15 @@
 
 mod commands;
 mod demo;
+mod events;
+mod input;
+mod logging;
+mod parse;
 mod receive;
 mod secret;
-mod store_cmd;
+mod sign;
 mod trigger;
+mod verify;
 
 use std::process::ExitCode;
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use stripe_events::receiver::{Receiver, ReceiverConfig};
 use stripe_events::store::SqliteStore;
-use stripe_events::{Dispatcher, Event, EventObject, Webhook, webhook_handler};
+use stripe_events::{Dispatcher, Event, EventObject, webhook_handler};
 
 /// The built-in handler: one line per event, typed or not.
 #[webhook_handler("*")]
@@ -26,32 +26,45 @@ pub fn describe(event: &Event) -> String {
     }
 }
 
-/// A receiver with the built-in handlers over the SQLite file `db`.
+/// The application name the command's receivers bind their stores to: a store written by
+/// `stripe-events serve` belongs to it, and the command never runs its built-in handler on
+/// another application's store.
+pub const APPLICATION: &str = "stripe-events";
+
+/// A receiver with the built-in handlers over the SQLite file `db` (which must be writable).
 pub fn receiver(db: &Path, secrets: &[String]) -> Result<Receiver, String> {
-    let store = SqliteStore::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
-    let mut webhook = Webhook::new(secrets.first().cloned().unwrap_or_default());
-    for s in secrets.iter().skip(1) {
-        webhook = webhook.add_secret(s.clone());
-    }
+    let store = SqliteStore::open(db).map_err(|e| e.to_string())?;
+    let webhook = crate::secret::webhook(secrets)?;
     let dispatcher = Dispatcher::new();
     dispatcher.check().map_err(|e| e.to_string())?;
     Ok(Receiver::new(
         ReceiverConfig::new(webhook)
             .store(store)
-            .lease(Duration::from_secs(60)),
+            .lease(Duration::from_secs(60))
+            .application(APPLICATION),
         dispatcher,
     ))
 }
 
-/// `serve`: runs until interrupted.
+/// `serve`: runs until interrupted. Secrets: `--secret`, else `STRIPE_WEBHOOK_SECRET`, else a
+/// generated development secret (printed, for local testing only).
 pub fn serve(addr: &str, db: &Path, mut secrets: Vec<String>) -> Result<(), String> {
+    crate::logging::init();
     if secrets.is_empty() {
-        let secret = crate::secret::generate();
-        println!("no --secret given; development secret: {secret}");
-        secrets.push(secret);
+        if let Some(from_env) = crate::secret::from_env() {
+            secrets = from_env;
+        } else {
+            let secret = crate::secret::generate();
+            println!(
+                "no --secret or {} given; development secret for local testing only: {secret}",
+                crate::secret::ENV
+            );
+            secrets.push(secret);
+        }
     }
     let receiver = receiver(db, &secrets)?;
     runtime()?.block_on(async move {
+        receiver.ready().await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("{addr}: {e}"))?;

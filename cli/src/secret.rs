@@ -1,6 +1,11 @@
-//! Development secrets.
+//! Endpoint secrets: the ones given, from `STRIPE_WEBHOOK_SECRET`, or a development one.
 
 use std::hash::{BuildHasher, Hasher};
+
+use stripe_events::Webhook;
+
+/// The environment variable `serve` reads its secrets from when no `--secret` is given.
+pub const ENV: &str = "STRIPE_WEBHOOK_SECRET";
 
 /// `2 * bytes` hex digits from the standard library's per-process random hasher keys.
 pub fn random_hex(bytes: usize) -> String {
@@ -17,4 +22,35 @@ pub fn random_hex(bytes: usize) -> String {
 /// A fresh endpoint secret for local development (`whsec_dev_...`).
 pub fn generate() -> String {
     format!("whsec_dev_{}", random_hex(24))
+}
+
+/// An error for an empty or whitespace-only secret, which would reject every delivery.
+pub fn check(secret: &str) -> Result<(), String> {
+    if secret.trim().is_empty() {
+        return Err(
+            "an empty secret would reject every delivery: give the endpoint's \
+                    signing secret (whsec_...)"
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
+/// A webhook verifying with any of `secrets` (at least one, none empty).
+pub fn webhook(secrets: &[String]) -> Result<Webhook, String> {
+    let (first, rest) = secrets
+        .split_first()
+        .ok_or("no secret given: pass --secret whsec_...")?;
+    for secret in secrets {
+        check(secret)?;
+    }
+    Ok(rest
+        .iter()
+        .fold(Webhook::new(first.clone()), |w, s| w.add_secret(s.clone())))
+}
+
+/// The secrets from `STRIPE_WEBHOOK_SECRET` (comma-separated for rotation), if it is set.
+pub fn from_env() -> Option<Vec<String>> {
+    let value = std::env::var(ENV).ok()?;
+    Some(value.split(',').map(|s| s.trim().to_owned()).collect())
 }

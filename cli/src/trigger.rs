@@ -98,3 +98,28 @@ pub fn post_with_header(url: &str, header: &str, body: &[u8]) -> Result<u16, Str
         .map_err(|e| format!("POST {url}: {e}"))?;
     Ok(response.status().as_u16())
 }
+
+/// `stripe-events trigger`: sends `count` signed events of `event_type` to `url`, printing
+/// `type<TAB>event id<TAB>HTTP status` per event; exit 1 when any was not answered 2xx.
+pub fn run(
+    event_type: &str,
+    url: &str,
+    secret: &str,
+    count: usize,
+    fixtures: Option<&Path>,
+) -> Result<std::process::ExitCode, String> {
+    crate::secret::check(secret)?;
+    let fixtures = Fixtures::load(fixtures)?;
+    let mut all_ok = true;
+    for i in 0..count {
+        let id = event_id(i);
+        let status = post(url, secret, &fixtures.event(event_type, &id)?)?;
+        println!("{event_type}\t{id}\t{status}");
+        all_ok &= (200..300).contains(&status);
+    }
+    Ok(if all_ok {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(1)
+    })
+}
