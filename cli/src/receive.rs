@@ -33,8 +33,8 @@ pub const APPLICATION: &str = "stripe-events";
 
 /// A receiver with the built-in handlers over the SQLite file `db` (which must be writable).
 pub fn receiver(db: &Path, secrets: &[String]) -> Result<Receiver, String> {
-    let store = SqliteStore::open(db).map_err(|e| e.to_string())?;
     let webhook = crate::secret::webhook(secrets)?;
+    let store = SqliteStore::open(db).map_err(|e| e.to_string())?;
     let dispatcher = Dispatcher::new();
     dispatcher.check().map_err(|e| e.to_string())?;
     Ok(Receiver::new(

@@ -44,6 +44,7 @@ fn serve_trigger_list_replay() {
             "whsec_cli_serve",
         ])
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();

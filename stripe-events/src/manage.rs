@@ -304,13 +304,13 @@ pub async fn replay(
     Ok(all_done)
 }
 
-/// `event id<TAB>outcome kind`, then `<TAB>detail` for outcomes that carry one.
+/// `event id<TAB>outcome kind`, then `<TAB>detail` (the outcome's text) for outcomes that
+/// carry one: `evt_1<TAB>Duplicate`, `evt_2<TAB>Processed<TAB>processed (1 handler(s) ran)`.
 fn replay_line(id: &str, outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Processed { .. }
-        | Outcome::Unhandled
-        | Outcome::Duplicate
-        | Outcome::InProgress => format!("{id}\t{}", outcome.kind()),
+        Outcome::Unhandled | Outcome::Duplicate | Outcome::InProgress => {
+            format!("{id}\t{}", outcome.kind())
+        }
         other => format!("{id}\t{}\t{other}", other.kind()),
     }
 }

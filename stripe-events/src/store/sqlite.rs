@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
     Claim, EventStore, MAX_INVALID_BODY, Status, StoreError, StoredDelivery, lease_end,
@@ -56,8 +56,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// * [`open`](Self::open) refuses a file it cannot write (naming the path and SQLite's
 ///   error); [`open_existing`](Self::open_existing) refuses a path with no database, so a
 ///   command that only reads never creates an empty one by mistake.
-/// * A write that fails because the database became read-only reopens the connection and
-///   tries once more: once the permissions are fixed, the store works again without a restart.
+/// * Every call stands alone: a write that failed (disk full, locked too long) leaves nothing
+///   behind, and the next one works once the fault clears, without a restart.
 /// * Before every write, the path is checked to still be the file that was opened: a database
 ///   deleted or replaced under a running server fails every write (a receiver answers 500)
 ///   instead of acknowledging deliveries into a file nobody will read again.
@@ -198,34 +198,17 @@ impl SqliteStore {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs a writing statement: checks first that the file is still the one opened, and
-    /// reopens the connection once if SQLite answers that the database is read-only (its
-    /// permissions may have been fixed since; SQLite never notices by itself).
+    /// Runs a writing statement, after checking that the file is still the one opened.
     fn write<T>(
         &self,
         ctx: impl Fn() -> String,
         f: impl Fn(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.conn();
+        let conn = self.conn();
         if let Some(file) = &self.file {
             file.check().map_err(|e| StoreError::new(ctx(), e))?;
         }
-        match f(&conn) {
-            Err(e) if is_read_only(&e) => {
-                let Some(file) = &self.file else {
-                    return Err(StoreError::new(ctx(), e));
-                };
-                match open_file(&file.path, false) {
-                    Ok(fresh) => {
-                        let _ = fresh.busy_timeout(BUSY_TIMEOUT);
-                        *conn = fresh;
-                        f(&conn).map_err(|e| StoreError::new(ctx(), e))
-                    }
-                    Err(_) => Err(StoreError::new(ctx(), e)),
-                }
-            }
-            result => result.map_err(|e| StoreError::new(ctx(), e)),
-        }
+        f(&conn).map_err(|e| StoreError::new(ctx(), e))
     }
 
     /// Sets status and error of the authentic delivery of `event_id`, releasing its lease.
@@ -282,10 +265,6 @@ fn open_file(path: &Path, create: bool) -> rusqlite::Result<Connection> {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
     }
     Ok(conn)
-}
-
-fn is_read_only(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ReadOnly)
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
