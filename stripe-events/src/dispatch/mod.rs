@@ -107,10 +107,6 @@ mod handler;
 mod state;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_run;
-#[cfg(test)]
-mod tests_state;
 
 pub use context::{EventContext, Invocation, RawEvent};
 pub use dispatcher::Dispatcher;

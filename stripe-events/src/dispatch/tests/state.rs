@@ -4,11 +4,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::json;
 
-use super::tests::{
+use super::super::*;
+use super::{
     asynch, event_from, log, product_json, take_log, typed_event, unknown_event, untyped_event,
     yield_once,
 };
-use super::*;
 use crate::{EventRequest, EventType, Timestamp};
 
 struct Counter(AtomicUsize);
@@ -265,7 +265,7 @@ fn handler_results_and_payload_params() {
     assert_eq!(err.to_string(), "io");
     let s: &str = PayloadParam::from_payload("payload");
     assert_eq!(s, "payload");
-    assert_eq!(super::tests::ProductCreatedKind::TYPE, "product.created");
+    assert_eq!(super::ProductCreatedKind::TYPE, "product.created");
     assert_eq!(
         format!("{:?}", StateRequirement::of::<Db>()),
         format!("StateRequirement({:?})", std::any::type_name::<Db>())

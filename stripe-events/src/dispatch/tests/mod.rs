@@ -1,5 +1,5 @@
-//! Test fixtures, and routing and order (failures and async handlers: `tests_run.rs`; state
-//! and views: `tests_state.rs`).
+//! The dispatcher's tests: fixtures, routing and order here; failures and async handlers in
+//! `run.rs`; state and views in `state.rs`.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::{Event, EventObject, EventType, Product};
+
+mod run;
+mod state;
 
 // ---- fixtures -------------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 use std::task::Poll;
 
-use super::tests::{ProductCreatedKind, asynch, log, sync, take_log, typed_event, yield_once};
-use super::*;
+use super::super::*;
+use super::{ProductCreatedKind, asynch, log, sync, take_log, typed_event, yield_once};
 
 // ---- failures -------------------------------------------------------------------------------
 
