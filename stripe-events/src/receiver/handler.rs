@@ -47,7 +47,7 @@ impl Receiver {
             .get("stripe-signature")
             .and_then(|v| v.to_str().ok());
         if let Err(e) = webhook.verify(&body, signature) {
-            return self.reject(body, false, e.into(), now).await;
+            return self.reject(body, false, e, now).await;
         }
         let event = match webhook.parse(&body) {
             Ok(event) => Arc::new(event),
