@@ -82,8 +82,8 @@ enum Command {
     Trigger {
         /// The event type, e.g. `customer.created`.
         event_type: String,
-        /// The receiver's URL.
-        #[arg(long)]
+        /// The receiver's URL (default: `serve`'s default address).
+        #[arg(long, default_value = "http://127.0.0.1:4242/webhook")]
         url: String,
         /// The endpoint secret to sign with.
         #[arg(long)]
@@ -94,6 +94,11 @@ enum Command {
         /// Stripe's example objects (`fixtures-<version>.json`); default: ../shared/stripe-openapi.
         #[arg(long)]
         fixtures: Option<PathBuf>,
+        /// Set a field of the payload: `PATH=VALUE`, PATH dot-separated inside `data.object`
+        /// (`name`, `metadata.plan`, `items.data.0.quantity`), VALUE as JSON when it parses
+        /// (`3`, `true`, `null`, `{"a":1}`), else a string. Repeat for several.
+        #[arg(long = "override", value_name = "PATH=VALUE")]
+        overrides: Vec<String>,
     },
     /// The stored deliveries.
     Events {
@@ -173,7 +178,17 @@ pub fn run(cli: Cli) -> ExitCode {
             secret,
             count,
             fixtures,
-        } => crate::trigger::run(&event_type, &url, &secret, count, fixtures.as_deref()),
+            overrides,
+        } => crate::trigger::run(
+            &crate::trigger::Request {
+                event_type: &event_type,
+                url: &url,
+                secret: &secret,
+                count,
+                overrides: &overrides,
+            },
+            fixtures.as_deref(),
+        ),
         Command::Events { command } => match command {
             EventsCommand::List { db, status } => {
                 crate::events::read(&db, &stripe_events::manage::Command::List { status })

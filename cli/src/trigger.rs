@@ -52,20 +52,112 @@ impl Fixtures {
     }
 
     /// A complete, unsigned event body of `event_type` with id `event_id`, around the example
-    /// object of its payload.
+    /// object of its payload; `*.updated` events carry `previous_attributes`.
     pub fn event(&self, event_type: &str, event_id: &str) -> Result<Vec<u8>, String> {
+        self.event_with(event_type, event_id, &[])
+    }
+
+    /// [`event`](Self::event) with `overrides` (`PATH=VALUE`) applied to the payload.
+    pub fn event_with(
+        &self,
+        event_type: &str,
+        event_id: &str,
+        overrides: &[String],
+    ) -> Result<Vec<u8>, String> {
         let known = EventType::from_known(event_type).ok_or_else(|| {
+            let hint = closest(event_type)
+                .map(|t| format!("; did you mean {t}?"))
+                .unwrap_or_default();
             format!(
-                "unknown event type {event_type:?} for API version {}",
+                "unknown event type {event_type:?} for API version {}{hint}",
                 stripe_events::API_VERSION
             )
         })?;
         let (_, object) = stripe_events::testing::example_object(&self.resources, &known)
             .ok_or_else(|| format!("the fixtures have no example object for {event_type}"))?;
-        let mut envelope = stripe_events::testing::event_envelope(event_id, event_type, object);
+        let mut object = object.clone();
+        for spec in overrides {
+            apply_override(&mut object, spec)?;
+        }
+        let mut envelope = stripe_events::testing::event_envelope(event_id, event_type, &object);
         envelope["created"] = now().into();
+        if event_type.ends_with(".updated") {
+            if let Some(previous) = previous_attributes(&object) {
+                envelope["data"]["previous_attributes"] = previous;
+            }
+        }
         Ok(envelope.to_string().into_bytes())
     }
+}
+
+/// The known event type closest to a misspelt `name` (edit distance, at most a third of it).
+pub fn closest(name: &str) -> Option<&'static str> {
+    EventType::ALL
+        .iter()
+        .map(EventType::as_str)
+        .map(|t| (strsim::levenshtein(name, t), t))
+        .filter(|(distance, _)| *distance <= name.len().max(3) / 3)
+        .min()
+        .map(|(_, t)| t)
+}
+
+/// Sets `PATH=VALUE` in `object`: PATH dot-separated (array elements by index), VALUE as JSON
+/// when it parses, else a string. Missing object keys are created; a missing array element
+/// or a path through a scalar is an error.
+pub fn apply_override(object: &mut serde_json::Value, spec: &str) -> Result<(), String> {
+    let (path, value) = spec
+        .split_once('=')
+        .ok_or_else(|| format!("--override {spec:?}: expected PATH=VALUE"))?;
+    let value = serde_json::from_str(value).unwrap_or_else(|_| value.into());
+    let mut at = object;
+    for key in path.split('.') {
+        at = match at {
+            serde_json::Value::Object(map) => map.entry(key).or_insert(serde_json::Value::Null),
+            serde_json::Value::Array(items) => key
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get_mut(i))
+                .ok_or_else(|| format!("--override {spec:?}: no element {key} in {path}"))?,
+            serde_json::Value::Null => {
+                *at = serde_json::Value::Object(serde_json::Map::new());
+                at.as_object_mut()
+                    .unwrap()
+                    .entry(key)
+                    .or_insert(serde_json::Value::Null)
+            }
+            _ => return Err(format!("--override {spec:?}: {key} is inside a scalar")),
+        };
+    }
+    *at = value;
+    Ok(())
+}
+
+/// A plausible `previous_attributes` for an update of `object`: the old value of the first
+/// of a few commonly updated fields it has (a status, a name...), changed by its type.
+fn previous_attributes(object: &serde_json::Value) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    const FIELDS: [&str; 6] = [
+        "status",
+        "name",
+        "description",
+        "email",
+        "active",
+        "metadata",
+    ];
+    let map = object.as_object()?;
+    let (field, now) = FIELDS.iter().find_map(|f| map.get(*f).map(|v| (*f, v)))?;
+    let old = match now {
+        Value::Bool(b) => Value::Bool(!b),
+        Value::Number(n) => Value::from(n.as_i64().map_or(0, |n| n.saturating_sub(1))),
+        Value::String(s) if field == "status" && s != "incomplete" => "incomplete".into(),
+        Value::String(s) if field == "status" => format!("{s}_old").into(),
+        Value::String(s) => format!("previous {s}").into(),
+        Value::Object(_) => serde_json::json!({"updated_by": "stripe-events trigger"}),
+        Value::Null | Value::Array(_) => Value::Null,
+    };
+    let mut previous = serde_json::Map::new();
+    previous.insert(field.to_owned(), old);
+    Some(Value::Object(previous))
 }
 
 /// Now, in unix seconds.
@@ -99,21 +191,40 @@ pub fn post_with_header(url: &str, header: &str, body: &[u8]) -> Result<u16, Str
     Ok(response.status().as_u16())
 }
 
+/// What `trigger` sends, and where.
+pub struct Request<'a> {
+    /// The event type.
+    pub event_type: &'a str,
+    /// The receiver's URL.
+    pub url: &'a str,
+    /// The secret to sign with.
+    pub secret: &'a str,
+    /// How many events.
+    pub count: usize,
+    /// `PATH=VALUE` changes to the payload.
+    pub overrides: &'a [String],
+}
+
 /// `stripe-events trigger`: sends `count` signed events of `event_type` to `url`, printing
 /// `type<TAB>event id<TAB>HTTP status` per event; exit 1 when any was not answered 2xx.
 pub fn run(
-    event_type: &str,
-    url: &str,
-    secret: &str,
-    count: usize,
+    request: &Request<'_>,
     fixtures: Option<&Path>,
 ) -> Result<std::process::ExitCode, String> {
+    let Request {
+        event_type,
+        url,
+        secret,
+        count,
+        overrides,
+    } = *request;
     crate::secret::check(secret)?;
     let fixtures = Fixtures::load(fixtures)?;
     let mut all_ok = true;
     for i in 0..count {
         let id = event_id(i);
-        let status = post(url, secret, &fixtures.event(event_type, &id)?)?;
+        let body = fixtures.event_with(event_type, &id, overrides)?;
+        let status = post(url, secret, &body)?;
         println!("{event_type}\t{id}\t{status}");
         all_ok &= (200..300).contains(&status);
     }
@@ -122,4 +233,54 @@ pub fn run(
     } else {
         std::process::ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn overrides_set_nested_fields_and_refuse_bad_paths() {
+        let mut object =
+            json!({"name": "Gold", "metadata": {}, "items": {"data": [{"quantity": 1}]}});
+        apply_override(&mut object, "name=Silver").unwrap();
+        apply_override(&mut object, "metadata.plan=pro").unwrap();
+        apply_override(&mut object, "items.data.0.quantity=3").unwrap();
+        apply_override(&mut object, "shipping.address.city=Paris").unwrap();
+        apply_override(&mut object, "active=true").unwrap();
+        assert_eq!(
+            object,
+            json!({"name": "Silver", "metadata": {"plan": "pro"}, "active": true,
+                "items": {"data": [{"quantity": 3}]},
+                "shipping": {"address": {"city": "Paris"}}})
+        );
+        assert!(apply_override(&mut object, "name").is_err());
+        assert!(apply_override(&mut object, "items.data.5.quantity=1").is_err());
+        assert!(apply_override(&mut object, "name.first=A").is_err());
+    }
+
+    #[test]
+    fn previous_attributes_hold_a_different_old_value() {
+        assert_eq!(
+            previous_attributes(&json!({"id": "sub_1", "status": "active"})),
+            Some(json!({"status": "incomplete"}))
+        );
+        assert_eq!(
+            previous_attributes(&json!({"id": "prod_1", "name": "Gold", "active": true})),
+            Some(json!({"name": "previous Gold"}))
+        );
+        assert_eq!(
+            previous_attributes(&json!({"active": false})),
+            Some(json!({"active": true}))
+        );
+        assert_eq!(previous_attributes(&json!({"id": "x"})), None);
+    }
+
+    #[test]
+    fn a_misspelt_type_gets_the_closest_known_one() {
+        assert_eq!(closest("custmer.created"), Some("customer.created"));
+        assert_eq!(closest("invoice.payed"), Some("invoice.paid"));
+        assert_eq!(closest("something.else.entirely"), None);
+    }
 }

@@ -406,3 +406,54 @@ fn serve_refuses_to_start_on_a_store_it_cannot_write() {
     let _ = child.wait();
     assert!(first.starts_with("listening on"), "{first}");
 }
+
+#[test]
+fn trigger_suggests_the_closest_type_and_applies_overrides() {
+    let out = bin()
+        .args(["trigger", "custmer.created", "--secret", "whsec_t", "--url"])
+        .arg("http://127.0.0.1:9/webhook")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("did you mean customer.created?"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Overrides and previous_attributes reach the receiver: the stored body has them.
+    let dir = TempDir::new("override");
+    let db = dir.path("events.sqlite3");
+    let server = Serve::start(&db, "whsec_t");
+    let out = bin()
+        .args([
+            "trigger",
+            "product.updated",
+            "--secret",
+            "whsec_t",
+            "--url",
+            &server.url,
+        ])
+        .args([
+            "--override",
+            "name=Platinum",
+            "--override",
+            "metadata.tier=3",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let id = text(&out.stdout).split('\t').nth(1).unwrap().to_owned();
+    drop(server);
+    let row = SqliteStore::open_existing(&db)
+        .unwrap()
+        .get(&id)
+        .unwrap()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&row.body).unwrap();
+    assert_eq!(body["data"]["object"]["name"], "Platinum");
+    assert_eq!(body["data"]["object"]["metadata"]["tier"], 3);
+    assert_eq!(
+        body["data"]["previous_attributes"]["name"],
+        "previous Platinum"
+    );
+}
