@@ -123,27 +123,20 @@ pub fn generate_events(
     events: Vec<EventDef>,
     settings: &Settings,
 ) -> Result<Generated> {
-    let (space, payloads) = ir::build(spec, &events);
     let runtime = proc_macro2::TokenStream::from_str(&settings.runtime_path).map_err(|e| {
         Error::InvalidOutput(format!("runtime path {:?}: {e}", settings.runtime_path))
     })?;
-    let included: Vec<bool> = events.iter().map(|e| settings.includes(e)).collect();
-    let keep = space.reachable_from(
-        payloads
-            .iter()
-            .zip(&included)
-            .filter_map(|(ty, &inc)| ty.as_ref().filter(|_| inc)),
-    );
+    let ir = ir::build(spec, events, |e| settings.includes(e));
     let cx = emit::Ctx {
         runtime,
-        space: &space,
-        keep: &keep,
+        space: &ir.space,
+        emitted: &ir.emitted,
     };
-    let tokens = emit::file(&cx, &spec.doc.info.version, &events, &payloads, &included);
+    let tokens = emit::file(&cx, &spec.doc.info.version, &ir.events);
     Ok(Generated {
         api_version: spec.doc.info.version.clone(),
-        type_count: keep.iter().filter(|&&k| k).count(),
-        events,
+        type_count: ir.emitted.len(),
+        events: ir.events.into_iter().map(|e| e.def).collect(),
         tokens,
     })
 }
