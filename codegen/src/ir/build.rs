@@ -85,10 +85,13 @@ struct Builder<'a> {
     taken: BTreeSet<String>,
 }
 
-/// The name an item gets if it needs one, and how good a source it is (lower is better).
+/// The name an item gets if it needs one, how good a source it is (lower is better), and the
+/// field it is used by.
 struct NameCtx {
     name: String,
     rank: u8,
+    /// The field, as an intra-doc link: ``[`Shelf::books`]``.
+    used_by: String,
 }
 
 fn sorted(names: &[String]) -> Vec<String> {
@@ -132,6 +135,7 @@ impl Builder<'_> {
                 name: rust_name,
                 doc: schema.description.clone(),
                 schema: Some(name.clone()),
+                origin: None,
                 kind: ItemKind::Struct {
                     fields: Vec::new(),
                     object_tag: None,
@@ -202,6 +206,7 @@ impl Builder<'_> {
             let ctx = NameCtx {
                 name: format!("{type_name}{}", naming::type_name(key)),
                 rank,
+                used_by: format!("[`{type_name}::{}`]", naming::field_name(key)),
             };
             let base = self.convert(prop, &ctx);
             let required = schema.required.contains(key) && !all_optional;
@@ -263,7 +268,8 @@ impl Builder<'_> {
             return Ty::List(Box::new(self.convert(items, ctx)));
         }
         if schema.properties.as_ref().is_some_and(|p| !p.is_empty()) {
-            let id = self.new_item(&ctx.name, schema.description.clone(), None);
+            let origin = format!("Used by {}.", ctx.used_by);
+            let id = self.new_item(&ctx.name, schema.description.clone(), Some(origin));
             let name = self.space.item(id).name.clone();
             self.space.item_mut(id).kind = self.struct_kind(&name, schema, false, 2);
             return Ty::Named(id);
@@ -303,18 +309,19 @@ impl Builder<'_> {
             if tagged {
                 return Ty::Named(self.poly(&refs, &ctx.name));
             }
-            return Ty::Named(self.merged_struct(&refs, &ctx.name, schema.description.clone()));
+            return Ty::Named(self.merged_struct(&refs, ctx, schema.description.clone()));
         }
         Ty::Json
     }
 
-    /// A new item with a unique name derived from `base`.
-    fn new_item(&mut self, base: &str, doc: Option<String>, schema: Option<String>) -> TypeId {
+    /// A new item (no component schema) with a unique name derived from `base`.
+    fn new_item(&mut self, base: &str, doc: Option<String>, origin: Option<String>) -> TypeId {
         let name = naming::unique(&mut self.taken, base, "Inner");
         self.space.push(Item {
             name,
             doc,
-            schema,
+            schema: None,
+            origin,
             kind: ItemKind::Struct {
                 fields: Vec::new(),
                 object_tag: None,
@@ -336,6 +343,7 @@ impl Builder<'_> {
             name: String::new(),
             doc: doc.map(str::to_owned),
             schema: None,
+            origin: None,
             kind: ItemKind::Struct {
                 fields: Vec::new(),
                 object_tag: None,
@@ -404,7 +412,7 @@ impl Builder<'_> {
     }
 
     /// One struct with the union of the fields of `refs`, all optional.
-    fn merged_struct(&mut self, refs: &[String], ctx: &str, doc: Option<String>) -> TypeId {
+    fn merged_struct(&mut self, refs: &[String], ctx: &NameCtx, doc: Option<String>) -> TypeId {
         let mut merged = Schema::default();
         let mut props = BTreeMap::new();
         for r in refs {
@@ -417,7 +425,16 @@ impl Builder<'_> {
             }
         }
         merged.properties = Some(props);
-        let id = self.new_item(ctx, doc, None);
+        let listed = refs
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let origin = format!(
+            "Any of {listed}: their fields, all optional. Used by {}.",
+            ctx.used_by
+        );
+        let id = self.new_item(&ctx.name, doc, Some(origin));
         let name = self.space.item(id).name.clone();
         self.space.item_mut(id).kind = self.struct_kind(&name, &merged, true, 2);
         id

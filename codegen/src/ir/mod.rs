@@ -163,6 +163,10 @@ pub struct Item {
     pub doc: Option<String>,
     /// The component schema it was made from, if it is one.
     pub schema: Option<String>,
+    /// What a struct that is no component schema is, for its doc when the spec gives no
+    /// description: where it is used (`Used by [`Shelf::books`].`), and for a merged `anyOf`,
+    /// what it merges.
+    pub origin: Option<String>,
     /// Its shape.
     pub kind: ItemKind,
 }

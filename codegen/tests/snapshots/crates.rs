@@ -169,7 +169,6 @@ impl EventObject {
         )
     }
 }
-/// The `crate` object (the spec gives no description).
 /// Schema: `crate`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -179,12 +178,10 @@ impl EventObject {
     feature = "schemars",
     schemars(transform = crate::schema::ObjectTag("crate"))
 )]
+#[allow(missing_docs)]
 pub struct Crate {
-    /// `dims`
     pub dims: CrateDims,
-    /// `id`
     pub id: ::std::string::String,
-    /// `parts`
     pub parts: ::std::option::Option<::std::vec::Vec<CrateParts>>,
 }
 crate::json::struct_from_json!(
@@ -192,21 +189,21 @@ crate::json::struct_from_json!(
     ::std::string::String, "object" => skipped, "parts" => optional parts :
     ::std::vec::Vec < CrateParts > }
 );
-/// Part of `CrateDims` (the spec gives no description).
+/// Used by [`Crate::dims`].
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[allow(missing_docs)]
 pub struct CrateDims {
-    /// `depth`
     pub depth: ::std::option::Option<i64>,
 }
 crate::json::struct_from_json!(CrateDims { "depth" => optional depth : i64 });
-/// Part of `CrateParts` (the spec gives no description).
+/// Used by [`Crate::parts`].
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[allow(missing_docs)]
 pub struct CrateParts {
-    /// `sku`
     pub sku: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(

@@ -198,22 +198,19 @@ impl EventObject {
         )
     }
 }
-/// The `book` object (the spec gives no description).
 /// Schema: `book`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[allow(missing_docs)]
 pub struct Book {
-    /// `pages`
     pub pages: ::std::option::Option<i64>,
-    /// `title`
     pub title: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
     Book { "pages" => optional pages : i64, "title" => optional title :
     ::std::string::String }
 );
-/// The `deleted_reader` object (the spec gives no description).
 /// Schema: `deleted_reader`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -223,10 +220,9 @@ crate::json::struct_from_json!(
     feature = "schemars",
     schemars(transform = crate::schema::ObjectTag("reader"))
 )]
+#[allow(missing_docs)]
 pub struct DeletedReader {
-    /// `deleted`
     pub deleted: ::std::option::Option<bool>,
-    /// `id`
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
@@ -238,12 +234,11 @@ crate::json::struct_from_json!(
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[allow(missing_docs)]
 pub struct Finish {
-    /// `gloss`
     pub gloss: ::std::option::Option<bool>,
 }
 crate::json::struct_from_json!(Finish { "gloss" => optional gloss : bool });
-/// The `reader` object (the spec gives no description).
 /// Schema: `reader`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -253,8 +248,8 @@ crate::json::struct_from_json!(Finish { "gloss" => optional gloss : bool });
     feature = "schemars",
     schemars(transform = crate::schema::ObjectTag("reader"))
 )]
+#[allow(missing_docs)]
 pub struct Reader {
-    /// `id`
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
@@ -270,22 +265,16 @@ crate::json::struct_from_json!(
     feature = "schemars",
     schemars(transform = crate::schema::ObjectTag("shelf"))
 )]
+#[allow(missing_docs)]
 pub struct Shelf {
     /// The books on it.
     pub books: crate::List<Book>,
-    /// `finish`
     pub finish: ::std::option::Option<Finish>,
-    /// `id`
     pub id: ::std::string::String,
-    /// `labels`
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `reader`
     pub reader: ::std::option::Option<DeletedReaderOrReader>,
-    /// `source`
     pub source: ::std::option::Option<ShelfSource>,
-    /// `state`
     pub state: ::std::option::Option<ShelfState>,
-    /// `sturdy`
     pub sturdy: ::std::option::Option<bool>,
     /// In kilograms.
     pub weight: f64,
@@ -330,21 +319,19 @@ impl crate::json::FromJson for DeletedReaderOrReader {
         )
     }
 }
-/// Part of `ShelfSource` (the spec gives no description).
+/// Any of `donation`, `purchase`: their fields, all optional. Used by [`Shelf::source`].
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[allow(missing_docs)]
 pub struct ShelfSource {
-    /// `donor`
     pub donor: ::std::option::Option<::std::string::String>,
-    /// `price`
     pub price: ::std::option::Option<i64>,
 }
 crate::json::struct_from_json!(
     ShelfSource { "donor" => optional donor : ::std::string::String, "price" => optional
     price : i64 }
 );
-/// One of `open`, `unrecognized`, `Open`.
 /// Known values: `open`, `unrecognized`, `Open`; any other value is kept in `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

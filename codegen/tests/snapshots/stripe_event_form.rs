@@ -199,7 +199,6 @@ impl EventObject {
         )
     }
 }
-/// The `gadget` object (the spec gives no description).
 /// Schema: `gadget`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -209,14 +208,13 @@ impl EventObject {
     feature = "schemars",
     schemars(transform = crate::schema::ObjectTag("gadget"))
 )]
+#[allow(missing_docs)]
 pub struct Gadget {
-    /// `id`
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
     Gadget { "id" => optional id : ::std::string::String, "object" => skipped }
 );
-/// The `widget` object (the spec gives no description).
 /// Schema: `widget`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -226,8 +224,8 @@ crate::json::struct_from_json!(
     feature = "schemars",
     schemars(transform = crate::schema::ObjectTag("widget"))
 )]
+#[allow(missing_docs)]
 pub struct Widget {
-    /// `id`
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(

@@ -228,7 +228,6 @@ impl EventObject {
         )
     }
 }
-/// The `gadget` object (the spec gives no description).
 /// Schema: `gadget`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -238,8 +237,8 @@ impl EventObject {
     feature = "schemars",
     schemars(transform = crate::schema::ObjectTag("gadget"))
 )]
+#[allow(missing_docs)]
 pub struct Gadget {
-    /// `id`
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
@@ -255,30 +254,20 @@ crate::json::struct_from_json!(
     feature = "schemars",
     schemars(transform = crate::schema::ObjectTag("widget"))
 )]
+#[allow(missing_docs)]
 pub struct Widget {
-    /// `attachment`
     pub attachment: ::std::option::Option<GadgetOrWidget>,
-    /// `color`
     pub color: ::std::option::Option<WidgetKind>,
-    /// `created`
     pub created: crate::Timestamp,
-    /// `extra`
     pub extra: ::std::option::Option<::serde_json::Value>,
-    /// `id`
     pub id: ::std::string::String,
-    /// `kind`
     pub kind: WidgetKind,
-    /// `metadata`
     pub metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
-    /// `owner`
     pub owner: ::std::option::Option<crate::Expandable<Gadget>>,
-    /// `parent`
     pub parent: ::std::option::Option<::std::boxed::Box<Widget>>,
-    /// `size`
     pub size: i64,
-    /// `type`
     #[cfg_attr(feature = "serialize", serde(rename = "type"))]
     pub type_: ::std::option::Option<::std::string::String>,
 }
@@ -324,7 +313,6 @@ impl crate::json::FromJson for GadgetOrWidget {
         )
     }
 }
-/// One of `large`, `small`, `self`.
 /// Known values: `large`, `small`, `self`; any other value is kept in `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

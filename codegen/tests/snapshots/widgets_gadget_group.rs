@@ -195,7 +195,6 @@ impl EventObject {
         )
     }
 }
-/// The `gadget` object (the spec gives no description).
 /// Schema: `gadget`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -205,8 +204,8 @@ impl EventObject {
     feature = "schemars",
     schemars(transform = crate::schema::ObjectTag("gadget"))
 )]
+#[allow(missing_docs)]
 pub struct Gadget {
-    /// `id`
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
