@@ -1,7 +1,7 @@
 //! Generates typed Stripe webhook events from a Stripe OpenAPI spec.
 //!
 //! This is the engine behind `stripe-events`' `build.rs` and the `stripe-events-codegen`
-//! command. The pipeline: [`Spec::load`] (read and check the spec) -> [`events::discover`]
+//! command. The pipeline: [`Spec::load`] (read and check the spec) -> [`discover::discover`]
 //! (which event types exist, which payload each carries) -> `ir` (the Rust types reachable from
 //! those payloads) -> `emit` (tokens, built with `quote`).
 //!
@@ -19,9 +19,9 @@
 pub mod build_script;
 #[cfg(feature = "cli")]
 pub mod diff;
+pub mod discover;
 mod emit;
 pub mod error;
-pub mod events;
 pub mod extra;
 #[cfg(feature = "cli")]
 pub mod fetch;
@@ -35,8 +35,8 @@ mod toml_file;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
+pub use discover::EventDef;
 pub use error::{Error, Result};
-pub use events::EventDef;
 pub use extra::ExtraEvents;
 pub use spec::Spec;
 
@@ -113,10 +113,10 @@ fn header(api_version: &str) -> String {
 
 /// Generates the typed events for `spec` (plus `extra` event types).
 pub fn generate(spec: &Spec, extra: &ExtraEvents, settings: &Settings) -> Result<Generated> {
-    generate_events(spec, events::discover(spec, extra)?, settings)
+    generate_events(spec, discover::discover(spec, extra)?, settings)
 }
 
-/// [`generate`] for event types already discovered ([`events::discover`]), e.g. by a caller
+/// [`generate`] for event types already discovered ([`discover::discover`]), e.g. by a caller
 /// that chose the settings from them.
 pub fn generate_events(
     spec: &Spec,

@@ -122,8 +122,8 @@ fn run(cli: Cli) -> stripe_events_codegen::Result<ExitCode> {
         }
         Command::Events { spec, extra_events } => {
             let (spec, extra) = load(&spec, extra_events.as_ref())?;
-            let events = stripe_events_codegen::events::discover(&spec, &extra)?;
-            print!("{}", stripe_events_codegen::events::table(&events));
+            let events = stripe_events_codegen::discover::discover(&spec, &extra)?;
+            print!("{}", stripe_events_codegen::discover::table(&events));
         }
         Command::Generate {
             spec,

@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 
 use common::{CRATE_SCHEMAS, SCHEMAS, legacy_spec, stripe_event_spec};
-use stripe_events_codegen::events::{PayloadSource, discover};
+use stripe_events_codegen::discover::{PayloadSource, discover};
 use stripe_events_codegen::{Error, ExtraEvents, Settings, Spec, generate};
 
 #[test]
@@ -179,7 +179,7 @@ fn cargo_features_select_the_groups() {
         Some(Default::default())
     );
     assert_eq!(
-        stripe_events_codegen::events::feature_name("payment_thing"),
+        stripe_events_codegen::discover::feature_name("payment_thing"),
         "events-payment-thing"
     );
 }

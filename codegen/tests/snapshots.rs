@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use common::{CRATE_SCHEMAS, SCHEMAS, SHELF_SCHEMAS, legacy_spec, stripe_event_spec};
 use expect_test::expect_file;
-use stripe_events_codegen::events::{discover, table};
+use stripe_events_codegen::discover::{discover, table};
 use stripe_events_codegen::{ExtraEvents, Settings, Spec, generate};
 
 /// Compares `actual` with `codegen/tests/snapshots/<file>` (or rewrites it under

@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::events::EventDef;
+use crate::discover::EventDef;
 use crate::naming;
 use crate::openapi::{AdditionalProperties, Schema};
 use crate::spec::Spec;

@@ -7,7 +7,7 @@ mod cycles;
 
 pub use build::build;
 
-use crate::events::EventDef;
+use crate::discover::EventDef;
 
 /// What the generated code is made from.
 #[derive(Debug)]

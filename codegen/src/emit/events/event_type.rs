@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::events::EventDef;
+use crate::discover::EventDef;
 use crate::ir::Event;
 
 use super::super::Ctx;

@@ -39,7 +39,7 @@ fn inert_marker(e: &Event, v: &Ident) -> TokenStream {
          of the `{}` group are behind the `{}` feature.",
         e.def.event_type,
         e.def.group(),
-        crate::events::feature_name(e.def.group())
+        crate::discover::feature_name(e.def.group())
     ));
     quote!(#d pub struct #v;)
 }

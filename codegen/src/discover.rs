@@ -48,7 +48,7 @@ impl EventDef {
 /// payload schema name(s) (comma-separated when polymorphic, `-` when none), Rust variant.
 ///
 /// ```
-/// use stripe_events_codegen::events::{EventDef, PayloadSource, table};
+/// use stripe_events_codegen::discover::{EventDef, PayloadSource, table};
 ///
 /// let e = EventDef {
 ///     event_type: "charge.updated".to_owned(),
