@@ -100,7 +100,7 @@ pub fn run(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
         extra,
         mut cargo,
     } = inputs(paths, env)?;
-    let events = crate::events::discover(&spec, &extra)?;
+    let events = crate::discover::discover(&spec, &extra)?;
     let groups = enabled_groups(&events, env);
     if groups.as_ref().is_some_and(|g| g.is_empty()) {
         cargo.push(
@@ -139,7 +139,7 @@ pub fn enabled_groups(events: &[crate::EventDef], env: Env<'_>) -> Option<BTreeS
         events
             .iter()
             .map(crate::EventDef::group)
-            .filter(|g| on(&crate::events::feature_name(g)))
+            .filter(|g| on(&crate::discover::feature_name(g)))
             .map(str::to_owned)
             .collect(),
     )
@@ -149,7 +149,7 @@ pub fn enabled_groups(events: &[crate::EventDef], env: Env<'_>) -> Option<BTreeS
 /// type, `EventObject` variant), so the macro can reject unknown names and suggest the closest.
 pub fn run_event_table(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
     let Inputs { spec, extra, cargo } = inputs(paths, env)?;
-    let events = crate::events::discover(&spec, &extra)?;
+    let events = crate::discover::discover(&spec, &extra)?;
     let rows: String = events
         .iter()
         .map(|e| format!("    ({:?}, {:?}),\n", e.event_type, e.variant))

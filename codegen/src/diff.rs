@@ -11,8 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+use crate::discover::{EventDef, discover};
 use crate::error::Result;
-use crate::events::{EventDef, discover};
 use crate::extra::ExtraEvents;
 use crate::openapi::{AdditionalProperties, Schema};
 use crate::spec::Spec;

@@ -1,7 +1,7 @@
 //! Generates typed Stripe webhook events from a Stripe OpenAPI spec.
 //!
 //! This is the engine behind `stripe-events`' `build.rs` and the `stripe-events-codegen`
-//! command. The pipeline: [`Spec::load`] (read and check the spec) -> [`events::discover`]
+//! command. The pipeline: [`Spec::load`] (read and check the spec) -> [`discover::discover`]
 //! (which event types exist, which payload each carries) -> `ir` (the Rust types reachable from
 //! those payloads) -> `emit` (tokens, built with `quote`).
 //!
@@ -19,9 +19,9 @@
 pub mod build_script;
 #[cfg(feature = "cli")]
 pub mod diff;
+pub mod discover;
 mod emit;
 pub mod error;
-pub mod events;
 pub mod extra;
 #[cfg(feature = "cli")]
 pub mod fetch;
@@ -35,8 +35,8 @@ mod toml_file;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
+pub use discover::EventDef;
 pub use error::{Error, Result};
-pub use events::EventDef;
 pub use extra::ExtraEvents;
 pub use spec::Spec;
 
@@ -113,37 +113,30 @@ fn header(api_version: &str) -> String {
 
 /// Generates the typed events for `spec` (plus `extra` event types).
 pub fn generate(spec: &Spec, extra: &ExtraEvents, settings: &Settings) -> Result<Generated> {
-    generate_events(spec, events::discover(spec, extra)?, settings)
+    generate_events(spec, discover::discover(spec, extra)?, settings)
 }
 
-/// [`generate`] for event types already discovered ([`events::discover`]), e.g. by a caller
+/// [`generate`] for event types already discovered ([`discover::discover`]), e.g. by a caller
 /// that chose the settings from them.
 pub fn generate_events(
     spec: &Spec,
     events: Vec<EventDef>,
     settings: &Settings,
 ) -> Result<Generated> {
-    let (space, payloads) = ir::build(spec, &events);
     let runtime = proc_macro2::TokenStream::from_str(&settings.runtime_path).map_err(|e| {
         Error::InvalidOutput(format!("runtime path {:?}: {e}", settings.runtime_path))
     })?;
-    let included: Vec<bool> = events.iter().map(|e| settings.includes(e)).collect();
-    let keep = space.reachable_from(
-        payloads
-            .iter()
-            .zip(&included)
-            .filter_map(|(ty, &inc)| ty.as_ref().filter(|_| inc)),
-    );
+    let ir = ir::build(spec, events, |e| settings.includes(e));
     let cx = emit::Ctx {
         runtime,
-        space: &space,
-        keep: &keep,
+        space: &ir.space,
+        emitted: &ir.emitted,
     };
-    let tokens = emit::file(&cx, &spec.doc.info.version, &events, &payloads, &included);
+    let tokens = emit::file(&cx, &spec.doc.info.version, &ir.events);
     Ok(Generated {
         api_version: spec.doc.info.version.clone(),
-        type_count: keep.iter().filter(|&&k| k).count(),
-        events,
+        type_count: ir.emitted.len(),
+        events: ir.events.into_iter().map(|e| e.def).collect(),
         tokens,
     })
 }

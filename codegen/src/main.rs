@@ -122,17 +122,8 @@ fn run(cli: Cli) -> stripe_events_codegen::Result<ExitCode> {
         }
         Command::Events { spec, extra_events } => {
             let (spec, extra) = load(&spec, extra_events.as_ref())?;
-            let events = stripe_events_codegen::events::discover(&spec, &extra)?;
-            let mut out = String::new();
-            for e in &events {
-                let payload = if e.payload.is_empty() {
-                    "-".to_owned()
-                } else {
-                    e.payload.join(",")
-                };
-                out.push_str(&format!("{}\t{}\t{}\n", e.event_type, payload, e.variant));
-            }
-            print!("{out}");
+            let events = stripe_events_codegen::discover::discover(&spec, &extra)?;
+            print!("{}", stripe_events_codegen::discover::table(&events));
         }
         Command::Generate {
             spec,

@@ -165,9 +165,14 @@ fn invalid(pointer: &str, reason: String) -> Invalid {
     }
 }
 
+/// Escapes one JSON-pointer segment (`~` -> `~0`, `/` -> `~1`).
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
 /// `pointer` + `/segment`, escaped.
 fn child(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", crate::spec::escape_pointer(segment))
+    format!("{pointer}/{}", escape_pointer(segment))
 }
 
 /// serde's wording for a value of the wrong type.

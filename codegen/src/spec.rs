@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::openapi::{AdditionalProperties, Document, Schema};
+use crate::openapi::{AdditionalProperties, Document, Schema, escape_pointer};
 
 /// A loaded, checked spec.
 #[derive(Debug)]
@@ -134,11 +134,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// Escapes one JSON-pointer segment (`~` -> `~0`, `/` -> `~1`).
-pub fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// serde_json appends " at line L column C"; the error types carry those separately.

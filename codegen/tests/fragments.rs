@@ -1,45 +1,12 @@
 //! The generator on small spec fragments written for these tests.
 
+mod common;
+
 use std::path::Path;
 
-use stripe_events_codegen::events::{PayloadSource, discover};
+use common::{CRATE_SCHEMAS, SCHEMAS, legacy_spec, stripe_event_spec};
+use stripe_events_codegen::discover::{PayloadSource, discover};
 use stripe_events_codegen::{Error, ExtraEvents, Settings, Spec, generate};
-
-/// A spec in the old form: event types from `enabled_events`, payloads inferred.
-fn legacy_spec(events: &[&str], schemas: &str) -> Spec {
-    let list = std::iter::once("\"*\"".to_owned())
-        .chain(events.iter().map(|e| format!("{e:?}")))
-        .collect::<Vec<_>>()
-        .join(",");
-    let json = format!(
-        r#"{{"openapi": "3.0.0", "info": {{"version": "2099-01-01"}},
-        "paths": {{"/v1/webhook_endpoints": {{"post": {{"requestBody": {{"content": {{"application/x-www-form-urlencoded": {{"schema": {{"properties": {{"enabled_events": {{"items": {{"enum": [{list}]}}}}}}}}}}}}}}}}}}}},
-        "components": {{"schemas": {{{schemas}}}}}}}"#
-    );
-    Spec::from_bytes(Path::new("legacy.json"), json.as_bytes()).expect("fragment is a valid spec")
-}
-
-const SCHEMAS: &str = r##"
-    "widget": {"type": "object", "x-resourceId": "widget", "description": "A widget.",
-        "required": ["id", "object", "size", "parent", "created", "kind"],
-        "properties": {
-            "id": {"type": "string"},
-            "object": {"type": "string", "enum": ["widget"]},
-            "size": {"type": "integer"},
-            "created": {"type": "integer", "format": "unix-time"},
-            "kind": {"type": "string", "enum": ["small", "large", "self"]},
-            "color": {"type": "string", "enum": ["large", "small", "self"], "nullable": true},
-            "type": {"type": "string"},
-            "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
-            "parent": {"anyOf": [{"$ref": "#/components/schemas/widget"}], "nullable": true},
-            "owner": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/gadget"}], "x-expansionResources": {"oneOf": [{"$ref": "#/components/schemas/gadget"}]}},
-            "attachment": {"anyOf": [{"$ref": "#/components/schemas/gadget"}, {"$ref": "#/components/schemas/widget"}]},
-            "extra": {"type": "object"}
-        }},
-    "gadget": {"type": "object", "x-resourceId": "gadget",
-        "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["gadget"]}}},
-    "unused": {"type": "object", "properties": {"id": {"type": "string"}}}
-"##;
 
 #[test]
 fn events_are_inferred_from_resource_ids_and_unknown_payloads_are_raw() {
@@ -110,16 +77,7 @@ fn generated_code_has_the_expected_shapes() {
 
 #[test]
 fn structs_are_parsed_in_place_from_a_table_of_their_fields_in_key_order() {
-    let schemas = r#"
-        "crate": {"type": "object", "x-resourceId": "crate", "required": ["id", "dims"],
-            "properties": {
-                "object": {"type": "string", "enum": ["crate"]},
-                "id": {"type": "string"},
-                "dims": {"type": "object", "properties": {"depth": {"type": "integer"}}},
-                "parts": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}}}}
-            }}
-    "#;
-    let spec = legacy_spec(&["crate.created"], schemas);
+    let spec = legacy_spec(&["crate.created"], CRATE_SCHEMAS);
     let code = generate(&spec, &ExtraEvents::none(), &Settings::default()).unwrap();
     let src = code.to_pretty_source().unwrap();
     // The `FromJson` impl of each struct, by the struct's name: one macro call with its table.
@@ -221,7 +179,7 @@ fn cargo_features_select_the_groups() {
         Some(Default::default())
     );
     assert_eq!(
-        stripe_events_codegen::events::feature_name("payment_thing"),
+        stripe_events_codegen::discover::feature_name("payment_thing"),
         "events-payment-thing"
     );
 }
@@ -256,17 +214,7 @@ fn generation_is_deterministic() {
 
 #[test]
 fn x_stripe_event_schemas_define_events() {
-    let json = r##"{"openapi": "3.0.0", "info": {"version": "2099-02-02"}, "paths": {},
-      "components": {"schemas": {
-        "gadget": {"type": "object", "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["gadget"]}}},
-        "widget": {"type": "object", "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["widget"]}}},
-        "gadget.created": {"type": "object", "x-stripeEvent": {"type": "gadget.created", "kind": "snapshot"},
-            "properties": {"object": {"$ref": "#/components/schemas/gadget"}}},
-        "either.changed": {"type": "object", "x-stripeEvent": {"type": "either.changed"},
-            "properties": {"object": {"anyOf": [{"$ref": "#/components/schemas/gadget"}, {"$ref": "#/components/schemas/widget"}]}}},
-        "thin.event": {"type": "object", "x-stripeEvent": {"type": "thin.event", "kind": "thin"}, "properties": {}}
-      }}}"##;
-    let spec = Spec::from_bytes(Path::new("new-form.json"), json.as_bytes()).unwrap();
+    let spec = stripe_event_spec();
     let events = discover(&spec, &ExtraEvents::none()).unwrap();
     let summary: Vec<(&str, Vec<&str>)> = events
         .iter()

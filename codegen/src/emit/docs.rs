@@ -10,12 +10,14 @@ pub fn doc(text: &str) -> TokenStream {
     quote! { #[doc = #cleaned] }
 }
 
+/// The spec's description when it says something (not missing, not blank).
+pub fn described(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
 /// `doc(text)` when the spec has a description, else `doc(fallback)`.
 pub fn doc_or(text: Option<&str>, fallback: &str) -> TokenStream {
-    match text.map(str::trim) {
-        Some(t) if !t.is_empty() => doc(t),
-        _ => doc(fallback),
-    }
+    doc(described(text).unwrap_or(fallback))
 }
 
 /// The sanitizing rules of [`doc`], on plain text.

@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::ir::{Item, PolyVariant};
 
-use super::docs::{doc, doc_or};
+use super::docs::{described, doc, doc_or};
 use super::{Ctx, derives, ident};
 
 /// A string enum: one variant per known value plus `Unrecognized(String)`.
@@ -18,7 +18,8 @@ pub fn emit_string_enum(cx: &Ctx<'_>, item: &Item, values: &[(String, String)]) 
         .map(|(v, _)| format!("`{v}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let item_doc = doc_or(item.doc.as_deref(), &format!("One of {listed}."));
+    // Without a description, the list of values alone.
+    let item_doc = described(item.doc.as_deref()).map(doc);
     let values_doc = doc(&format!(
         "\nKnown values: {listed}; any other value is kept in `Unrecognized`."
     ));

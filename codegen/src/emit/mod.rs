@@ -9,8 +9,7 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::events::EventDef;
-use crate::ir::{ItemKind, Ty, TypeSpace};
+use crate::ir::{Event, ItemKind, TypeSet, TypeSpace};
 
 /// What every emitter needs.
 pub struct Ctx<'a> {
@@ -19,8 +18,8 @@ pub struct Ctx<'a> {
     pub runtime: TokenStream,
     /// All items.
     pub space: &'a TypeSpace,
-    /// Which items to emit (indexed by id): those the included events need.
-    pub keep: &'a [bool],
+    /// Which items to emit: those the typed events need.
+    pub emitted: &'a TypeSet,
 }
 
 /// An identifier (names are made valid by `naming`).
@@ -45,19 +44,11 @@ fn derives(string_enum: bool) -> TokenStream {
 }
 
 /// The whole generated file.
-pub fn file(
-    cx: &Ctx<'_>,
-    api_version: &str,
-    events: &[EventDef],
-    payloads: &[Option<Ty>],
-    included: &[bool],
-) -> TokenStream {
+pub fn file(cx: &Ctx<'_>, api_version: &str, events: &[Event]) -> TokenStream {
     let items = cx
         .space
-        .items
         .iter()
-        .enumerate()
-        .filter(|(id, _)| cx.keep[*id])
+        .filter(|(id, _)| cx.emitted.contains(*id))
         .map(|(_, item)| match &item.kind {
             ItemKind::Struct { fields, object_tag } => {
                 structs::emit_struct(cx, cx.space, item, fields, object_tag.as_deref())
@@ -65,7 +56,7 @@ pub fn file(
             ItemKind::Enum { values } => enums::emit_string_enum(cx, item, values),
             ItemKind::Poly { variants } => enums::emit_poly(cx, item, variants),
         });
-    let event_items = events::emit_events(cx, api_version, events, payloads, included);
+    let event_items = events::emit_events(cx, api_version, events);
     quote! {
         #event_items
         #(#items)*

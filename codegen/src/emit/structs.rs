@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::ir::{Field, Item, Ty, TypeSpace};
 
-use super::docs::{doc, doc_or};
+use super::docs::{described, doc};
 use super::types::rust_type;
 use super::{Ctx, derives, ident};
 
@@ -19,15 +19,7 @@ pub fn emit_struct(
 ) -> TokenStream {
     let rt = &cx.runtime;
     let name = ident(&item.name);
-    let fallback = match &item.schema {
-        Some(s) => format!("The `{s}` object (the spec gives no description)."),
-        None => format!("Part of `{}` (the spec gives no description).", item.name),
-    };
-    let item_doc = doc_or(item.doc.as_deref(), &fallback);
-    let schema_doc = item
-        .schema
-        .as_ref()
-        .map(|s| doc(&format!("\nSchema: `{s}`.")));
+    let item_doc = struct_doc(item);
     let tag_attr = object_tag.map(|tag| {
         quote! {
             #[cfg_attr(feature = "serialize", serde(tag = "object", rename = #tag))]
@@ -36,10 +28,16 @@ pub fn emit_struct(
     });
     let derive = derives(false);
 
+    // A field the spec does not describe gets no doc comment (rather than its own name
+    // again); the struct then allows that.
+    let allow_undocumented = fields
+        .iter()
+        .any(|f| described(f.doc.as_deref()).is_none())
+        .then(|| quote!(#[allow(missing_docs)]));
     let defs = fields.iter().map(|f| {
         let fident = ident(&f.ident);
         let ty = rust_type(cx, space, &f.ty);
-        let fdoc = doc_or(f.doc.as_deref(), &format!("`{}`", f.json_name));
+        let fdoc = described(f.doc.as_deref()).map(doc);
         let json = &f.json_name;
         let rename = (f.ident != f.json_name)
             .then(|| quote!(#[cfg_attr(feature = "serialize", serde(rename = #json))]));
@@ -49,14 +47,32 @@ pub fn emit_struct(
     let parser = parser_body(cx, space, &name, fields, object_tag.is_some());
     quote! {
         #item_doc
-        #schema_doc
         #derive
         #tag_attr
+        #allow_undocumented
         pub struct #name {
             #(#defs)*
         }
 
         #parser
+    }
+}
+
+/// A struct's doc: the spec's description, then its schema name for a component schema;
+/// without a description, the schema name alone, or what the struct is ([`Item::origin`]).
+fn struct_doc(item: &Item) -> TokenStream {
+    let schema = item.schema.as_ref().map(|s| format!("Schema: `{s}`."));
+    match (described(item.doc.as_deref()), schema) {
+        (Some(text), Some(schema)) => {
+            let (text, schema) = (doc(text), doc(&format!("\n{schema}")));
+            quote!(#text #schema)
+        }
+        (Some(text), None) => doc(text),
+        (None, Some(schema)) => doc(&schema),
+        (None, None) => doc(item
+            .origin
+            .as_deref()
+            .unwrap_or("A part of an event payload (the spec gives no description).")),
     }
 }
 

@@ -23,16 +23,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::events::EventDef;
+use crate::discover::EventDef;
 use crate::naming;
 use crate::openapi::{AdditionalProperties, Schema};
 use crate::spec::Spec;
 
-use super::{Field, Item, ItemKind, PolyVariant, Ty, TypeId, TypeSpace};
+use super::{Event, Field, Ir, Item, ItemKind, PolyVariant, Ty, TypeId, TypeSpace};
 
-/// Builds the types for `events`; returns them and each event's payload type (`None` when the
-/// spec has no schema for it).
-pub fn build(spec: &Spec, events: &[EventDef]) -> (TypeSpace, Vec<Option<Ty>>) {
+/// Builds the types for `events`, one [`Event`] record each; `typed` says which events' payload
+/// types this build emits (their group is on). Names are chosen over every event, so they do
+/// not depend on `typed`.
+pub fn build(spec: &Spec, events: Vec<EventDef>, typed: impl Fn(&EventDef) -> bool) -> Ir {
     let mut b = Builder {
         spec,
         space: TypeSpace::default(),
@@ -46,52 +47,29 @@ pub fn build(spec: &Spec, events: &[EventDef]) -> (TypeSpace, Vec<Option<Ty>>) {
         .iter()
         .flat_map(|e| e.payload.iter().map(String::as_str))
         .collect();
-    let reachable = spec.reachable(&roots);
-    // Component schemas claim their natural names first, in name order.
-    for name in &reachable {
-        let id = b.space.items.len();
-        let schema = &spec.doc.components.schemas[name.as_str()];
-        let rust_name = naming::unique(&mut b.taken, &naming::type_name(name), "Resource");
-        b.space.items.push(Item {
-            name: rust_name,
-            doc: schema.description.clone(),
-            schema: Some(name.clone()),
-            kind: ItemKind::Struct {
-                fields: Vec::new(),
-                object_tag: None,
-            },
-        });
-        b.by_schema.insert(name.clone(), id);
-    }
-    // Polymorphic component schemas are found by their alternatives too, so a field with the
-    // same alternatives reuses them.
-    for name in &reachable {
-        let schema = &spec.doc.components.schemas[name.as_str()];
-        if schema.properties.is_none() {
-            if let Some(refs) = all_refs(schema) {
-                let id = b.by_schema[name.as_str()];
-                b.polys.insert(sorted(&refs), id);
-            }
-        }
-    }
-    for name in &reachable {
-        let id = b.by_schema[name.as_str()];
-        let schema = &spec.doc.components.schemas[name.as_str()];
-        let kind = b.component_kind(id, schema);
-        b.space.items[id].kind = kind;
-    }
-    let payloads = events
-        .iter()
-        .map(|e| match e.payload.as_slice() {
-            [] => None,
-            [one] => Some(Ty::Named(b.by_schema[one.as_str()])),
-            many => Some(Ty::Named(b.poly(many, &e.variant))),
+    b.add_components(&spec.reachable(&roots));
+    let events: Vec<Event> = events
+        .into_iter()
+        .map(|def| Event {
+            payload: b.payload(&def),
+            typed: typed(&def),
+            def,
         })
         .collect();
     b.name_enums();
     let mut space = b.space;
     super::cycles::box_recursive_fields(&mut space);
-    (space, payloads)
+    let emitted = space.reachable_from(
+        events
+            .iter()
+            .filter(|e| e.typed)
+            .filter_map(|e| e.payload.as_ref()),
+    );
+    Ir {
+        events,
+        space,
+        emitted,
+    }
 }
 
 struct Builder<'a> {
@@ -107,10 +85,13 @@ struct Builder<'a> {
     taken: BTreeSet<String>,
 }
 
-/// The name an item gets if it needs one, and how good a source it is (lower is better).
+/// The name an item gets if it needs one, how good a source it is (lower is better), and the
+/// field it is used by.
 struct NameCtx {
     name: String,
     rank: u8,
+    /// The field, as an intra-doc link: ``[`Shelf::books`]``.
+    used_by: String,
 }
 
 fn sorted(names: &[String]) -> Vec<String> {
@@ -143,6 +124,54 @@ fn list_items(schema: &Schema) -> Option<&Schema> {
 }
 
 impl Builder<'_> {
+    /// An item for each component schema in `reachable`, which claim their natural names
+    /// first, in name order; then their kinds.
+    fn add_components(&mut self, reachable: &BTreeSet<String>) {
+        let spec = self.spec;
+        for name in reachable {
+            let schema = &spec.doc.components.schemas[name.as_str()];
+            let rust_name = naming::unique(&mut self.taken, &naming::type_name(name), "Resource");
+            let id = self.space.push(Item {
+                name: rust_name,
+                doc: schema.description.clone(),
+                schema: Some(name.clone()),
+                origin: None,
+                kind: ItemKind::Struct {
+                    fields: Vec::new(),
+                    object_tag: None,
+                },
+            });
+            self.by_schema.insert(name.clone(), id);
+        }
+        // Polymorphic component schemas are found by their alternatives too, so a field with
+        // the same alternatives reuses them.
+        for name in reachable {
+            let schema = &spec.doc.components.schemas[name.as_str()];
+            if schema.properties.is_none() {
+                if let Some(refs) = all_refs(schema) {
+                    let id = self.by_schema[name.as_str()];
+                    self.polys.insert(sorted(&refs), id);
+                }
+            }
+        }
+        for name in reachable {
+            let id = self.by_schema[name.as_str()];
+            let schema = &spec.doc.components.schemas[name.as_str()];
+            let kind = self.component_kind(id, schema);
+            self.space.item_mut(id).kind = kind;
+        }
+    }
+
+    /// The payload type of `event`: its schema's item, a polymorphic enum of several, or
+    /// `None` when the spec has none.
+    fn payload(&mut self, event: &EventDef) -> Option<Ty> {
+        match event.payload.as_slice() {
+            [] => None,
+            [one] => Some(Ty::Named(self.by_schema[one.as_str()])),
+            many => Some(Ty::Named(self.poly(many, &event.variant))),
+        }
+    }
+
     fn component_kind(&mut self, id: TypeId, schema: &Schema) -> ItemKind {
         if schema.properties.is_none() {
             if let Some(refs) = all_refs(schema) {
@@ -151,7 +180,7 @@ impl Builder<'_> {
                 };
             }
         }
-        let name = self.space.items[id].name.clone();
+        let name = self.space.item(id).name.clone();
         let rank = if schema.resource_id.is_some() { 0 } else { 1 };
         self.struct_kind(&name, schema, false, rank)
     }
@@ -177,6 +206,7 @@ impl Builder<'_> {
             let ctx = NameCtx {
                 name: format!("{type_name}{}", naming::type_name(key)),
                 rank,
+                used_by: format!("[`{type_name}::{}`]", naming::field_name(key)),
             };
             let base = self.convert(prop, &ctx);
             let required = schema.required.contains(key) && !all_optional;
@@ -238,9 +268,10 @@ impl Builder<'_> {
             return Ty::List(Box::new(self.convert(items, ctx)));
         }
         if schema.properties.as_ref().is_some_and(|p| !p.is_empty()) {
-            let id = self.new_item(&ctx.name, schema.description.clone(), None);
-            let name = self.space.items[id].name.clone();
-            self.space.items[id].kind = self.struct_kind(&name, schema, false, 2);
+            let origin = format!("Used by {}.", ctx.used_by);
+            let id = self.new_item(&ctx.name, schema.description.clone(), Some(origin));
+            let name = self.space.item(id).name.clone();
+            self.space.item_mut(id).kind = self.struct_kind(&name, schema, false, 2);
             return Ty::Named(id);
         }
         match &schema.additional_properties {
@@ -278,24 +309,24 @@ impl Builder<'_> {
             if tagged {
                 return Ty::Named(self.poly(&refs, &ctx.name));
             }
-            return Ty::Named(self.merged_struct(&refs, &ctx.name, schema.description.clone()));
+            return Ty::Named(self.merged_struct(&refs, ctx, schema.description.clone()));
         }
         Ty::Json
     }
 
-    /// A new item with a unique name derived from `base`.
-    fn new_item(&mut self, base: &str, doc: Option<String>, schema: Option<String>) -> TypeId {
+    /// A new item (no component schema) with a unique name derived from `base`.
+    fn new_item(&mut self, base: &str, doc: Option<String>, origin: Option<String>) -> TypeId {
         let name = naming::unique(&mut self.taken, base, "Inner");
-        self.space.items.push(Item {
+        self.space.push(Item {
             name,
             doc,
-            schema,
+            schema: None,
+            origin,
             kind: ItemKind::Struct {
                 fields: Vec::new(),
                 object_tag: None,
             },
-        });
-        self.space.items.len() - 1
+        })
     }
 
     fn string_enum(&mut self, values: &[String], ctx: &NameCtx, doc: Option<&str>) -> TypeId {
@@ -308,16 +339,16 @@ impl Builder<'_> {
             return *id;
         }
         // Named at the end, once every use is known.
-        self.space.items.push(Item {
+        let id = self.space.push(Item {
             name: String::new(),
             doc: doc.map(str::to_owned),
             schema: None,
+            origin: None,
             kind: ItemKind::Struct {
                 fields: Vec::new(),
                 object_tag: None,
             },
         });
-        let id = self.space.items.len() - 1;
         self.enum_names
             .entry(id)
             .or_default()
@@ -329,7 +360,7 @@ impl Builder<'_> {
             }
         }
         naming::dedupe_variants(&mut variants);
-        self.space.items[id].kind = ItemKind::Enum {
+        self.space.item_mut(id).kind = ItemKind::Enum {
             values: values.iter().cloned().zip(variants).collect(),
         };
         self.enums.insert(key, id);
@@ -344,7 +375,7 @@ impl Builder<'_> {
         }
         let base = if key.len() <= 3 {
             key.iter()
-                .map(|r| self.space.items[self.by_schema[r.as_str()]].name.clone())
+                .map(|r| self.space.item(self.by_schema[r.as_str()]).name.clone())
                 .collect::<Vec<_>>()
                 .join("Or")
         } else {
@@ -352,7 +383,7 @@ impl Builder<'_> {
         };
         let id = self.new_item(&base, None, None);
         let variants = self.poly_variants(&key);
-        self.space.items[id].kind = ItemKind::Poly { variants };
+        self.space.item_mut(id).kind = ItemKind::Poly { variants };
         self.polys.insert(key, id);
         id
     }
@@ -370,7 +401,7 @@ impl Builder<'_> {
                         d.enum_values.as_deref() == Some(&[serde_json::Value::Bool(true)])
                     });
                 PolyVariant {
-                    variant: self.space.items[id].name.clone(),
+                    variant: self.space.item(id).name.clone(),
                     tag: schema.object_tag().unwrap_or(r).to_owned(),
                     deleted,
                     ty: id,
@@ -381,7 +412,7 @@ impl Builder<'_> {
     }
 
     /// One struct with the union of the fields of `refs`, all optional.
-    fn merged_struct(&mut self, refs: &[String], ctx: &str, doc: Option<String>) -> TypeId {
+    fn merged_struct(&mut self, refs: &[String], ctx: &NameCtx, doc: Option<String>) -> TypeId {
         let mut merged = Schema::default();
         let mut props = BTreeMap::new();
         for r in refs {
@@ -394,9 +425,18 @@ impl Builder<'_> {
             }
         }
         merged.properties = Some(props);
-        let id = self.new_item(ctx, doc, None);
-        let name = self.space.items[id].name.clone();
-        self.space.items[id].kind = self.struct_kind(&name, &merged, true, 2);
+        let listed = refs
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let origin = format!(
+            "Any of {listed}: their fields, all optional. Used by {}.",
+            ctx.used_by
+        );
+        let id = self.new_item(&ctx.name, doc, Some(origin));
+        let name = self.space.item(id).name.clone();
+        self.space.item_mut(id).kind = self.struct_kind(&name, &merged, true, 2);
         id
     }
 
@@ -407,7 +447,7 @@ impl Builder<'_> {
         for (id, mut candidates) in names {
             candidates.sort_by(|a, b| (a.0, a.1.len(), &a.1).cmp(&(b.0, b.1.len(), &b.1)));
             let best = &candidates[0].1;
-            self.space.items[id].name = naming::unique(&mut self.taken, best, "Value");
+            self.space.item_mut(id).name = naming::unique(&mut self.taken, best, "Value");
         }
     }
 }

@@ -6,16 +6,24 @@ use super::{ItemKind, Ty, TypeId, TypeSpace};
 /// Boxes each struct field whose item is in the same strongly connected component of the
 /// "contains by value" graph as the struct itself.
 pub fn box_recursive_fields(space: &mut TypeSpace) {
-    let n = space.items.len();
-    let edges: Vec<Vec<TypeId>> = (0..n).map(|id| by_value_children(space, id)).collect();
+    let ids: Vec<TypeId> = space.iter().map(|(id, _)| id).collect();
+    let edges: Vec<Vec<usize>> = ids
+        .iter()
+        .map(|&id| {
+            by_value_children(space, id)
+                .into_iter()
+                .map(TypeId::index)
+                .collect()
+        })
+        .collect();
     let component = tarjan(&edges);
-    for id in 0..n {
-        let ItemKind::Struct { fields, .. } = &mut space.items[id].kind else {
+    for id in ids {
+        let ItemKind::Struct { fields, .. } = &mut space.item_mut(id).kind else {
             continue;
         };
         for field in fields {
             if let Some(child) = field.ty.direct_item() {
-                if component[child] == component[id] {
+                if component[child.index()] == component[id.index()] {
                     field.ty = boxed(std::mem::replace(&mut field.ty, Ty::Json));
                 }
             }
@@ -25,7 +33,7 @@ pub fn box_recursive_fields(space: &mut TypeSpace) {
 
 /// Items a struct holds by value (not behind `Vec`, map, `Expandable` or a list).
 fn by_value_children(space: &TypeSpace, id: TypeId) -> Vec<TypeId> {
-    match &space.items[id].kind {
+    match &space.item(id).kind {
         ItemKind::Struct { fields, .. } => {
             fields.iter().filter_map(|f| f.ty.direct_item()).collect()
         }
@@ -42,8 +50,9 @@ fn boxed(ty: Ty) -> Ty {
     }
 }
 
-/// Strongly connected component index of every node (Tarjan, iterative).
-fn tarjan(edges: &[Vec<TypeId>]) -> Vec<usize> {
+/// Strongly connected component index of every node (Tarjan, iterative); nodes are item
+/// indices ([`TypeId::index`]).
+fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
     let n = edges.len();
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];

@@ -1,13 +1,47 @@
-//! The intermediate representation: every Rust type the generated code defines, keyed by
-//! [`TypeId`], built from the schemas reachable from event payloads (see [`build`]).
+//! The intermediate representation ([`Ir`]): one [`Event`] record per event type, and every
+//! Rust type the generated code defines in a [`TypeSpace`], keyed by [`TypeId`], built from
+//! the schemas reachable from event payloads (see [`build`]).
 
 mod build;
 mod cycles;
 
 pub use build::build;
 
-/// Index of an [`Item`] in [`TypeSpace::items`].
-pub type TypeId = usize;
+use crate::discover::EventDef;
+
+/// What the generated code is made from.
+#[derive(Debug)]
+pub struct Ir {
+    /// Every event type, in the order of the event definitions (sorted by type).
+    pub events: Vec<Event>,
+    /// Every type the events' payloads need, in every event group.
+    pub space: TypeSpace,
+    /// The types this build emits: those the typed events ([`Event::typed`]) need.
+    pub emitted: TypeSet,
+}
+
+/// One event type as the generated code has it.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The event type, its variant name and payload schemas.
+    pub def: EventDef,
+    /// The payload's Rust type; `None` when the spec has no schema for it (raw JSON).
+    pub payload: Option<Ty>,
+    /// Whether this build generates the payload types (the event's group is on); the others
+    /// keep their `EventType` variant and an inert marker, and arrive raw.
+    pub typed: bool,
+}
+
+/// The id of an [`Item`] in its [`TypeSpace`], handed out by [`TypeSpace::push`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(usize);
+
+impl TypeId {
+    /// The position of the item in the space (items are numbered from 0 in creation order).
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// The Rust type of a field or payload.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -129,6 +163,10 @@ pub struct Item {
     pub doc: Option<String>,
     /// The component schema it was made from, if it is one.
     pub schema: Option<String>,
+    /// What a struct that is no component schema is, for its doc when the spec gives no
+    /// description: where it is used (`Used by [`Shelf::books`].`), and for a merged `anyOf`,
+    /// what it merges.
+    pub origin: Option<String>,
     /// Its shape.
     pub kind: ItemKind,
 }
@@ -137,27 +175,56 @@ pub struct Item {
 #[derive(Debug, Default)]
 pub struct TypeSpace {
     /// Items, in creation order (component schemas sorted by name first).
-    pub items: Vec<Item>,
+    items: Vec<Item>,
 }
 
 impl TypeSpace {
-    /// The item with id `id`.
-    pub fn item(&self, id: TypeId) -> &Item {
-        &self.items[id]
+    /// Adds `item`; returns its id.
+    pub fn push(&mut self, item: Item) -> TypeId {
+        self.items.push(item);
+        TypeId(self.items.len() - 1)
     }
 
-    /// Which items `roots` need, directly or through fields and variants (indexed by id).
-    pub fn reachable_from<'a>(&self, roots: impl IntoIterator<Item = &'a Ty>) -> Vec<bool> {
+    /// The item with id `id`.
+    pub fn item(&self, id: TypeId) -> &Item {
+        &self.items[id.0]
+    }
+
+    /// The item with id `id`, to change.
+    pub fn item_mut(&mut self, id: TypeId) -> &mut Item {
+        &mut self.items[id.0]
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the space has no items.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Every item with its id, in creation order.
+    pub fn iter(&self) -> impl Iterator<Item = (TypeId, &Item)> {
+        self.items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (TypeId(i), item))
+    }
+
+    /// Which items `roots` need, directly or through fields and variants.
+    pub fn reachable_from<'a>(&self, roots: impl IntoIterator<Item = &'a Ty>) -> TypeSet {
         let mut keep = vec![false; self.items.len()];
         let mut todo = Vec::new();
         for ty in roots {
             ty.items(&mut todo);
         }
         while let Some(id) = todo.pop() {
-            if std::mem::replace(&mut keep[id], true) {
+            if std::mem::replace(&mut keep[id.0], true) {
                 continue;
             }
-            match &self.items[id].kind {
+            match &self.item(id).kind {
                 ItemKind::Struct { fields, .. } => {
                     for f in fields {
                         f.ty.items(&mut todo);
@@ -169,6 +236,27 @@ impl TypeSpace {
                 ItemKind::Enum { .. } => {}
             }
         }
-        keep
+        TypeSet(keep)
+    }
+}
+
+/// A set of the items of one [`TypeSpace`].
+#[derive(Debug, Clone)]
+pub struct TypeSet(Vec<bool>);
+
+impl TypeSet {
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: TypeId) -> bool {
+        self.0[id.0]
+    }
+
+    /// The number of items in the set.
+    pub fn len(&self) -> usize {
+        self.0.iter().filter(|&&k| k).count()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }

@@ -44,6 +44,33 @@ impl EventDef {
     }
 }
 
+/// What `stripe-events-codegen events` prints: one line per event type, tab-separated: type,
+/// payload schema name(s) (comma-separated when polymorphic, `-` when none), Rust variant.
+///
+/// ```
+/// use stripe_events_codegen::discover::{EventDef, PayloadSource, table};
+///
+/// let e = EventDef {
+///     event_type: "charge.updated".to_owned(),
+///     variant: "ChargeUpdated".to_owned(),
+///     payload: vec!["charge".to_owned()],
+///     source: PayloadSource::Inferred,
+/// };
+/// assert_eq!(table(&[e]), "charge.updated\tcharge\tChargeUpdated\n");
+/// ```
+pub fn table(events: &[EventDef]) -> String {
+    let mut out = String::new();
+    for e in events {
+        let payload = if e.payload.is_empty() {
+            "-".to_owned()
+        } else {
+            e.payload.join(",")
+        };
+        out.push_str(&format!("{}\t{}\t{}\n", e.event_type, payload, e.variant));
+    }
+    out
+}
+
 /// The cargo feature of `stripe-events` that compiles a group's payload types:
 /// `events-` and the group in kebab case (`events-payment-intent` for `payment_intent`).
 pub fn feature_name(group: &str) -> String {

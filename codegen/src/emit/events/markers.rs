@@ -1,0 +1,70 @@
+//! `__events`: one marker type per event type, tying it to its payload for
+//! `#[webhook_handler]` (through the runtime's `dispatch::EventKind`).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::ir::Event;
+
+use super::super::Ctx;
+use super::super::docs::doc;
+use super::super::types::rust_type;
+
+/// The `__events` module.
+pub fn emit_markers(cx: &Ctx<'_>, events: &[Event], variants: &[Ident]) -> TokenStream {
+    let markers = events.iter().zip(variants).map(|(e, v)| {
+        if e.typed {
+            typed_marker(cx, e, v)
+        } else {
+            inert_marker(e, v)
+        }
+    });
+    quote! {
+        /// One marker type per event type, tying it to its payload for `#[webhook_handler]`.
+        #[doc(hidden)]
+        pub mod __events {
+            // Unused when no event group is on (the markers name no payload type then).
+            #[allow(unused_imports)]
+            use super::*;
+            #(#markers)*
+        }
+    }
+}
+
+/// The marker of an event whose group is off: no `EventKind`, so a handler for it does not
+/// compile (the trait's diagnostic names the feature).
+fn inert_marker(e: &Event, v: &Ident) -> TokenStream {
+    let d = doc(&format!(
+        "Marker for `{}` handlers. Not usable in this build: the payload types \
+         of the `{}` group are behind the `{}` feature.",
+        e.def.event_type,
+        e.def.group(),
+        crate::discover::feature_name(e.def.group())
+    ));
+    quote!(#d pub struct #v;)
+}
+
+/// The marker of a typed event, with its `EventKind` impl.
+fn typed_marker(cx: &Ctx<'_>, e: &Event, v: &Ident) -> TokenStream {
+    let rt = &cx.runtime;
+    let type_str = &e.def.event_type;
+    let ty = match &e.payload {
+        Some(ty) => rust_type(cx, cx.space, ty),
+        None => quote!(::serde_json::Value),
+    };
+    let d = doc(&format!("Marker for `{type_str}` handlers."));
+    quote! {
+        #d
+        pub struct #v;
+        impl #rt::dispatch::EventKind for #v {
+            const TYPE: &'static str = #type_str;
+            type Payload = #ty;
+            fn payload(object: &EventObject) -> ::std::option::Option<&#ty> {
+                match object {
+                    EventObject::#v(p) => ::std::option::Option::Some(&**p),
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Snapshots of what the generator emits, checked in under `codegen/tests/snapshots/` so that
+//! any change to the generated code is a diff to review:
+//!
+//! * `<fragment>.rs`: the whole code generated for spec fragments written for these tests
+//!   (`common/mod.rs`), as `build.rs` generates it (runtime path `crate`), formatted with
+//!   prettyplease as `stripe-events-codegen generate` writes it. The workspace crate `tests/`
+//!   compiles each one as the root of a test crate that re-exports `stripe_events`' runtime
+//!   (`tests/tests/snapshot_*.rs`) and parses payloads with it, so a snapshot is known to build.
+//! * `events-<version>.tsv`: the event table (type, payload schema(s), Rust variant: what
+//!   `stripe-events-codegen events --spec FILE` prints) of each spec in
+//!   `../shared/stripe-openapi/` up to 2024-04-10, so that a change of the event -> payload
+//!   mapping is a visible diff. The v2 specs (thin events only) have no event types the
+//!   generator supports yet, and no table. These tests fail when `../shared` is missing.
+//!
+//! A mismatch fails with a diff. To accept the new output after a deliberate change, refresh
+//! the files and review the diff with git:
+//!
+//! ```sh
+//! UPDATE_EXPECT=1 cargo test -p stripe-events-codegen --test snapshots
+//! ```
+//!
+//! Nothing is written without `UPDATE_EXPECT` (on CI, `CI=true`, setting it is refused).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{CRATE_SCHEMAS, SCHEMAS, SHELF_SCHEMAS, legacy_spec, stripe_event_spec};
+use expect_test::expect_file;
+use stripe_events_codegen::discover::{discover, table};
+use stripe_events_codegen::{ExtraEvents, Settings, Spec, generate};
+
+/// Compares `actual` with `codegen/tests/snapshots/<file>` (or rewrites it under
+/// `UPDATE_EXPECT=1`).
+fn check(file: &str, actual: &str) {
+    let updating = std::env::var_os("UPDATE_EXPECT").is_some();
+    let on_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+    assert!(
+        !(updating && on_ci),
+        "UPDATE_EXPECT is set on CI: snapshots are refreshed by a developer and reviewed, not rewritten by CI"
+    );
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(file);
+    expect_file![path].assert_eq(actual);
+}
+
+/// The code `build.rs` generates for `spec` with the event groups `groups` (`None`: all),
+/// formatted.
+fn generated(spec: &Spec, groups: Option<&[&str]>) -> String {
+    let settings = Settings {
+        groups: groups.map(|g| g.iter().map(|&s| s.to_owned()).collect()),
+        ..Settings::default()
+    };
+    generate(spec, &ExtraEvents::none(), &settings)
+        .expect("the fragment generates")
+        .to_pretty_source()
+        .expect("the generated code parses")
+}
+
+#[test]
+fn widgets() {
+    let spec = legacy_spec(
+        &["widget.created", "gadget.updated", "thing.happened"],
+        SCHEMAS,
+    );
+    check("widgets.rs", &generated(&spec, None));
+}
+
+#[test]
+fn widgets_with_the_gadget_group_only() {
+    let spec = legacy_spec(
+        &["widget.created", "gadget.updated", "thing.happened"],
+        SCHEMAS,
+    );
+    check(
+        "widgets_gadget_group.rs",
+        &generated(&spec, Some(&["gadget"])),
+    );
+}
+
+#[test]
+fn widgets_with_no_group() {
+    let spec = legacy_spec(&["widget.created", "gadget.updated"], SCHEMAS);
+    check("widgets_no_group.rs", &generated(&spec, Some(&[])));
+}
+
+#[test]
+fn crates() {
+    let spec = legacy_spec(&["crate.created"], CRATE_SCHEMAS);
+    check("crates.rs", &generated(&spec, None));
+}
+
+#[test]
+fn shelves() {
+    let spec = legacy_spec(&["shelf.updated", "reader.deleted"], SHELF_SCHEMAS);
+    check("shelves.rs", &generated(&spec, None));
+}
+
+#[test]
+fn stripe_event_schemas() {
+    check(
+        "stripe_event_form.rs",
+        &generated(&stripe_event_spec(), None),
+    );
+}
+
+/// `../shared/stripe-openapi/spec-<version>.json`; panics naming the path when it is missing.
+fn shared_spec(version: &str) -> Spec {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/stripe-openapi")
+        .join(format!("spec-{version}.json"));
+    assert!(
+        path.is_file(),
+        "{} is missing: these tests need Stripe's specs in ../shared beside the repository",
+        path.display()
+    );
+    Spec::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn event_table(version: &str) {
+    let events = discover(&shared_spec(version), &ExtraEvents::none())
+        .unwrap_or_else(|e| panic!("{version}: {e}"));
+    check(&format!("events-{version}.tsv"), &table(&events));
+}
+
+#[test]
+fn event_table_2018_11_08() {
+    event_table("2018-11-08");
+}
+
+#[test]
+fn event_table_2020_08_27() {
+    event_table("2020-08-27");
+}
+
+#[test]
+fn event_table_2023_08_16() {
+    event_table("2023-08-16");
+}
+
+#[test]
+fn event_table_2024_04_10() {
+    event_table("2024-04-10");
+}
