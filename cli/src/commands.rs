@@ -115,7 +115,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum EventsCommand {
-    /// One stored delivery per line: event id, type, signature valid, status, attempts.
+    /// One stored delivery per line: event id, type, signature valid, status, attempts, last
+    /// error.
     List {
         /// The SQLite file (never created by this command).
         #[arg(long, default_value = "stripe-events.sqlite3")]

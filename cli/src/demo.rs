@@ -71,7 +71,9 @@ pub fn demo(fixtures: Option<&Path>) -> Result<(), String> {
         400,
     );
 
-    println!("\nstored deliveries (event id, type, signature valid, status, attempts):");
+    println!(
+        "\nstored deliveries (event id, type, signature valid, status, attempts, last error):"
+    );
     for d in receiver.store().list(None).map_err(|e| e.to_string())? {
         println!("  {}", stripe_events::manage::row(&d));
     }

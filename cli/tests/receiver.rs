@@ -116,13 +116,22 @@ fn serve_trigger_list_replay() {
     assert_eq!(rows.len(), 3, "{listed}");
     assert_eq!(
         rows[0],
-        [ids[0], "customer.created", "true", "processed", "1"]
+        [ids[0], "customer.created", "true", "processed", "1", "-"]
     );
     assert_eq!(
         rows[1],
-        [ids[1], "customer.created", "true", "processed", "1"]
+        [ids[1], "customer.created", "true", "processed", "1", "-"]
     );
-    assert_eq!(&rows[2][1..], ["product.created", "false", "failed", "0"]);
+    assert_eq!(
+        &rows[2][1..],
+        [
+            "product.created",
+            "false",
+            "failed",
+            "0",
+            "no v1 signature in the Stripe-Signature header matches the payload for any configured secret"
+        ]
+    );
     let failed = bin()
         .args(["events", "list", "--db", db, "--status", "failed"])
         .output()

@@ -31,8 +31,8 @@
 //! The commands, their output and exit codes (the same as the `stripe-events` command's):
 //!
 //! * `events list [--status STATUS]`: one delivery per line,
-//!   `event id<TAB>event type<TAB>signature valid<TAB>status<TAB>attempts` (`-` for an
-//!   unknown id or type); exit 0.
+//!   `event id<TAB>event type<TAB>signature valid<TAB>status<TAB>attempts<TAB>last error`
+//!   (`-` for an unknown id or type, or no error); exit 0.
 //! * `events show EVENT_ID [--body]`: everything stored about the event's delivery, one
 //!   `field: value` per line (the body last, with `--body`); a delivery whose signature did not
 //!   verify says so on its first line. Exit 1 when there is none.
@@ -315,10 +315,15 @@ fn replay_line(id: &str, outcome: &Outcome) -> String {
     }
 }
 
-/// One delivery: `event id<TAB>event type<TAB>signature valid<TAB>status<TAB>attempts`.
+/// One delivery: `event id<TAB>event type<TAB>signature valid<TAB>status<TAB>attempts<TAB>last
+/// error` (`-` for what is unknown or none; tabs and line breaks in the error become spaces).
 pub fn row(d: &StoredDelivery) -> String {
+    let error = d
+        .last_error
+        .as_deref()
+        .map_or_else(|| "-".to_owned(), |e| e.replace(['\t', '\n', '\r'], " "));
     format!(
-        "{}\t{}\t{}\t{}\t{}",
+        "{}\t{}\t{}\t{}\t{}\t{error}",
         d.event_id.as_deref().unwrap_or("-"),
         d.event_type.as_deref().unwrap_or("-"),
         d.signature_valid,
@@ -443,7 +448,7 @@ mod tests {
         read_only(&store, &list, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "evt_1\tcustomer.created\tfalse\tfailed\t0\n"
+            "evt_1\tcustomer.created\tfalse\tfailed\t0\tno signature matches\n"
         );
         let mut out = Vec::new();
         let missing = Command::Show {

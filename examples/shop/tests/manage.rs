@@ -43,7 +43,7 @@ fn replay_runs_the_shops_own_handler() {
     let listed = shop(&["events", "list", "--status", "failed"]);
     assert_eq!(
         String::from_utf8_lossy(&listed.stdout),
-        "evt_shop_1\tproduct.created\ttrue\tfailed\t1\n"
+        "evt_shop_1\tproduct.created\ttrue\tfailed\t1\tthe database was down\n"
     );
     let replayed = shop(&["events", "replay"]);
     let stdout = String::from_utf8_lossy(&replayed.stdout);
