@@ -34,8 +34,10 @@
 //!   `event id<TAB>event type<TAB>signature valid<TAB>status<TAB>attempts<TAB>last error`
 //!   (`-` for an unknown id or type, or no error); exit 0.
 //! * `events show EVENT_ID [--body]`: everything stored about the event's delivery, one
-//!   `field: value` per line (the body last, with `--body`); a delivery whose signature did not
-//!   verify says so on its first line. Exit 1 when there is none.
+//!   `field: value` per line, then its status history (`history: <unix time> attempt 1
+//!   started`, `history: <unix time> failed (attempt 1): <error>`...), the body last with
+//!   `--body`; a delivery whose signature did not verify says so on its first line. Exit 1
+//!   when there is none.
 //! * `events replay [EVENT_ID] [--status STATUS | --pending]`: runs the handlers of one stored
 //!   event, or of every one with that status (default `failed`); one
 //!   `event id<TAB>outcome[<TAB>detail]` line each ([`Outcome::kind`]); exit 0 when every one
@@ -47,7 +49,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::receiver::{Outcome, Receiver};
-use crate::store::{EventStore, Status, StoreError, StoredDelivery};
+use crate::store::{EventStore, Status, StatusChange, StoreError, StoredDelivery};
 
 /// A parsed `events ...` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,7 +258,12 @@ pub fn read_only(
         }
         Command::Show { event_id, body } => match store.get(event_id)? {
             Some(delivery) => {
-                show(&delivery, *body, out)?;
+                let history = if delivery.signature_valid {
+                    store.history(event_id)?
+                } else {
+                    Vec::new()
+                };
+                show(&delivery, &history, *body, out)?;
                 Ok(true)
             }
             None => {
@@ -333,7 +340,12 @@ pub fn row(d: &StoredDelivery) -> String {
 }
 
 /// Everything stored about a delivery, `field: value` per line.
-fn show(d: &StoredDelivery, body: bool, out: &mut dyn Write) -> std::io::Result<()> {
+fn show(
+    d: &StoredDelivery,
+    history: &[StatusChange],
+    body: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     if !d.signature_valid {
         writeln!(
             out,
@@ -360,6 +372,9 @@ fn show(d: &StoredDelivery, body: bool, out: &mut dyn Write) -> std::io::Result<
     ];
     for (name, value) in fields {
         writeln!(out, "{name}: {value}")?;
+    }
+    for change in history {
+        writeln!(out, "history: {change}")?;
     }
     if body {
         writeln!(out, "body:")?;

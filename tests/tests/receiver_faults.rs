@@ -12,7 +12,7 @@ use stripe_events::dispatch::{BoxError, Handler, HandlerFn, Invocation};
 use stripe_events::receiver::{Outcome, Receiver, ReceiverConfig, serve};
 use stripe_events::signature::{Clock, SystemClock};
 use stripe_events::store::{
-    Claim, EventStore, MemoryStore, SqliteStore, Status, StoreError, StoredDelivery,
+    Claim, EventStore, MemoryStore, SqliteStore, Status, StatusChange, StoreError, StoredDelivery,
 };
 use stripe_events::testing::{event_envelope, generate_test_header};
 use stripe_events::{Dispatcher, Webhook};
@@ -165,6 +165,9 @@ impl EventStore for Faulty {
     fn application(&self) -> Result<Option<String>, StoreError> {
         self.inner.application()
     }
+    fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError> {
+        self.inner.history(id)
+    }
     fn get(&self, id: &str) -> Result<Option<StoredDelivery>, StoreError> {
         self.inner.get(id)
     }
@@ -204,6 +207,9 @@ impl EventStore for Shared {
     }
     fn application(&self) -> Result<Option<String>, StoreError> {
         self.0.application()
+    }
+    fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError> {
+        self.0.history(id)
     }
     fn get(&self, id: &str) -> Result<Option<StoredDelivery>, StoreError> {
         self.0.get(id)

@@ -67,6 +67,20 @@ fn replay_runs_the_shops_own_handler() {
         .unwrap()
         .unwrap();
     assert_eq!((row.status, row.attempts), (Status::Processed, 2));
+    let shown = shop(&["events", "show", "evt_shop_1"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    let history: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.starts_with("history: "))
+        .collect();
+    assert_eq!(history.len(), 4, "{shown}");
+    assert_eq!(history[0], "history: 1 attempt 1 started");
+    assert!(
+        history[1].ends_with("failed (attempt 1): the database was down"),
+        "{shown}"
+    );
+    assert!(history[2].ends_with("attempt 2 started"), "{shown}");
+    assert!(history[3].ends_with("processed (attempt 2)"), "{shown}");
     let usage = shop(&["events", "frobnicate"]);
     assert_eq!(usage.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();

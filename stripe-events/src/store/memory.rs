@@ -5,8 +5,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::{
-    Claim, EventStore, MAX_INVALID_BODY, Status, StoreError, StoredDelivery, lease_end,
-    sniff_id_and_type,
+    Claim, EventStore, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
+    lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in memory, gone when dropped: the receiver's default, and a store for
@@ -39,6 +39,7 @@ struct Row {
     delivery: StoredDelivery,
     /// Set while a claim runs the handlers (unix seconds).
     lease_until: Option<i64>,
+    history: Vec<StatusChange>,
 }
 
 impl MemoryStore {
@@ -66,6 +67,12 @@ impl MemoryStore {
         row.delivery.status = status;
         row.delivery.last_error = error.map(str::to_owned);
         row.lease_until = None;
+        row.history.push(StatusChange {
+            at: unix_now(),
+            status,
+            attempt: row.delivery.attempts,
+            error: row.delivery.last_error.clone(),
+        });
         Ok(())
     }
 }
@@ -84,6 +91,7 @@ impl Inner {
         self.rows.push(Row {
             delivery,
             lease_until: None,
+            history: Vec::new(),
         });
         index
     }
@@ -157,6 +165,12 @@ impl EventStore for MemoryStore {
         row.delivery.status = Status::Pending;
         row.delivery.attempts += 1;
         row.lease_until = Some(lease_end(now, lease));
+        row.history.push(StatusChange {
+            at: now,
+            status: Status::Pending,
+            attempt: row.delivery.attempts,
+            error: None,
+        });
         Ok(Claim::Run {
             attempt: row.delivery.attempts,
         })
@@ -188,6 +202,14 @@ impl EventStore for MemoryStore {
 
     fn application(&self) -> Result<Option<String>, StoreError> {
         Ok(self.inner().application.clone())
+    }
+
+    fn history(&self, event_id: &str) -> Result<Vec<StatusChange>, StoreError> {
+        Ok(self
+            .inner()
+            .authentic_mut(event_id)
+            .map(|row| row.history.clone())
+            .unwrap_or_default())
     }
 
     fn get(&self, event_id: &str) -> Result<Option<StoredDelivery>, StoreError> {

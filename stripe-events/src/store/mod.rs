@@ -151,6 +151,37 @@ pub struct StoredDelivery {
     pub last_error: Option<String>,
 }
 
+/// One step in a delivery's history ([`EventStore::history`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    /// When, unix seconds.
+    pub at: i64,
+    /// The status it took: [`Status::Pending`] when an attempt started (a claim), else the
+    /// result of that attempt.
+    pub status: Status,
+    /// The attempt it belongs to (1 for the first).
+    pub attempt: u32,
+    /// The error or reason recorded with it.
+    pub error: Option<String>,
+}
+
+impl fmt::Display for StatusChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.status {
+            Status::Pending if self.error.is_none() => {
+                write!(f, "{} attempt {} started", self.at, self.attempt)
+            }
+            status => {
+                write!(f, "{} {status} (attempt {})", self.at, self.attempt)?;
+                match &self.error {
+                    Some(error) => write!(f, ": {error}"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
 /// The answer to [`EventStore::claim`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
@@ -266,6 +297,11 @@ pub trait EventStore: Send + Sync + 'static {
     /// The application the store is bound to, if any (read only: binds nothing).
     fn application(&self) -> Result<Option<String>, StoreError>;
 
+    /// The status history of the authentic delivery of `event_id`, oldest first: each attempt
+    /// started ([`claim`](Self::claim)) and each result recorded (complete, fail, untyped,
+    /// release). Empty when there is none.
+    fn history(&self, event_id: &str) -> Result<Vec<StatusChange>, StoreError>;
+
     /// The authentic delivery of `event_id`, or else the latest rejected delivery that claimed
     /// that id.
     fn get(&self, event_id: &str) -> Result<Option<StoredDelivery>, StoreError>;
@@ -273,6 +309,12 @@ pub trait EventStore: Send + Sync + 'static {
     /// Every delivery (authentic and rejected) with that status (all when `None`), in received
     /// order.
     fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError>;
+}
+
+/// The current unix time, in seconds (when a result is recorded).
+pub(crate) fn unix_now() -> i64 {
+    use crate::signature::Clock;
+    crate::signature::SystemClock.now()
 }
 
 /// `now + lease`, whole seconds rounded up.

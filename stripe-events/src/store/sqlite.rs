@@ -7,13 +7,14 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStore, MAX_INVALID_BODY, Status, StoreError, StoredDelivery, lease_end,
-    sniff_id_and_type,
+    Claim, EventStore, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
+    lease_end, sniff_id_and_type, unix_now,
 };
 
 /// Authentic deliveries have `rejected = 0` and a unique `event_id`; rejected ones
 /// (`rejected = 1`) may repeat ids, and are never claimed. `lease_until` (unix seconds) is set
-/// while a claim runs the handlers. `meta` holds the application the store is bound to.
+/// while a claim runs the handlers. `history` has a row per attempt started and per result;
+/// `meta` holds the application the store is bound to.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS deliveries (
     row_id          INTEGER PRIMARY KEY,
@@ -33,6 +34,14 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS deliveries_event_id ON deliveries(event_id) WHERE rejected = 0;
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries(status, row_id);
+CREATE TABLE IF NOT EXISTS history (
+    event_id TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    status   TEXT NOT NULL,
+    attempt  INTEGER NOT NULL,
+    error    TEXT
+);
+CREATE INDEX IF NOT EXISTS history_event_id ON history(event_id);
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -221,13 +230,23 @@ impl SqliteStore {
     ) -> Result<(), StoreError> {
         let ctx = || format!("{doing} {event_id}");
         let changed = self.write(ctx, |conn| {
-            conn.execute(
-                "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL
-                 WHERE event_id = ?1 AND rejected = 0",
-                params![event_id, status.as_str(), error],
-            )
+            let tx = conn.unchecked_transaction()?;
+            let attempt: Option<u32> = tx
+                .query_row(
+                    "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL
+                     WHERE event_id = ?1 AND rejected = 0
+                     RETURNING attempts",
+                    params![event_id, status.as_str(), error],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(attempt) = attempt {
+                add_history(&tx, event_id, unix_now(), status, attempt, error)?;
+            }
+            tx.commit()?;
+            Ok(attempt.is_some())
         })?;
-        if changed == 0 {
+        if !changed {
             return Err(StoreError::new(ctx(), "no such event in the store"));
         }
         Ok(())
@@ -265,6 +284,21 @@ fn open_file(path: &Path, create: bool) -> rusqlite::Result<Connection> {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
     }
     Ok(conn)
+}
+
+fn add_history(
+    conn: &Connection,
+    event_id: &str,
+    at: i64,
+    status: Status,
+    attempt: u32,
+    error: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO history (event_id, at, status, attempt, error) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![event_id, at, status.as_str(), attempt, error])?;
+    Ok(())
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
@@ -351,15 +385,23 @@ impl EventStore for SqliteStore {
         let ctx = || format!("claiming {event_id}");
         // One statement: atomic against other connections and processes too.
         let attempt: Option<u32> = self.write(ctx, |conn| {
-            conn.query_row(
-                "UPDATE deliveries SET status = 'pending', attempts = attempts + 1, lease_until = ?3
-                 WHERE event_id = ?1 AND rejected = 0 AND status <> 'processed'
-                   AND (lease_until IS NULL OR lease_until <= ?2)
-                 RETURNING attempts",
-                params![event_id, now, lease_end(now, lease)],
-                |row| row.get(0),
-            )
-            .optional()
+            let tx = conn.unchecked_transaction()?;
+            let attempt = tx
+                .query_row(
+                    "UPDATE deliveries SET status = 'pending', attempts = attempts + 1,
+                         lease_until = ?3
+                     WHERE event_id = ?1 AND rejected = 0 AND status <> 'processed'
+                       AND (lease_until IS NULL OR lease_until <= ?2)
+                     RETURNING attempts",
+                    params![event_id, now, lease_end(now, lease)],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(attempt) = attempt {
+                add_history(&tx, event_id, now, Status::Pending, attempt, None)?;
+            }
+            tx.commit()?;
+            Ok(attempt)
         })?;
         if let Some(attempt) = attempt {
             return Ok(Claim::Run { attempt });
@@ -429,6 +471,40 @@ impl EventStore for SqliteStore {
                 e => Err(e),
             })
             .map_err(|e| StoreError::new("reading the application of the event store", e))
+    }
+
+    fn history(&self, event_id: &str) -> Result<Vec<StatusChange>, StoreError> {
+        let ctx = || format!("reading the history of {event_id}");
+        let conn = self.conn();
+        let mut stmt = match conn.prepare_cached(
+            "SELECT at, status, attempt, error FROM history WHERE event_id = ?1 ORDER BY rowid",
+        ) {
+            Ok(stmt) => stmt,
+            // A store written before the history table existed, opened read-only.
+            Err(rusqlite::Error::SqliteFailure(_, Some(msg))) if msg.contains("no such table") => {
+                return Ok(Vec::new());
+            }
+            Err(e) => return Err(StoreError::new(ctx(), e)),
+        };
+        let rows = stmt
+            .query_map(params![event_id], |row| {
+                let status: String = row.get(1)?;
+                Ok((row.get(0)?, status, row.get(2)?, row.get(3)?))
+            })
+            .map_err(|e| StoreError::new(ctx(), e))?;
+        rows.map(|row| {
+            let (at, status, attempt, error) = row.map_err(|e| StoreError::new(ctx(), e))?;
+            let status = status
+                .parse::<Status>()
+                .map_err(|e| StoreError::new(ctx(), e))?;
+            Ok(StatusChange {
+                at,
+                status,
+                attempt,
+                error,
+            })
+        })
+        .collect()
     }
 
     fn get(&self, event_id: &str) -> Result<Option<StoredDelivery>, StoreError> {

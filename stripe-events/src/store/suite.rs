@@ -54,6 +54,28 @@ fn redelivery_keeps_the_row_and_leases_expire(store: &dyn EventStore) {
     );
     let row = store.get("evt_1").unwrap().unwrap();
     assert_eq!((row.status, row.last_error), (Status::Processed, None));
+    let history: Vec<(Status, u32, Option<String>)> = store
+        .history("evt_1")
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.status, c.attempt, c.error))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            (Status::Pending, 1, None),
+            (Status::Pending, 2, None),
+            (Status::Failed, 2, Some("boom".to_owned())),
+            (Status::Pending, 3, None),
+            (Status::Processed, 3, None),
+        ]
+    );
+    let first = &store.history("evt_1").unwrap()[0];
+    assert_eq!(
+        (first.at, first.to_string()),
+        (100, "100 attempt 1 started".to_owned())
+    );
+    assert!(store.history("evt_unknown").unwrap().is_empty());
     assert!(store.claim("evt_unknown", 1, LEASE).is_err());
     assert!(
         store
