@@ -16,7 +16,8 @@ mod tokens;
 
 use proc_macro::TokenStream;
 
-/// Registers a webhook handler for an event type. See the crate documentation.
+/// `#[webhook_handler("event.type")]`: registers the function as a webhook handler of that
+/// event type (`"*"`: every event; `"raw"`: events that could not be typed).
 #[proc_macro_attribute]
 pub fn webhook_handler(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);

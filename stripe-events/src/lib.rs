@@ -11,6 +11,10 @@
 //! * [`Webhook`]: verify the `Stripe-Signature` of the raw body, then parse it
 //!   ([`Webhook::construct_event`], like Stripe's `constructEvent`); the [`signature`] module
 //!   underneath does HMAC-SHA256, constant-time compare, timestamp tolerance, several secrets.
+//! * Which payload each event type carries: the table on
+//!   [`EventObject`](EventObject#every-event-type-and-its-payload) (generated, like the types).
+//! * [`webhook_handler`]: register a handler at compile time; its documentation lists the
+//!   forms and special targets.
 //! * [`testing`]: build signed test deliveries.
 //!
 //! ```
@@ -68,6 +72,7 @@ pub use expandable::Expandable;
 pub use generated::*;
 pub use list::List;
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
+#[doc = include_str!("docs/webhook_handler.md")]
 pub use stripe_events_macros::webhook_handler;
 pub use timestamp::Timestamp;
 pub use webhook::{ApiVersionPolicy, Webhook, WebhookError};

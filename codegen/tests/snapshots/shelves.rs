@@ -113,6 +113,15 @@ impl ::serde::Serialize for EventType {
 /// The typed `data.object` of an event: one variant per event type, plus
 /// [`EventObject::Unknown`] for event types this build does not know and
 /// [`EventObject::Untyped`] for payloads that did not fit their type.
+///
+/// # Every event type and its payload
+///
+/// What a `#[webhook_handler("...")]` of each event type takes by reference:
+///
+/// | event type | variant | payload |
+/// |---|---|---|
+/// | `reader.deleted` | [`ReaderDeleted`](EventObject::ReaderDeleted) | [`Reader`] |
+/// | `shelf.updated` | [`ShelfUpdated`](EventObject::ShelfUpdated) | [`Shelf`] |
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize), serde(untagged))]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]

@@ -15,10 +15,17 @@ use super::typed;
 pub fn emit_object_enum(cx: &Ctx<'_>, events: &[Event], variants: &[Ident]) -> TokenStream {
     let rt = &cx.runtime;
     let object_defs = typed(events, variants).map(|(e, v)| object_variant(cx, e, v));
+    let table = payload_table(cx, events, variants);
     quote! {
         /// The typed `data.object` of an event: one variant per event type, plus
         /// [`EventObject::Unknown`] for event types this build does not know and
         /// [`EventObject::Untyped`] for payloads that did not fit their type.
+        ///
+        /// # Every event type and its payload
+        ///
+        /// What a `#[webhook_handler("...")]` of each event type takes by reference:
+        ///
+        #(#[doc = #table])*
         #[derive(Debug, Clone)]
         #[cfg_attr(feature = "serialize", derive(::serde::Serialize), serde(untagged))]
         #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -33,6 +40,33 @@ pub fn emit_object_enum(cx: &Ctx<'_>, events: &[Event], variants: &[Ident]) -> T
             Untyped(::std::boxed::Box<#rt::UntypedPayload>),
         }
     }
+}
+
+/// The Markdown table of every event type, its variant and its payload type: one doc line
+/// each.
+fn payload_table(cx: &Ctx<'_>, events: &[Event], variants: &[Ident]) -> Vec<String> {
+    let mut table = vec![
+        " | event type | variant | payload |".to_owned(),
+        " |---|---|---|".to_owned(),
+    ];
+    for (e, v) in events.iter().zip(variants) {
+        let payload = match (&e.payload, e.typed) {
+            (Some(Ty::Named(id)), true) => format!("[`{}`]", cx.space.item(*id).name),
+            (Some(ty), true) => format!("`{}`", rust_type(cx, cx.space, ty)),
+            (None, true) => "`serde_json::Value` (the spec has no schema for it)".to_owned(),
+            (_, false) => "raw in this build ([`EventObject::Unknown`])".to_owned(),
+        };
+        let variant = if e.typed {
+            format!("[`{v}`](EventObject::{v})")
+        } else {
+            "-".to_owned()
+        };
+        table.push(format!(
+            " | `{}` | {variant} | {payload} |",
+            e.def.event_type
+        ));
+    }
+    table
 }
 
 /// The variant of a typed event: its boxed payload type, or raw JSON without a schema.
