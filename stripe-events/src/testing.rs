@@ -56,3 +56,77 @@ pub fn event_envelope(id: &str, event_type: &str, object: &serde_json::Value) ->
         "type": event_type,
     })
 }
+
+/// Builds an event of `event_type` around `object` (see [`event_envelope`]) and parses it,
+/// **panicking** when the payload does not come out typed: a test payload written by hand
+/// that misses a required field fails here, naming the JSON path and the reason, instead of
+/// going [`Untyped`](crate::EventObject::Untyped) and skipping the typed handler in silence.
+///
+/// ```
+/// use stripe_events::{EventObject, testing::typed_event};
+/// let product = serde_json::json!({
+///     "id": "prod_1", "object": "product", "active": true, "created": 1712345678,
+///     "images": [], "livemode": false, "marketing_features": [], "metadata": {},
+///     "name": "Gold", "updated": 1712345678,
+/// });
+/// let event = typed_event("product.created", &product);
+/// assert!(matches!(event.data.object, EventObject::ProductCreated(_)));
+/// ```
+///
+/// ```should_panic
+/// let product = serde_json::json!({"id": "prod_1", "object": "product"});
+/// stripe_events::testing::typed_event("product.created", &product); // panics, saying why
+/// ```
+///
+/// # Panics
+///
+/// When the envelope does not parse, the event type is not one this build types, or the
+/// payload does not fit its type; the message says which and where.
+#[track_caller]
+pub fn typed_event(event_type: &str, object: &serde_json::Value) -> crate::Event {
+    let body = event_envelope("evt_test_typed", event_type, object).to_string();
+    let event = crate::Event::from_slice(body.as_bytes())
+        .unwrap_or_else(|e| panic!("test event {event_type} does not parse: {e}"));
+    assert_typed(&event);
+    event
+}
+
+/// Panics unless `event`'s payload is typed, naming the JSON path and the reason (see
+/// [`typed_event`]).
+///
+/// # Panics
+///
+/// When the payload is [`Untyped`](crate::EventObject::Untyped) or
+/// [`Unknown`](crate::EventObject::Unknown).
+#[track_caller]
+pub fn assert_typed(event: &crate::Event) {
+    match &event.data.object {
+        crate::EventObject::Untyped(u) => panic!(
+            "the test payload of {} ({}) does not fit its generated type: {} (the example \
+             objects in Stripe's fixtures-<version>.json show a complete one)",
+            event.type_, event.id, u.error
+        ),
+        crate::EventObject::Unknown(_) => panic!(
+            "{} is not an event type this build types (unknown to the pinned spec, or its \
+             group's feature is off)",
+            event.type_
+        ),
+        _ => {}
+    }
+}
+
+#[cfg(all(test, feature = "events-product"))]
+mod tests {
+    #[test]
+    fn a_payload_that_does_not_fit_fails_loudly_with_the_path() {
+        let product = serde_json::json!({"id": "prod_1", "object": "product"});
+        let panic = std::panic::catch_unwind(|| super::typed_event("product.created", &product))
+            .unwrap_err();
+        let message = panic.downcast_ref::<String>().unwrap();
+        assert!(
+            message.contains("product.created")
+                && message.contains("missing field `active` at $.data.object"),
+            "{message}"
+        );
+    }
+}

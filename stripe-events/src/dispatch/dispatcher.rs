@@ -117,9 +117,13 @@ impl Dispatcher {
         let mut problems = Vec::new();
         for h in &self.handlers {
             if let Some(state) = h.state.filter(|s| !self.states.contains(s.id())) {
+                let wrapped = self.states.type_names().into_iter().find(|given| {
+                    given.ends_with(&format!("<{}>", state.name())) && given.contains('<')
+                });
                 problems.push(SetupProblem::MissingState {
                     handler: h.name,
                     type_name: state.name(),
+                    wrapped,
                 });
             }
             let special = h.event_type == Handler::ANY || h.event_type == Handler::RAW;

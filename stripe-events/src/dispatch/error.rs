@@ -98,10 +98,11 @@ impl fmt::Display for FailureKind {
     }
 }
 
-/// Why a [`Dispatcher`](super::Dispatcher) is not ready: what [`check`] found.
+/// Why a [`Dispatcher`](super::Dispatcher) is not ready: what [`check`] found. Its `Debug` is
+/// its message, so `fn main() -> Result<(), Box<dyn Error>>` prints it for people.
 ///
 /// [`check`]: super::Dispatcher::check
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct DispatchSetupError {
     /// Every problem, in handler order.
     pub problems: Vec<SetupProblem>,
@@ -122,6 +123,12 @@ impl fmt::Display for DispatchSetupError {
     }
 }
 
+impl fmt::Debug for DispatchSetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 impl std::error::Error for DispatchSetupError {}
 
 /// One problem [`Dispatcher::check`](super::Dispatcher::check) found.
@@ -134,6 +141,8 @@ pub enum SetupProblem {
         handler: &'static str,
         /// The state type's name.
         type_name: &'static str,
+        /// A state that was given wrapped (`Arc<Db>` where the handler takes `&Db`), if any.
+        wrapped: Option<&'static str>,
     },
     /// A handler is registered for an event type this build does not know: it would never run
     /// (events of unknown types go to the `"raw"` handlers).
@@ -148,11 +157,25 @@ pub enum SetupProblem {
 impl fmt::Display for SetupProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::MissingState { handler, type_name } => write!(
-                f,
-                "handler `{handler}` needs state of type `{type_name}`, which the dispatcher \
-                 does not have: call Dispatcher::with_state with a `{type_name}`"
-            ),
+            Self::MissingState {
+                handler,
+                type_name,
+                wrapped,
+            } => {
+                write!(
+                    f,
+                    "handler `{handler}` needs state of type `{type_name}`, which the \
+                     dispatcher does not have: call Dispatcher::with_state with a `{type_name}`"
+                )?;
+                if let Some(wrapped) = wrapped {
+                    write!(
+                        f,
+                        " (it has a `{wrapped}`: give the value itself, the dispatcher already \
+                         shares it between handlers, or take `&{wrapped}` in the handler)"
+                    )?;
+                }
+                Ok(())
+            }
             Self::UnknownEventType {
                 handler,
                 event_type,

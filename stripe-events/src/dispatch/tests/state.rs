@@ -104,11 +104,13 @@ fn missing_state_is_reported_by_check_and_by_dispatch_without_panicking() {
         [
             SetupProblem::MissingState {
                 handler: "s::count",
-                type_name: counter
+                type_name: counter,
+                wrapped: None,
             },
             SetupProblem::MissingState {
                 handler: "s::count_async",
-                type_name: counter
+                type_name: counter,
+                wrapped: None,
             },
         ]
     );
@@ -126,6 +128,23 @@ fn missing_state_is_reported_by_check_and_by_dispatch_without_panicking() {
         "{text}"
     );
     assert!(text.contains("handler `s::count_async`"), "{text}");
+    // `Debug` is the message too (what `main` returning the error prints).
+    assert_eq!(format!("{err:?}"), text);
+    // The state given behind an `Arc`: the message says what to do.
+    let err = Dispatcher::from_handlers(&STATEFUL)
+        .with_state(std::sync::Arc::new(Counter(AtomicUsize::new(0))))
+        .check()
+        .unwrap_err();
+    let arc = std::any::type_name::<std::sync::Arc<Counter>>();
+    assert!(
+        matches!(err.problems[0], SetupProblem::MissingState { wrapped: Some(w), .. } if w == arc),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains(&format!("(it has a `{arc}`: give the value itself")),
+        "{err}"
+    );
 
     let err = dispatcher
         .dispatch_blocking(&typed_event("evt_missing"))
