@@ -38,10 +38,42 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Limits against hostile clients
+//!
+//! Anyone can connect to the endpoint, not only Stripe. Each limit is a [`ReceiverConfig`]
+//! method; the defaults are safe for a public endpoint:
+//!
+//! | limit | default | beyond it |
+//! |---|---|---|
+//! | [`header_timeout`](ReceiverConfig::header_timeout): a request's headers, and an idle keep-alive connection | 10 s | connection closed |
+//! | [`body_timeouts`](ReceiverConfig::body_timeouts): wait between two pieces of a body / whole body | 10 s / 30 s | 408, connection closed |
+//! | [`body_limit`](ReceiverConfig::body_limit) | 1 MiB | 413; for a declared `Content-Length`, before reading any of the body (and no `100 Continue`) |
+//! | [`body_budget`](ReceiverConfig::body_budget): body bytes buffered at once, all connections together, before their signatures are checked | 16 MiB | 503 at once (`Retry-After: 1`; Stripe retries) |
+//! | [`max_connections`](ReceiverConfig::max_connections) | 512 | not accepted until one closes (they wait in the listener's backlog) |
+//! | a request's head (request line and headers) | 16 KiB | 431, connection closed |
+//! | [`forged_prefix`](ReceiverConfig::forged_prefix): what is stored of a forged body (signature not verified) | 4 KiB | the rest is dropped |
+//! | [`forged_budget`](ReceiverConfig::forged_budget): forged deliveries stored | 256 KiB and 120 rows a minute | 400 as usual, not stored, counted ([`Receiver::rejected_not_stored`]), one warning a minute |
+//!
+//! With the defaults, bodies take at most 16 MiB of memory and connections about 512 x
+//! 64 KiB of read buffers (hyper's, bounded at 64 KiB instead of its 400 KiB); a forged flood stores at most 256 KiB (120 rows) a minute, about
+//! 370 MB a day, instead of 64 KiB per request. Authentic deliveries (signature verified) are
+//! never dropped by the forged budget.
+//!
+//! The body limits (size, budget, timeouts) are a layer of [`Receiver::router`], so they hold
+//! wherever the router is served; the connection bound, header timeout and head size are
+//! applied by [`serve`], which runs hyper's HTTP/1 server directly (serve the router yourself
+//! and they are yours to set). The counters: [`Receiver::buffered_bytes`] (and its
+//! [peak](Receiver::buffered_bytes_peak)), [`Receiver::refused_busy`],
+//! [`Receiver::open_connections`], [`Receiver::rejected_not_stored`].
 
 mod config;
+mod forged;
 mod handler;
+mod intake;
+mod limits;
 mod replay;
+mod server;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -67,6 +99,7 @@ struct Inner {
     dispatcher: Dispatcher,
     body_limit: usize,
     lease: Duration,
+    limits: limits::Limits,
 }
 
 impl Receiver {
@@ -77,6 +110,7 @@ impl Receiver {
     /// Without a [`ReceiverConfig::store`], if the default in-memory SQLite store cannot be
     /// created (out of memory).
     pub fn new(config: ReceiverConfig, dispatcher: Dispatcher) -> Self {
+        let limits = limits::Limits::new(&config);
         let store = config.store.unwrap_or_else(|| {
             Arc::new(SqliteStore::in_memory().expect("creating an in-memory SQLite event store"))
         });
@@ -87,6 +121,7 @@ impl Receiver {
                 dispatcher,
                 body_limit: config.body_limit,
                 lease: config.lease,
+                limits,
             }),
         }
     }
@@ -182,10 +217,11 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// Serves `receiver`'s [router](Receiver::router) on `listener` until the process ends (or
-/// the listener fails).
+/// Serves `receiver`'s [router](Receiver::router) on `listener` until the process ends, with
+/// the connection bound and header timeout of its [`ReceiverConfig`] (see
+/// [limits](self#limits-against-hostile-clients)).
 pub async fn serve(listener: tokio::net::TcpListener, receiver: Receiver) -> std::io::Result<()> {
-    axum::serve(listener, receiver.router()).await
+    server::serve(listener, receiver).await
 }
 
 /// The current unix time, in seconds.
