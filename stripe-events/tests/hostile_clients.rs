@@ -417,3 +417,24 @@ fn an_oversized_head_is_refused_without_being_buffered() {
     assert!(closed(&mut client));
     assert!(server.stored().is_empty());
 }
+
+#[test]
+fn a_client_that_sends_a_refused_body_anyway_still_reads_the_answer() {
+    let server = Server::start(|c| c.body_limit(1024));
+    let mut client = server.connect();
+    // No `Expect: 100-continue`, and the whole body written before reading the answer, as
+    // most clients do; larger than the socket buffers, so the server has to take it.
+    const SENT: usize = 8 * 1024 * 1024;
+    client
+        .write_all(head(&format!("Content-Length: {SENT}\r\n")).as_bytes())
+        .unwrap();
+    client
+        .write_all(&vec![b'x'; SENT])
+        .expect("the refused body is drained, not cut off with a reset");
+    let reply = read_response(&mut client).expect("the 413, not a connection reset");
+    assert_eq!(
+        (reply.status, reply.text.as_str()),
+        (413, "body over the limit")
+    );
+    assert!(closed(&mut client));
+}

@@ -10,14 +10,22 @@
 //!   answered 431 and the connection closed;
 //! * a read buffer of about [`READ_BUFFER_MAX`] per connection (hyper's default is about
 //!   400 KiB; hyper checks it between reads, so one read can overshoot it), so the
-//!   connections cost about `max_connections` x 64 KiB besides the bodies' budget.
+//!   connections cost about `max_connections` x 64 KiB besides the bodies' budget;
+//! * a lingering close: once hyper is done with a connection, its write side is shut down and
+//!   what the client still sends is read and thrown away for up to [`LINGER`] before the
+//!   socket is closed. A client that sends a body the receiver refused early (413, 503, ...)
+//!   then reads the answer, instead of a connection reset that would also discard it.
 
+use std::future::poll_fn;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::io::AsyncWrite;
+use tokio::net::{TcpListener, TcpStream};
 
 use super::Receiver;
 
@@ -26,6 +34,9 @@ pub(super) const HEAD_MAX: usize = 16 * 1024;
 
 /// About the most a connection buffers of what it reads (hyper's read buffer).
 pub(super) const READ_BUFFER_MAX: usize = 64 * 1024;
+
+/// How long a closing connection is drained (see the module documentation).
+pub(super) const LINGER: Duration = Duration::from_secs(2);
 
 /// Serves `receiver`'s router on `listener` until the process ends.
 pub(super) async fn serve(mut listener: TcpListener, receiver: Receiver) -> std::io::Result<()> {
@@ -49,10 +60,36 @@ pub(super) async fn serve(mut listener: TcpListener, receiver: Receiver) -> std:
             TowerToHyperService::new(router.clone()),
         );
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "webhook connection ended with an error");
+            match connection.without_shutdown().await {
+                Ok(parts) => linger(parts.io.into_inner()).await,
+                Err(e) => tracing::debug!(error = %e, "webhook connection ended with an error"),
             }
             drop(permit);
         });
     }
+}
+
+/// Closes `stream` gracefully: shuts its write side down, then reads and discards what the
+/// client still sends until it closes its side, or for [`LINGER`] at most.
+async fn linger(mut stream: TcpStream) {
+    if poll_fn(|cx| Pin::new(&mut stream).poll_shutdown(cx))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let mut scratch = [0u8; 4096];
+    let drain = async {
+        loop {
+            if stream.readable().await.is_err() {
+                return;
+            }
+            match stream.try_read(&mut scratch) {
+                Ok(0) => return,
+                Err(e) if e.kind() != std::io::ErrorKind::WouldBlock => return,
+                Ok(_) | Err(_) => {}
+            }
+        }
+    };
+    let _ = tokio::time::timeout(LINGER, drain).await;
 }
