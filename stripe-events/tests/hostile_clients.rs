@@ -7,7 +7,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use stripe_events::receiver::{Receiver, ReceiverConfig, serve};
+use stripe_events::receiver::{Receiver, ReceiverConfig, serve, serve_with_shutdown};
 use stripe_events::signature::{Clock, SystemClock};
 use stripe_events::testing::{event_envelope, generate_test_header};
 use stripe_events::{Dispatcher, Webhook};
@@ -437,4 +437,61 @@ fn a_client_that_sends_a_refused_body_anyway_still_reads_the_answer() {
         (413, "body over the limit")
     );
     assert!(closed(&mut client));
+}
+
+#[test]
+fn shutdown_finishes_the_request_in_flight_closes_idle_connections_and_returns() {
+    let config = ReceiverConfig::new(Webhook::new(SECRET)).header_timeout(Duration::from_secs(60));
+    let receiver = Receiver::new(config, Dispatcher::new());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = receiver.clone();
+    let serving = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            serve_with_shutdown(listener, served, async move {
+                let _ = stopped.await;
+            })
+            .await
+        })
+    });
+    let connect = || {
+        let stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(SAFETY)).unwrap();
+        stream
+    };
+    // A keep-alive connection, idle after one request (the header timeout is a minute away).
+    let mut idle = connect();
+    idle.write_all(&signed_request("evt_before")).unwrap();
+    assert_eq!(read_response(&mut idle).unwrap().status, 200);
+    // A request in flight: its head and half its body.
+    let mut busy = connect();
+    let whole = signed_request("evt_during");
+    let (first, rest) = whole.split_at(whole.len() - 20);
+    busy.write_all(first).unwrap();
+    eventually("the body is being read", || receiver.buffered_bytes() > 0);
+
+    stop.send(()).unwrap();
+    assert!(closed(&mut idle), "the idle connection is closed at once");
+    busy.write_all(rest).unwrap();
+    assert_eq!(
+        read_response(&mut busy).unwrap().status,
+        200,
+        "the request in flight is answered"
+    );
+    assert!(closed(&mut busy));
+    drop((idle, busy)); // so that the server's lingering closes end now
+    serving
+        .join()
+        .unwrap()
+        .expect("serve_with_shutdown returns Ok");
+    assert!(TcpStream::connect(addr).is_err(), "no longer listening");
+    assert_eq!(receiver.open_connections(), 0);
+    assert_eq!(receiver.store().list(None).unwrap().len(), 2);
 }

@@ -55,7 +55,8 @@ impl Forged {
     }
 
     fn admit_at(&self, body: Bytes, now: Instant) -> Option<Bytes> {
-        let kept = body.slice(..body.len().min(self.prefix));
+        // A copy, not a slice: the whole body's buffer is freed now, not after the store write.
+        let kept = Bytes::copy_from_slice(&body[..body.len().min(self.prefix)]);
         let cost = as_f64(kept.len());
         let mut bucket = self
             .bucket

@@ -85,6 +85,7 @@ use crate::{Dispatcher, Webhook};
 
 pub use config::ReceiverConfig;
 pub use replay::ReplayError;
+pub use server::serve_with_shutdown;
 
 /// A webhook endpoint: verifies, records, de-duplicates and dispatches deliveries (see the
 /// [module documentation](self)). Cheap to clone (shared state behind an `Arc`).
@@ -221,7 +222,7 @@ impl std::fmt::Display for Outcome {
 /// the connection bound and header timeout of its [`ReceiverConfig`] (see
 /// [limits](self#limits-against-hostile-clients)).
 pub async fn serve(listener: tokio::net::TcpListener, receiver: Receiver) -> std::io::Result<()> {
-    server::serve(listener, receiver).await
+    serve_with_shutdown(listener, receiver, std::future::pending()).await
 }
 
 /// The current unix time, in seconds.

@@ -1,4 +1,4 @@
-//! The serving loop behind [`serve`](super::serve): hyper's HTTP/1 server run directly (not
+//! The serving loop behind [`serve`](super::serve) and [`serve_with_shutdown`]: hyper's HTTP/1 server run directly (not
 //! `axum::serve`, which has no header timeout and no connection bound in axum 0.8.9), with
 //!
 //! * a bound on connections served at once: a permit per accepted connection, held until it
@@ -16,16 +16,19 @@
 //!   socket is closed. A client that sends a body the receiver refused early (413, 503, ...)
 //!   then reads the answer, instead of a connection reset that would also discard it.
 
-use std::future::poll_fn;
-use std::pin::Pin;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::time::Duration;
 
+use hyper::body::{Body, Incoming};
 use hyper::server::conn::http1;
+use hyper::service::{HttpService, Service, service_fn};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::AsyncWrite;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, watch};
 
 use super::Receiver;
 
@@ -38,8 +41,30 @@ pub(super) const READ_BUFFER_MAX: usize = 64 * 1024;
 /// How long a closing connection is drained (see the module documentation).
 pub(super) const LINGER: Duration = Duration::from_secs(2);
 
-/// Serves `receiver`'s router on `listener` until the process ends.
-pub(super) async fn serve(mut listener: TcpListener, receiver: Receiver) -> std::io::Result<()> {
+/// Serves `receiver`'s [router](Receiver::router) on `listener` like
+/// [`serve`](super::serve), until `signal` completes; then shuts down gracefully: accepts no
+/// more connections, lets each one finish the request it is reading or answering (within the
+/// body and header timeouts) and closes it, and returns once all are closed (each closing
+/// connection is drained for up to 2 s, so that its client reads its answer).
+///
+/// ```no_run
+/// use stripe_events::receiver::{Receiver, ReceiverConfig, serve_with_shutdown};
+/// use stripe_events::{Dispatcher, Webhook};
+///
+/// # async fn run(stop: tokio::sync::oneshot::Receiver<()>) -> std::io::Result<()> {
+/// let receiver = Receiver::new(ReceiverConfig::new(Webhook::new("whsec_...")), Dispatcher::new());
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// serve_with_shutdown(listener, receiver, async move {
+///     let _ = stop.await; // or tokio::signal::ctrl_c(), with tokio's `signal` feature
+/// })
+/// .await
+/// # }
+/// ```
+pub async fn serve_with_shutdown(
+    mut listener: TcpListener,
+    receiver: Receiver,
+    signal: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
     let limits = &receiver.inner.limits;
     let mut builder = http1::Builder::new();
     builder
@@ -48,25 +73,64 @@ pub(super) async fn serve(mut listener: TcpListener, receiver: Receiver) -> std:
         .max_header_size(HEAD_MAX)
         .max_buf_size(READ_BUFFER_MAX);
     let router = receiver.router();
+    // Each connection holds a receiver: told to stop by `stop`, and `stop.closed()` once all
+    // of them are gone.
+    let (stop, stopping) = watch::channel(false);
+    let mut signal = pin!(signal);
     loop {
-        let permit = Arc::clone(&limits.connections)
-            .acquire_owned()
-            .await
-            .map_err(std::io::Error::other)?;
-        // Logs and retries accept errors (out of file descriptors: after a pause) as axum does.
-        let (stream, _peer) = axum::serve::Listener::accept(&mut listener).await;
-        let connection = builder.serve_connection(
-            TokioIo::new(stream),
-            TowerToHyperService::new(router.clone()),
-        );
-        tokio::spawn(async move {
-            match connection.without_shutdown().await {
-                Ok(parts) => linger(parts.io.into_inner()).await,
-                Err(e) => tracing::debug!(error = %e, "webhook connection ended with an error"),
-            }
-            drop(permit);
-        });
+        let accepted = async {
+            let permit = Arc::clone(&limits.connections)
+                .acquire_owned()
+                .await
+                .map_err(std::io::Error::other)?;
+            // Retries accept errors (out of file descriptors: after a pause) as axum does.
+            let (stream, _peer) = axum::serve::Listener::accept(&mut listener).await;
+            Ok::<_, std::io::Error>((permit, stream))
+        };
+        let (permit, stream) = tokio::select! {
+            () = &mut signal => break,
+            accepted = accepted => accepted?,
+        };
+        let service = TowerToHyperService::new(router.clone());
+        // Boxed futures, so that the connection can be polled without shutting its socket.
+        let service = service_fn(move |request| Box::pin(service.call(request)));
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        tokio::spawn(serve_connection(connection, stopping.clone(), permit));
     }
+    drop(listener);
+    drop(stopping);
+    let _ = stop.send(true);
+    stop.closed().await;
+    Ok(())
+}
+
+/// Runs one connection to its end (or to a graceful end once `stopping` turns true), then
+/// closes it with [`linger`].
+async fn serve_connection<S>(
+    mut connection: http1::Connection<TokioIo<TcpStream>, S>,
+    mut stopping: watch::Receiver<bool>,
+    permit: OwnedSemaphorePermit,
+) where
+    S: HttpService<Incoming> + Unpin,
+    S::Future: Unpin,
+    S::ResBody: 'static,
+    <S::ResBody as Body>::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut told = pin!(stopping.wait_for(|&stop| stop));
+    let mut shutting_down = false;
+    let ended = poll_fn(|cx| {
+        if !shutting_down && told.as_mut().poll(cx).is_ready() {
+            shutting_down = true;
+            Pin::new(&mut connection).graceful_shutdown();
+        }
+        connection.poll_without_shutdown(cx)
+    })
+    .await;
+    match ended {
+        Ok(()) => linger(connection.into_parts().io.into_inner()).await,
+        Err(e) => tracing::debug!(error = %e, "webhook connection ended with an error"),
+    }
+    drop(permit);
 }
 
 /// Closes `stream` gracefully: shuts its write side down, then reads and discards what the
