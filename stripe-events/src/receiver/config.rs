@@ -1,5 +1,6 @@
 //! [`ReceiverConfig`]: what a [`Receiver`](super::Receiver) verifies with, where it keeps
-//! deliveries, and its limits.
+//! deliveries, and its limits (see the [module documentation](super#limits-against-hostile-clients)
+//! for what each limit stops and its default).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +20,13 @@ use crate::store::EventStore;
 /// let config = ReceiverConfig::new(Webhook::new("whsec_..."))
 ///     .store(SqliteStore::in_memory()?)
 ///     .body_limit(256 * 1024)
-///     .lease(Duration::from_secs(30));
+///     .lease(Duration::from_secs(30))
+///     .header_timeout(Duration::from_secs(5))
+///     .body_timeouts(Duration::from_secs(5), Duration::from_secs(20))
+///     .max_connections(256)
+///     .body_budget(8 * 1024 * 1024)
+///     .forged_prefix(1024)
+///     .forged_budget(128 * 1024, 60, Duration::from_secs(60));
 /// # Ok::<(), stripe_events::store::StoreError>(())
 /// ```
 #[derive(Clone)]
@@ -29,6 +36,25 @@ pub struct ReceiverConfig {
     pub(crate) body_limit: usize,
     pub(crate) lease: Duration,
     pub(crate) application: Option<String>,
+    pub(crate) header_timeout: Duration,
+    pub(crate) body_idle_timeout: Duration,
+    pub(crate) body_deadline: Duration,
+    pub(crate) max_connections: usize,
+    pub(crate) body_budget: usize,
+    pub(crate) forged_prefix: usize,
+    pub(crate) forged_budget: ForgedBudget,
+}
+
+/// How much of the forged deliveries (signature not verified) may be stored, per period: see
+/// [`ReceiverConfig::forged_budget`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ForgedBudget {
+    /// Bytes of body that may be stored per `per`.
+    pub(crate) bytes: usize,
+    /// Rows that may be stored per `per`.
+    pub(crate) rows: u32,
+    /// The period.
+    pub(crate) per: Duration,
 }
 
 impl ReceiverConfig {
@@ -36,10 +62,28 @@ impl ReceiverConfig {
     pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
     /// The default lease: 60 s.
     pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+    /// The default header timeout: 10 s.
+    pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The default body idle timeout (longest wait for the next piece of a body): 10 s.
+    pub const DEFAULT_BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The default body deadline (longest time to receive a whole body): 30 s.
+    pub const DEFAULT_BODY_DEADLINE: Duration = Duration::from_secs(30);
+    /// The default bound on open connections: 512.
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+    /// The default bound on body bytes buffered at once, across all connections: 16 MiB.
+    pub const DEFAULT_BODY_BUDGET: usize = 16 * 1024 * 1024;
+    /// The default prefix kept of a forged delivery's body: 4 KiB.
+    pub const DEFAULT_FORGED_PREFIX: usize = 4 * 1024;
+    /// The default forged-delivery budget's bytes of body per period: 256 KiB.
+    pub const DEFAULT_FORGED_BYTES: usize = 256 * 1024;
+    /// The default forged-delivery budget's rows per period: 120.
+    pub const DEFAULT_FORGED_ROWS: u32 = 120;
+    /// The default forged-delivery budget's period: a minute.
+    pub const DEFAULT_FORGED_PERIOD: Duration = Duration::from_secs(60);
 
     /// Deliveries verified and parsed with `webhook` (secrets, tolerance, API-version
     /// policy), kept in an in-memory store unless [`store`](Self::store) is given, bodies up
-    /// to 1 MiB, 60 s leases.
+    /// to 1 MiB, 60 s leases, and the `DEFAULT_*` limits against hostile clients.
     #[must_use]
     pub fn new(webhook: Webhook) -> Self {
         Self {
@@ -48,6 +92,17 @@ impl ReceiverConfig {
             body_limit: Self::DEFAULT_BODY_LIMIT,
             lease: Self::DEFAULT_LEASE,
             application: None,
+            header_timeout: Self::DEFAULT_HEADER_TIMEOUT,
+            body_idle_timeout: Self::DEFAULT_BODY_IDLE_TIMEOUT,
+            body_deadline: Self::DEFAULT_BODY_DEADLINE,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            body_budget: Self::DEFAULT_BODY_BUDGET,
+            forged_prefix: Self::DEFAULT_FORGED_PREFIX,
+            forged_budget: ForgedBudget {
+                bytes: Self::DEFAULT_FORGED_BYTES,
+                rows: Self::DEFAULT_FORGED_ROWS,
+                per: Self::DEFAULT_FORGED_PERIOD,
+            },
         }
     }
 
@@ -61,7 +116,8 @@ impl ReceiverConfig {
     }
 
     /// The largest body accepted, in bytes; larger ones are answered 413 without being read
-    /// further (default 1 MiB).
+    /// further, and a declared `Content-Length` above it before any of the body is read (no
+    /// `100 Continue`) (default 1 MiB).
     #[must_use]
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
@@ -75,6 +131,91 @@ impl ReceiverConfig {
     #[must_use]
     pub fn lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
+        self
+    }
+
+    /// How long a connection may take to send a request's headers (default 10 s; then it is
+    /// closed). The clock starts as soon as the connection waits for a request, so this is also
+    /// how long an idle keep-alive connection stays open. Applies with [`serve`](super::serve).
+    ///
+    /// # Panics
+    ///
+    /// If `timeout` is zero.
+    #[must_use]
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        assert!(!timeout.is_zero(), "the header timeout must not be zero");
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// How long a body may stall between two pieces (`idle`, default 10 s) and how long the
+    /// whole body may take (`deadline`, default 30 s), counted from when its headers arrived.
+    /// Either way it is answered 408 and the connection closed.
+    ///
+    /// # Panics
+    ///
+    /// If either is zero.
+    #[must_use]
+    pub fn body_timeouts(mut self, idle: Duration, deadline: Duration) -> Self {
+        assert!(
+            !idle.is_zero() && !deadline.is_zero(),
+            "body timeouts must not be zero"
+        );
+        self.body_idle_timeout = idle;
+        self.body_deadline = deadline;
+        self
+    }
+
+    /// How many connections are served at once (default 512). Beyond it, new connections
+    /// wait in the listener's backlog (not accepted) until one closes. Applies with
+    /// [`serve`](super::serve).
+    ///
+    /// # Panics
+    ///
+    /// If `connections` is zero.
+    #[must_use]
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        assert!(connections > 0, "max_connections must be at least 1");
+        self.max_connections = connections;
+        self
+    }
+
+    /// How many body bytes may be buffered at once across all connections before their
+    /// signatures are checked (default 16 MiB; never less than the
+    /// [`body_limit`](Self::body_limit)). A body that does not fit is answered 503 at once (a
+    /// declared `Content-Length` is reserved before any of the body is read), and Stripe
+    /// delivers it again later.
+    #[must_use]
+    pub fn body_budget(mut self, bytes: usize) -> Self {
+        self.body_budget = bytes;
+        self
+    }
+
+    /// How much of a forged delivery's body is stored (the ones whose signature did not
+    /// verify; default 4 KiB; [`MAX_INVALID_BODY`](crate::store::MAX_INVALID_BODY) at most).
+    /// Authentic but unusable deliveries keep their body as the store does.
+    #[must_use]
+    pub fn forged_prefix(mut self, bytes: usize) -> Self {
+        self.forged_prefix = bytes;
+        self
+    }
+
+    /// How many forged deliveries are stored: at most `bytes` of body and `rows` deliveries
+    /// per `per` (a token bucket: a burst of that size, refilled evenly over `per`; default
+    /// 256 KiB and 120 rows per minute). Beyond it they are still answered 400 but not
+    /// stored, only counted ([`Receiver::rejected_not_stored`](super::Receiver::rejected_not_stored)),
+    /// with a warning logged at most once per `per`.
+    ///
+    /// # Panics
+    ///
+    /// If `per` is zero.
+    #[must_use]
+    pub fn forged_budget(mut self, bytes: usize, rows: u32, per: Duration) -> Self {
+        assert!(
+            !per.is_zero(),
+            "the forged-delivery budget's period must not be zero"
+        );
+        self.forged_budget = ForgedBudget { bytes, rows, per };
         self
     }
 }
@@ -125,6 +266,13 @@ impl std::fmt::Debug for ReceiverConfig {
             .field("body_limit", &self.body_limit)
             .field("lease", &self.lease)
             .field("application", &self.application)
+            .field("header_timeout", &self.header_timeout)
+            .field("body_idle_timeout", &self.body_idle_timeout)
+            .field("body_deadline", &self.body_deadline)
+            .field("max_connections", &self.max_connections)
+            .field("body_budget", &self.body_budget)
+            .field("forged_prefix", &self.forged_prefix)
+            .field("forged_budget", &self.forged_budget)
             .finish()
     }
 }

@@ -26,6 +26,10 @@ impl Receiver {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/webhook", post(webhook_route))
+            .route_layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                super::intake::intake,
+            ))
             .layer(DefaultBodyLimit::max(self.inner.body_limit))
             .with_state(self.clone())
     }
@@ -74,6 +78,14 @@ impl Receiver {
         reason: WebhookError,
         now: i64,
     ) -> Outcome {
+        // A forged body is kept only within the forged-delivery budget (see `forged`).
+        let Some(body) = (if authentic {
+            Some(body)
+        } else {
+            self.inner.limits.forged.admit(body)
+        }) else {
+            return Outcome::Rejected(reason);
+        };
         let why = reason.to_string();
         if let Err(e) = self
             .blocking(move |s| s.record_rejected(&body, authentic, &why, now))

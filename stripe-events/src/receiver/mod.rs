@@ -52,10 +52,42 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Limits against hostile clients
+//!
+//! Anyone can connect to the endpoint, not only Stripe. Each limit is a [`ReceiverConfig`]
+//! method; the defaults are safe for a public endpoint:
+//!
+//! | limit | default | beyond it |
+//! |---|---|---|
+//! | [`header_timeout`](ReceiverConfig::header_timeout): a request's headers, and an idle keep-alive connection | 10 s | connection closed |
+//! | [`body_timeouts`](ReceiverConfig::body_timeouts): wait between two pieces of a body / whole body | 10 s / 30 s | 408, connection closed |
+//! | [`body_limit`](ReceiverConfig::body_limit) | 1 MiB | 413; for a declared `Content-Length`, before reading any of the body (and no `100 Continue`) |
+//! | [`body_budget`](ReceiverConfig::body_budget): body bytes buffered at once, all connections together, before their signatures are checked | 16 MiB | 503 at once (`Retry-After: 1`; Stripe retries) |
+//! | [`max_connections`](ReceiverConfig::max_connections) | 512 | not accepted until one closes (they wait in the listener's backlog) |
+//! | a request's head (request line and headers) | 16 KiB | 431, connection closed |
+//! | [`forged_prefix`](ReceiverConfig::forged_prefix): what is stored of a forged body (signature not verified) | 4 KiB | the rest is dropped |
+//! | [`forged_budget`](ReceiverConfig::forged_budget): forged deliveries stored | 256 KiB and 120 rows a minute | 400 as usual, not stored, counted ([`Receiver::rejected_not_stored`]), one warning a minute |
+//!
+//! With the defaults, bodies take at most 16 MiB of memory and connections about 512 x
+//! 64 KiB of read buffers (hyper's, bounded at 64 KiB instead of its 400 KiB); a forged flood stores at most 256 KiB (120 rows) a minute, about
+//! 370 MB a day, instead of 64 KiB per request. Authentic deliveries (signature verified) are
+//! never dropped by the forged budget.
+//!
+//! The body limits (size, budget, timeouts) are a layer of [`Receiver::router`], so they hold
+//! wherever the router is served; the connection bound, header timeout and head size are
+//! applied by [`serve`], which runs hyper's HTTP/1 server directly (serve the router yourself
+//! and they are yours to set). The counters: [`Receiver::buffered_bytes`] (and its
+//! [peak](Receiver::buffered_bytes_peak)), [`Receiver::refused_busy`],
+//! [`Receiver::open_connections`], [`Receiver::rejected_not_stored`].
 
 mod config;
+mod forged;
 mod handler;
+mod intake;
+mod limits;
 mod replay;
+mod server;
 
 mod ready;
 
@@ -71,6 +103,7 @@ use crate::{Dispatcher, PayloadError, Webhook, WebhookError};
 
 pub use config::ReceiverConfig;
 pub use replay::ReplayError;
+pub use server::serve_with_shutdown;
 
 /// A webhook endpoint: verifies, records, de-duplicates and dispatches deliveries (see the
 /// [module documentation](self)). Cheap to clone (shared state behind an `Arc`).
@@ -89,6 +122,7 @@ struct Inner {
     application: String,
     /// Set once [`Receiver::ready`] passed.
     ready: AtomicBool,
+    limits: limits::Limits,
 }
 
 impl Receiver {
@@ -96,6 +130,7 @@ impl Receiver {
     /// [`ready`](Self::ready), which [`serve`] calls at start and every delivery calls until
     /// it passes.
     pub fn new(config: ReceiverConfig, dispatcher: Dispatcher) -> Self {
+        let limits = limits::Limits::new(&config);
         let store = config.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
         Self {
             inner: Arc::new(Inner {
@@ -108,6 +143,7 @@ impl Receiver {
                     .application
                     .unwrap_or_else(config::default_application),
                 ready: AtomicBool::new(false),
+                limits,
             }),
         }
     }
@@ -256,16 +292,16 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// Serves `receiver`'s [router](Receiver::router) on `listener` until the process ends (or
-/// the listener fails).
+/// Serves `receiver`'s [router](Receiver::router) on `listener` until the process ends, with
+/// the connection bound and header timeout of its [`ReceiverConfig`] (see
+/// [limits](self#limits-against-hostile-clients)).
 ///
 /// # Errors
 ///
 /// Before accepting anything, when the receiver is not [ready](Receiver::ready) (its store
 /// cannot be written, or belongs to another application); then the listener's error.
 pub async fn serve(listener: tokio::net::TcpListener, receiver: Receiver) -> std::io::Result<()> {
-    receiver.ready().await.map_err(std::io::Error::other)?;
-    axum::serve(listener, receiver.router()).await
+    serve_with_shutdown(listener, receiver, std::future::pending()).await
 }
 
 /// The current unix time, in seconds.
