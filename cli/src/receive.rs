@@ -73,10 +73,35 @@ pub fn serve(addr: &str, db: &Path, mut secrets: Vec<String>) -> Result<(), Stri
             "listening on http://{local}/webhook (events stored in {})",
             db.display()
         );
-        stripe_events::receiver::serve(listener, receiver)
+        // Ctrl-C (or SIGTERM) stops accepting, finishes the requests in flight, and returns.
+        stripe_events::receiver::serve_with_shutdown(listener, receiver, shutdown_signal())
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+/// Completes on Ctrl-C, or on SIGTERM (what process managers send) on unix.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    eprintln!("stripe-events: shutting down (finishing deliveries in flight)");
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {

@@ -457,3 +457,32 @@ fn trigger_suggests_the_closest_type_and_applies_overrides() {
         "previous Platinum"
     );
 }
+
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    let dir = TempDir::new("sigterm");
+    let db = dir.path("events.sqlite3");
+    let mut server = Serve::start(&db, "whsec_term");
+    assert!(server.trigger("whsec_term").ends_with("\t200\n"));
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(server.stderr().contains("shutting down"));
+}

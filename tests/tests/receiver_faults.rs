@@ -497,3 +497,22 @@ fn a_receiver_without_handlers_says_so_at_start() {
         "{logs}"
     );
 }
+
+#[test]
+fn an_applications_own_route_keeps_the_body_limit() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = ReceiverConfig::new(Webhook::new(SECRET))
+        .body_limit(1024)
+        .application("faults-own-route");
+    let receiver = Receiver::new(config, Dispatcher::from_handlers(&TYPED_AND_ANY));
+    // A body over the limit, signed: refused before its signature is checked, not stored.
+    let mut body = customer("cus_big", "evt_big_1", true);
+    body.resize(2048, b' ');
+    let outcome = rt.block_on(receiver.handle(&signed_headers(&body), body.into()));
+    assert_eq!(outcome, Outcome::TooLarge { limit: 1024 });
+    assert_eq!(outcome.status_code().as_u16(), 413);
+    assert!(receiver.store().list(None).unwrap().is_empty());
+}

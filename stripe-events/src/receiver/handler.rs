@@ -35,9 +35,17 @@ impl Receiver {
     }
 
     /// Handles one delivery: `headers` (for `Stripe-Signature`) and the raw `body`. The whole
-    /// logic of the endpoint, without HTTP (see the [module documentation](super)); the
-    /// body limit is the router's.
+    /// logic of the endpoint, without HTTP (see the [module documentation](super)), for an
+    /// application's own route. A body over [`ReceiverConfig::body_limit`](super::ReceiverConfig::body_limit)
+    /// is [`Outcome::TooLarge`] (413) here too, before its signature is checked; reading it
+    /// within limits is the route's job ([`router`](Self::router) does it with timeouts and a
+    /// shared byte budget).
     pub async fn handle(&self, headers: &HeaderMap, body: Bytes) -> Outcome {
+        if body.len() > self.inner.body_limit {
+            return Outcome::TooLarge {
+                limit: self.inner.body_limit,
+            };
+        }
         traced("delivery", self.deliver(headers, body)).await
     }
 
@@ -202,7 +210,10 @@ pub(super) async fn traced(kind: &'static str, work: impl Future<Output = Outcom
         Outcome::Processed { .. } | Outcome::Unhandled | Outcome::Duplicate => {
             tracing::info!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
-        Outcome::InProgress | Outcome::Rejected(_) | Outcome::Untyped { .. } => {
+        Outcome::InProgress
+        | Outcome::Rejected(_)
+        | Outcome::Untyped { .. }
+        | Outcome::TooLarge { .. } => {
             tracing::warn!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
         Outcome::HandlerFailed(_) | Outcome::StoreFailed(_) | Outcome::Crashed(_) => {

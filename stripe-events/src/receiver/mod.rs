@@ -220,6 +220,11 @@ pub enum Outcome {
     StoreFailed(StoreError),
     /// Not authentic, or not a usable event (400; kept in the store, never run).
     Rejected(WebhookError),
+    /// The body is over the receiver's body limit (413; not read further, not stored).
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The delivery's task ended without an outcome (a panic outside the handlers, which
     /// are caught: a bug), 500.
     Crashed(String),
@@ -227,7 +232,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// The HTTP status to answer: 200 (processed, unhandled, duplicate, untyped), 409 (in
-    /// progress), 500 (handler or store failed, crashed), 400 (rejected).
+    /// progress), 500 (handler or store failed, crashed), 400 (rejected), 413 (too large).
     pub fn status_code(&self) -> StatusCode {
         match self {
             Self::Processed { .. } | Self::Unhandled | Self::Duplicate | Self::Untyped { .. } => {
@@ -238,6 +243,7 @@ impl Outcome {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
             Self::Rejected(_) => StatusCode::BAD_REQUEST,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 
@@ -258,6 +264,7 @@ impl Outcome {
             Self::HandlerFailed(_) => "HandlerFailed",
             Self::StoreFailed(_) => "StoreFailed",
             Self::Rejected(_) => "Rejected",
+            Self::TooLarge { .. } => "TooLarge",
             Self::Crashed(_) => "Crashed",
         }
     }
@@ -287,6 +294,7 @@ impl std::fmt::Display for Outcome {
             Self::HandlerFailed(error) => write!(f, "handler failed: {error}"),
             Self::StoreFailed(error) => write!(f, "event store failed: {error}"),
             Self::Rejected(reason) => write!(f, "rejected: {reason}"),
+            Self::TooLarge { limit } => write!(f, "too large (over {limit} bytes)"),
             Self::Crashed(why) => write!(f, "crashed: {why}"),
         }
     }
