@@ -161,6 +161,26 @@ pub fn check(item: TokenStream) -> Result<Handler> {
             p,
             "the last parameter must be the payload, not `&EventContext`",
         ));
+    } else if let Some(p) = payload.filter(|p| !p.is_empty()) {
+        match referent(p) {
+            Some((_, false)) => {}
+            Some((elem, true)) => errors.push(Error::spanned(
+                p,
+                format!(
+                    "take the payload by shared reference, `&{}`: handlers borrow the event's \
+                     payload, they cannot change it",
+                    tokens_text(elem)
+                ),
+            )),
+            None => errors.push(Error::spanned(
+                p,
+                format!(
+                    "take the payload by reference, `&{}`: handlers borrow the event's payload \
+                     (the dispatcher keeps it for the other handlers)",
+                    tokens_text(p)
+                ),
+            )),
+        }
     }
     if let Some(error) = combine_all(errors) {
         return Err(error);
@@ -241,6 +261,18 @@ fn state_type(ty: &[TokenTree], errors: &mut Vec<Error>) -> Option<(TokenStream,
             None
         }
     }
+}
+
+/// Tokens as a user wrote them, for a message: `Vec<u8>`, `stripe_events::Product`.
+fn tokens_text(tokens: &[TokenTree]) -> String {
+    let text = tokens.iter().cloned().collect::<TokenStream>().to_string();
+    // `TokenStream`'s spacing: join what it separates inside paths and generics.
+    text.replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
 }
 
 /// `&EventContext` (any path ending in `EventContext`, any lifetime).
