@@ -33,9 +33,17 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
 
     // The payload: looked up by the event's marker, or the whole event, or the raw view.
     let payload_ty = &h.payload;
+    let mut group_check = quote!();
     let (fetch, payload_kind) = match target {
         Target::Event { variant, .. } => {
             let marker = format_ident!("{}", variant);
+            // An event type whose group's feature is off: one error naming that feature.
+            let message = group_off_message(key);
+            group_check = quote! {
+                const _: () = if !<#rt::events::#marker as #rt::EventKind>::TYPED {
+                    ::core::panic!(#message)
+                };
+            };
             let kind = quote!(<#rt::events::#marker as #rt::EventKind>::Payload);
             let fetch = quote! {
                 let payload = match <#rt::events::#marker as #rt::EventKind>::payload(&inv.event().data.object) {
@@ -121,6 +129,8 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
     quote! {
         #func
 
+        #group_check
+
         const _: () = {
             #rt::inventory::submit! {
                 #rt::Handler {
@@ -132,5 +142,27 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
             }
             #call_fn
         };
+    }
+}
+
+/// The compile error for a handler of an event type whose payload types this build of
+/// stripe-events leaves out: the feature that brings them.
+fn group_off_message(event_type: &str) -> String {
+    let group = event_type.split('.').next().unwrap_or(event_type);
+    format!(
+        "`{event_type}` has no payload types in this build of stripe-events: enable its \
+         cargo feature `events-{}` (or `all-events`)",
+        group.replace('_', "-")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_group_message_names_the_feature() {
+        assert!(
+            super::group_off_message("payment_intent.succeeded")
+                .contains("cargo feature `events-payment-intent` (or `all-events`)")
+        );
     }
 }

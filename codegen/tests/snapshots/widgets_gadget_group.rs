@@ -166,8 +166,24 @@ pub mod __events {
     }
     /// Marker for `thing.happened` handlers. Not usable in this build: the payload types of the `thing` group are behind the `events-thing` feature.
     pub struct ThingHappened;
+    impl crate::dispatch::EventKind for ThingHappened {
+        const TYPE: &'static str = "thing.happened";
+        const TYPED: bool = false;
+        type Payload = ::serde_json::Value;
+        fn payload(_: &EventObject) -> ::std::option::Option<&::serde_json::Value> {
+            ::std::option::Option::None
+        }
+    }
     /// Marker for `widget.created` handlers. Not usable in this build: the payload types of the `widget` group are behind the `events-widget` feature.
     pub struct WidgetCreated;
+    impl crate::dispatch::EventKind for WidgetCreated {
+        const TYPE: &'static str = "widget.created";
+        const TYPED: bool = false;
+        type Payload = ::serde_json::Value;
+        fn payload(_: &EventObject) -> ::std::option::Option<&::serde_json::Value> {
+            ::std::option::Option::None
+        }
+    }
 }
 impl EventObject {
     /// Parses the payload of a known event type into its typed variant; `None` for

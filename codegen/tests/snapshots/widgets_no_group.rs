@@ -141,8 +141,24 @@ pub mod __events {
     use super::*;
     /// Marker for `gadget.updated` handlers. Not usable in this build: the payload types of the `gadget` group are behind the `events-gadget` feature.
     pub struct GadgetUpdated;
+    impl crate::dispatch::EventKind for GadgetUpdated {
+        const TYPE: &'static str = "gadget.updated";
+        const TYPED: bool = false;
+        type Payload = ::serde_json::Value;
+        fn payload(_: &EventObject) -> ::std::option::Option<&::serde_json::Value> {
+            ::std::option::Option::None
+        }
+    }
     /// Marker for `widget.created` handlers. Not usable in this build: the payload types of the `widget` group are behind the `events-widget` feature.
     pub struct WidgetCreated;
+    impl crate::dispatch::EventKind for WidgetCreated {
+        const TYPE: &'static str = "widget.created";
+        const TYPED: bool = false;
+        type Payload = ::serde_json::Value;
+        fn payload(_: &EventObject) -> ::std::option::Option<&::serde_json::Value> {
+            ::std::option::Option::None
+        }
+    }
 }
 impl EventObject {
     /// Parses the payload of a known event type into its typed variant; `None` for

@@ -125,15 +125,15 @@ pub type HandlerFuture<'a> =
 /// Ties a marker type (one per event type, generated) to its event type string and payload
 /// type. `#[webhook_handler]` uses it to check, at compile time, that the event type exists
 /// and that the handler's payload parameter fits it. Markers of event types whose group this
-/// build leaves out (its `events-<group>` feature off) do not implement it.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is an event type whose payload types this build of stripe-events leaves out",
-    label = "its event group's cargo feature is off",
-    note = "enable the feature `events-<group>` of stripe-events (the group is the event type up to its first dot, in kebab case: `events-payment-intent` for `payment_intent.succeeded`), or `all-events`"
-)]
+/// build leaves out (its `events-<group>` feature off) have [`TYPED`](Self::TYPED) false: a
+/// handler of such a type fails to compile, naming the feature to enable.
 pub trait EventKind {
     /// The event type string, e.g. `"product.created"`.
     const TYPE: &'static str;
+    /// Whether this build has the payload types of this event type (its group's feature is
+    /// on). When false, [`Payload`](Self::Payload) is raw JSON and
+    /// [`payload`](Self::payload) always `None`.
+    const TYPED: bool = true;
     /// The payload type, e.g. [`Product`](crate::Product).
     type Payload;
     /// The payload of an event of this type, `None` when `object` is another variant (another

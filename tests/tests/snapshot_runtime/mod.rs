@@ -16,6 +16,8 @@ pub mod dispatch {
     pub trait EventKind {
         /// The event type string.
         const TYPE: &'static str;
+        /// Whether this build has the event's payload types.
+        const TYPED: bool = true;
         /// The payload type.
         type Payload;
         /// The payload of an event of this type.

@@ -16,7 +16,7 @@ pub fn emit_markers(cx: &Ctx<'_>, events: &[Event], variants: &[Ident]) -> Token
         if e.typed {
             typed_marker(cx, e, v)
         } else {
-            inert_marker(e, v)
+            inert_marker(cx, e, v)
         }
     });
     quote! {
@@ -31,17 +31,30 @@ pub fn emit_markers(cx: &Ctx<'_>, events: &[Event], variants: &[Ident]) -> Token
     }
 }
 
-/// The marker of an event whose group is off: no `EventKind`, so a handler for it does not
-/// compile (the trait's diagnostic names the feature).
-fn inert_marker(e: &Event, v: &Ident) -> TokenStream {
+/// The marker of an event whose group is off: `EventKind::TYPED` is false, so a handler for
+/// it does not compile (`#[webhook_handler]` checks it and names the feature).
+fn inert_marker(cx: &Ctx<'_>, e: &Event, v: &Ident) -> TokenStream {
+    let rt = &cx.runtime;
+    let type_str = &e.def.event_type;
     let d = doc(&format!(
         "Marker for `{}` handlers. Not usable in this build: the payload types \
          of the `{}` group are behind the `{}` feature.",
-        e.def.event_type,
+        type_str,
         e.def.group(),
         crate::discover::feature_name(e.def.group())
     ));
-    quote!(#d pub struct #v;)
+    quote! {
+        #d
+        pub struct #v;
+        impl #rt::dispatch::EventKind for #v {
+            const TYPE: &'static str = #type_str;
+            const TYPED: bool = false;
+            type Payload = ::serde_json::Value;
+            fn payload(_: &EventObject) -> ::std::option::Option<&::serde_json::Value> {
+                ::std::option::Option::None
+            }
+        }
+    }
 }
 
 /// The marker of a typed event, with its `EventKind` impl.
