@@ -134,29 +134,17 @@ impl EventStore for Faulty {
         self.fault("claiming")?;
         self.inner.claim(id, now, lease)
     }
-    fn complete(&self, id: &str) -> Result<(), StoreError> {
-        self.fault("completing")?;
+    fn finish(&self, id: &str, status: Status, error: Option<&str>) -> Result<(), StoreError> {
+        self.fault("recording a result")?;
         let left = self.complete_failures.load(Ordering::SeqCst);
-        if left > 0 {
+        if status == Status::Processed && left > 0 {
             self.complete_failures.store(left - 1, Ordering::SeqCst);
             return Err(StoreError::new(
                 format!("completing {id}"),
                 "database is locked (injected)",
             ));
         }
-        self.inner.complete(id)
-    }
-    fn fail(&self, id: &str, error: &str) -> Result<(), StoreError> {
-        self.fault("failing")?;
-        self.inner.fail(id, error)
-    }
-    fn untyped(&self, id: &str, reason: &str) -> Result<(), StoreError> {
-        self.fault("marking untyped")?;
-        self.inner.untyped(id, reason)
-    }
-    fn release(&self, id: &str, reason: &str) -> Result<(), StoreError> {
-        self.fault("releasing")?;
-        self.inner.release(id, reason)
+        self.inner.finish(id, status, error)
     }
     fn bind_application(&self, application: &str) -> Result<String, StoreError> {
         self.fault("binding")?;
@@ -190,17 +178,8 @@ impl EventStore for Shared {
     fn claim(&self, id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError> {
         self.0.claim(id, now, lease)
     }
-    fn complete(&self, id: &str) -> Result<(), StoreError> {
-        self.0.complete(id)
-    }
-    fn fail(&self, id: &str, error: &str) -> Result<(), StoreError> {
-        self.0.fail(id, error)
-    }
-    fn untyped(&self, id: &str, reason: &str) -> Result<(), StoreError> {
-        self.0.untyped(id, reason)
-    }
-    fn release(&self, id: &str, reason: &str) -> Result<(), StoreError> {
-        self.0.release(id, reason)
+    fn finish(&self, id: &str, status: Status, error: Option<&str>) -> Result<(), StoreError> {
+        self.0.finish(id, status, error)
     }
     fn bind_application(&self, application: &str) -> Result<String, StoreError> {
         self.0.bind_application(application)

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{
     Claim, EventStore, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
-    lease_end, sniff_id_and_type, unix_now,
+    finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in memory, gone when dropped: the receiver's default, and a store for
@@ -51,29 +51,6 @@ impl MemoryStore {
     fn inner(&self) -> MutexGuard<'_, Inner> {
         // Every update below is complete before anything can panic: the data stays consistent.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn finish(
-        &self,
-        event_id: &str,
-        status: Status,
-        error: Option<&str>,
-        doing: &str,
-    ) -> Result<(), StoreError> {
-        let mut inner = self.inner();
-        let row = inner
-            .authentic_mut(event_id)
-            .ok_or_else(|| StoreError::new(format!("{doing} {event_id}"), NO_SUCH_EVENT))?;
-        row.delivery.status = status;
-        row.delivery.last_error = error.map(str::to_owned);
-        row.lease_until = None;
-        row.history.push(StatusChange {
-            at: unix_now(),
-            status,
-            attempt: row.delivery.attempts,
-            error: row.delivery.last_error.clone(),
-        });
-        Ok(())
     }
 }
 
@@ -176,20 +153,26 @@ impl EventStore for MemoryStore {
         })
     }
 
-    fn complete(&self, event_id: &str) -> Result<(), StoreError> {
-        self.finish(event_id, Status::Processed, None, "completing")
-    }
-
-    fn fail(&self, event_id: &str, error: &str) -> Result<(), StoreError> {
-        self.finish(event_id, Status::Failed, Some(error), "failing")
-    }
-
-    fn untyped(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
-        self.finish(event_id, Status::Untyped, Some(reason), "marking untyped")
-    }
-
-    fn release(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
-        self.finish(event_id, Status::Pending, Some(reason), "releasing")
+    fn finish(
+        &self,
+        event_id: &str,
+        status: Status,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        let row = inner
+            .authentic_mut(event_id)
+            .ok_or_else(|| StoreError::new(finishing(status, event_id), NO_SUCH_EVENT))?;
+        row.delivery.status = status;
+        row.delivery.last_error = error.map(str::to_owned);
+        row.lease_until = None;
+        row.history.push(StatusChange {
+            at: unix_now(),
+            status,
+            attempt: row.delivery.attempts,
+            error: row.delivery.last_error.clone(),
+        });
+        Ok(())
     }
 
     fn bind_application(&self, application: &str) -> Result<String, StoreError> {

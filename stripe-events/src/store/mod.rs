@@ -272,21 +272,35 @@ pub trait EventStore: Send + Sync + 'static {
     /// never both get `Run`. An event id that was never [`record`](Self::record)ed is an error.
     fn claim(&self, event_id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError>;
 
+    /// Records the result of a claim on `event_id`: its new `status`, `last_error = error`,
+    /// lease released, one more step in its [`history`](Self::history). The methods below
+    /// name the four results; implement this one.
+    fn finish(&self, event_id: &str, status: Status, error: Option<&str>)
+    -> Result<(), StoreError>;
+
     /// The handlers of `event_id` succeeded: [`Status::Processed`], lease released.
-    fn complete(&self, event_id: &str) -> Result<(), StoreError>;
+    fn complete(&self, event_id: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Processed, None)
+    }
 
     /// The handlers of `event_id` failed with `error`: [`Status::Failed`], lease released.
-    fn fail(&self, event_id: &str, error: &str) -> Result<(), StoreError>;
+    fn fail(&self, event_id: &str, error: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Failed, Some(error))
+    }
 
     /// Typed handlers of `event_id` could not run because its payload did not fit its type
     /// (`reason`): [`Status::Untyped`], lease released, `last_error = reason`.
-    fn untyped(&self, event_id: &str, reason: &str) -> Result<(), StoreError>;
+    fn untyped(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Untyped, Some(reason))
+    }
 
     /// Gives up a claim without a result (the handlers ran but their outcome could not be
     /// recorded, say): the event stays [`Status::Pending`] with `last_error = reason` and its
     /// lease is released, so the next delivery or replay can claim it at once instead of
     /// waiting for the lease to end.
-    fn release(&self, event_id: &str, reason: &str) -> Result<(), StoreError>;
+    fn release(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Pending, Some(reason))
+    }
 
     /// Binds the store to the application whose handlers process its events: the first call
     /// records `application`; every call returns the application the store is bound to
@@ -309,6 +323,17 @@ pub trait EventStore: Send + Sync + 'static {
     /// Every delivery (authentic and rejected) with that status (all when `None`), in received
     /// order.
     fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError>;
+}
+
+/// What recording `status` is, for error messages: `"completing evt_1"`.
+pub(crate) fn finishing(status: Status, event_id: &str) -> String {
+    let doing = match status {
+        Status::Processed => "completing",
+        Status::Failed => "failing",
+        Status::Untyped => "marking untyped",
+        Status::Pending => "releasing",
+    };
+    format!("{doing} {event_id}")
 }
 
 /// The current unix time, in seconds (when a result is recorded).

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
     Claim, EventStore, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
-    lease_end, sniff_id_and_type, unix_now,
+    finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// Authentic deliveries have `rejected = 0` and a unique `event_id`; rejected ones
@@ -220,38 +220,6 @@ impl SqliteStore {
         f(&conn).map_err(|e| StoreError::new(ctx(), e))
     }
 
-    /// Sets status and error of the authentic delivery of `event_id`, releasing its lease.
-    fn finish(
-        &self,
-        event_id: &str,
-        status: Status,
-        error: Option<&str>,
-        doing: &str,
-    ) -> Result<(), StoreError> {
-        let ctx = || format!("{doing} {event_id}");
-        let changed = self.write(ctx, |conn| {
-            let tx = conn.unchecked_transaction()?;
-            let attempt: Option<u32> = tx
-                .query_row(
-                    "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL
-                     WHERE event_id = ?1 AND rejected = 0
-                     RETURNING attempts",
-                    params![event_id, status.as_str(), error],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            if let Some(attempt) = attempt {
-                add_history(&tx, event_id, unix_now(), status, attempt, error)?;
-            }
-            tx.commit()?;
-            Ok(attempt.is_some())
-        })?;
-        if !changed {
-            return Err(StoreError::new(ctx(), "no such event in the store"));
-        }
-        Ok(())
-    }
-
     fn select(
         &self,
         clause: &str,
@@ -422,20 +390,34 @@ impl EventStore for SqliteStore {
         }
     }
 
-    fn complete(&self, event_id: &str) -> Result<(), StoreError> {
-        self.finish(event_id, Status::Processed, None, "completing")
-    }
-
-    fn fail(&self, event_id: &str, error: &str) -> Result<(), StoreError> {
-        self.finish(event_id, Status::Failed, Some(error), "failing")
-    }
-
-    fn untyped(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
-        self.finish(event_id, Status::Untyped, Some(reason), "marking untyped")
-    }
-
-    fn release(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
-        self.finish(event_id, Status::Pending, Some(reason), "releasing")
+    fn finish(
+        &self,
+        event_id: &str,
+        status: Status,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let ctx = || finishing(status, event_id);
+        let changed = self.write(ctx, |conn| {
+            let tx = conn.unchecked_transaction()?;
+            let attempt: Option<u32> = tx
+                .query_row(
+                    "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL
+                     WHERE event_id = ?1 AND rejected = 0
+                     RETURNING attempts",
+                    params![event_id, status.as_str(), error],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(attempt) = attempt {
+                add_history(&tx, event_id, unix_now(), status, attempt, error)?;
+            }
+            tx.commit()?;
+            Ok(attempt.is_some())
+        })?;
+        if !changed {
+            return Err(StoreError::new(ctx(), "no such event in the store"));
+        }
+        Ok(())
     }
 
     fn bind_application(&self, application: &str) -> Result<String, StoreError> {
