@@ -142,9 +142,21 @@ fn groups_keep_every_event_type_but_only_their_payload_types() {
     assert!(all_src.contains("pub struct Widget "), "{all_src}");
     // Widget, WidgetKind, GadgetOrWidget, Gadget; then Gadget alone.
     assert_eq!((all.type_count, gadget.type_count), (4, 1));
-    // The left-out event's marker exists, without the trait the handler macro needs.
+    // The left-out event's marker exists, marked untyped (a handler for it then fails to
+    // compile naming the feature), with raw JSON as its payload.
     assert!(src.contains("pub struct WidgetCreated;"), "{src}");
-    assert!(!src.contains("for WidgetCreated {\n"), "{src}");
+    let marker = &src[src
+        .find("for WidgetCreated {\n")
+        .expect("its EventKind impl")..];
+    assert!(
+        marker.contains("const TYPED: bool = false;")
+            && marker.contains("type Payload = ::serde_json::Value;"),
+        "{marker}"
+    );
+    let typed = &src[src
+        .find("for GadgetUpdated {\n")
+        .expect("its EventKind impl")..];
+    assert!(!typed[..200].contains("TYPED"), "{typed}");
     assert!(src.contains("the `widget` group are behind the `events-widget` feature"));
 
     // Names do not depend on the groups: what gadget's build has is named as in the full one.
