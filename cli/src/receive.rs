@@ -29,9 +29,12 @@ pub fn describe(event: &Event) -> String {
 /// A receiver with the built-in handlers over the SQLite file `db`.
 pub fn receiver(db: &Path, secrets: &[String]) -> Result<Receiver, String> {
     let store = SqliteStore::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
-    let mut webhook = Webhook::new(secrets.first().cloned().unwrap_or_default());
+    let mut webhook = Webhook::try_new(secrets.first().cloned().unwrap_or_default())
+        .map_err(|e| e.to_string())?;
     for s in secrets.iter().skip(1) {
-        webhook = webhook.add_secret(s.clone());
+        webhook = webhook
+            .try_add_secret(s.clone())
+            .map_err(|e| e.to_string())?;
     }
     let dispatcher = Dispatcher::new();
     dispatcher.check().map_err(|e| e.to_string())?;

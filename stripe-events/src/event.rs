@@ -91,30 +91,11 @@ pub enum ParseError {
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::NotJson { reason, offset } => Self::fmt_not_json(f, reason, *offset),
-            Self::NotAnEvent(e) => Self::fmt_not_an_event(f, e),
+            Self::NotJson { reason, offset } => {
+                write!(f, "body is not valid JSON: {reason} at byte {offset}")
+            }
+            Self::NotAnEvent(e) => write!(f, "body is JSON but not a Stripe event: {e}"),
         }
-    }
-}
-
-impl ParseError {
-    /// The message of [`ParseError::NotJson`], which [`crate::WebhookError::BodyNotJson`]
-    /// repeats word for word.
-    pub(crate) fn fmt_not_json(
-        f: &mut std::fmt::Formatter<'_>,
-        reason: &str,
-        offset: usize,
-    ) -> std::fmt::Result {
-        write!(f, "body is not valid JSON: {reason} at byte {offset}")
-    }
-
-    /// The message of [`ParseError::NotAnEvent`], which [`crate::WebhookError::NotAnEvent`]
-    /// repeats word for word.
-    pub(crate) fn fmt_not_an_event(
-        f: &mut std::fmt::Formatter<'_>,
-        e: &PayloadError,
-    ) -> std::fmt::Result {
-        write!(f, "body is JSON but not a Stripe event: {e}")
     }
 }
 

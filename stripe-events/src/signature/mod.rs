@@ -78,7 +78,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::SignatureError;
 pub use header::{MAX_HEADER_LEN, SignatureHeader, parse_header};
 pub use hex::to_hex;
-pub use secret::Secret;
+pub use secret::{Secret, SecretError};
 pub use testing::generate_test_header;
 
 use hmac::digest::CtOutput;
