@@ -34,8 +34,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::env::var("STRIPE_WEBHOOK_SECRET").unwrap_or_else(|_| "whsec_example_shop".to_owned());
     let dispatcher = Dispatcher::new().with_state(Shop::default());
     dispatcher.check()?; // every handler's state is there
-    let config =
-        ReceiverConfig::new(Webhook::new(secret)).store(SqliteStore::open("shop-events.sqlite3")?);
+    let config = ReceiverConfig::new(Webhook::try_new(secret)?)
+        .store(SqliteStore::open("shop-events.sqlite3")?);
     let receiver = Receiver::new(config, dispatcher);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:4243").await?;
     println!(
