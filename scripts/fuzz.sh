@@ -9,5 +9,11 @@ seconds="${1:-300}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 for target in signature_header event_parse; do
   echo "=== $target for ${seconds}s"
-  RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" -- -max_total_time="$seconds" -rss_limit_mb=2048
+  # New inputs go to corpus/<target> (not committed); seeds/<target>, when there is one, holds
+  # hand-written starting points (a valid event is hard to find from random bytes).
+  mkdir -p "corpus/$target"
+  seeds=()
+  [ -d "seeds/$target" ] && seeds=("seeds/$target")
+  RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" "${seeds[@]}" -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048
 done

@@ -3,6 +3,7 @@
 use std::hash::{BuildHasher, Hasher};
 
 use stripe_events::Webhook;
+use stripe_events::signature::{Secret, SecretError};
 
 /// The environment variable `serve` reads its secrets from when no `--secret` is given.
 pub const ENV: &str = "STRIPE_WEBHOOK_SECRET";
@@ -24,29 +25,28 @@ pub fn generate() -> String {
     format!("whsec_dev_{}", random_hex(24))
 }
 
-/// An error for an empty or whitespace-only secret, which would reject every delivery.
-pub fn check(secret: &str) -> Result<(), String> {
-    if secret.trim().is_empty() {
-        return Err(
-            "an empty secret would reject every delivery: give the endpoint's \
-                    signing secret (whsec_...)"
-                .to_owned(),
-        );
-    }
-    Ok(())
+/// The library's refusal of an empty or blank secret, with what to do about it.
+fn advice(e: SecretError) -> String {
+    format!(
+        "{e}: an empty secret would reject every delivery; give the endpoint's signing secret \
+         (whsec_...)"
+    )
 }
 
-/// A webhook verifying with any of `secrets` (at least one, none empty).
+/// An error for an empty or whitespace-only secret (the library's [`Secret::check`]).
+pub fn check(secret: &str) -> Result<(), String> {
+    Secret::from(secret).check().map_err(advice)
+}
+
+/// A webhook verifying with any of `secrets` (at least one, none empty or blank).
 pub fn webhook(secrets: &[String]) -> Result<Webhook, String> {
     let (first, rest) = secrets
         .split_first()
         .ok_or("no secret given: pass --secret whsec_...")?;
-    for secret in secrets {
-        check(secret)?;
-    }
-    Ok(rest
-        .iter()
-        .fold(Webhook::new(first.clone()), |w, s| w.add_secret(s.clone())))
+    rest.iter().try_fold(
+        Webhook::try_new(first.clone()).map_err(advice)?,
+        |webhook, secret| webhook.try_add_secret(secret.clone()).map_err(advice),
+    )
 }
 
 /// The secrets from `STRIPE_WEBHOOK_SECRET` (comma-separated for rotation), if it is set.

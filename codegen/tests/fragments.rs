@@ -100,12 +100,13 @@ fn structs_are_parsed_in_place_from_a_table_of_their_fields_in_key_order() {
             "{src}"
         );
     }
-    // The table: keys sorted, the constant `object` tag skipped, each field with its kind and
-    // type (`optional` with the type inside the `Option`).
+    // The table: keys sorted, the constant `object` tag checked (a payload of another object
+    // type does not fit), each field with its kind and type (`optional` with the type inside
+    // the `Option`).
     assert!(
         parser("Crate").contains(
             "struct_from_json!(Crate{\"dims\"=>requireddims:CrateDims,\"id\"=>requiredid:::std::string::String,\
-             \"object\"=>skipped,\"parts\"=>optionalparts:::std::vec::Vec<CrateParts>"
+             \"object\"=>tag=\"crate\",\"parts\"=>optionalparts:::std::vec::Vec<CrateParts>"
         ),
         "{}",
         parser("Crate")

@@ -1,7 +1,7 @@
 //! The event envelope and parsing a webhook body into it.
 
 use crate::generated::{EventObject, EventType};
-use crate::json::{self, Error as JsonError, ErrorKind, FromJson, Parser};
+use crate::json::{self, Error as JsonError, ErrorKind, Parser};
 use crate::payload::{PayloadError, UnknownPayload, UntypedPayload};
 use crate::timestamp::Timestamp;
 
@@ -81,38 +81,21 @@ pub enum ParseError {
         /// Byte offset in the body.
         offset: usize,
     },
-    /// The body is JSON but not an event envelope (not an object, or `id`, `type`, `created`
-    /// or `data.object` missing or of the wrong type).
+    /// The body is JSON but not an event envelope: not an object; `id`, `type`, `created` or
+    /// `data.object` missing or of the wrong type; or `id`, `object`, `type`, `data` or
+    /// `data.object` given twice (Stripe never repeats them, and a body that does could be read
+    /// two ways). The path says which member, e.g. `$.type`.
     NotAnEvent(PayloadError),
 }
 
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::NotJson { reason, offset } => Self::fmt_not_json(f, reason, *offset),
-            Self::NotAnEvent(e) => Self::fmt_not_an_event(f, e),
+            Self::NotJson { reason, offset } => {
+                write!(f, "body is not valid JSON: {reason} at byte {offset}")
+            }
+            Self::NotAnEvent(e) => write!(f, "body is JSON but not a Stripe event: {e}"),
         }
-    }
-}
-
-impl ParseError {
-    /// The message of [`ParseError::NotJson`], which [`crate::WebhookError::BodyNotJson`]
-    /// repeats word for word.
-    pub(crate) fn fmt_not_json(
-        f: &mut std::fmt::Formatter<'_>,
-        reason: &str,
-        offset: usize,
-    ) -> std::fmt::Result {
-        write!(f, "body is not valid JSON: {reason} at byte {offset}")
-    }
-
-    /// The message of [`ParseError::NotAnEvent`], which [`crate::WebhookError::NotAnEvent`]
-    /// repeats word for word.
-    pub(crate) fn fmt_not_an_event(
-        f: &mut std::fmt::Formatter<'_>,
-        e: &PayloadError,
-    ) -> std::fmt::Result {
-        write!(f, "body is JSON but not a Stripe event: {e}")
     }
 }
 
@@ -183,11 +166,20 @@ fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
     let mut data: Option<EventData> = None;
     // Where `data` starts, and the type its payload was parsed as, when `data` came first.
     let mut data_parsed_as: Option<(json::Checkpoint, Option<EventType>)> = None;
+    let mut seen_object = false;
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
-            "id" => id = Some(json::field(p, "id")?),
+            "id" => {
+                if id.is_some() {
+                    return Err(duplicate("id", p));
+                }
+                id = Some(json::field(p, "id")?);
+            }
             "object" => {
+                if std::mem::replace(&mut seen_object, true) {
+                    return Err(duplicate("object", p));
+                }
                 let object = p.parse_str().map_err(|e| e.at_field("object"))?;
                 if object != "event" {
                     let kind = ErrorKind::Custom(format!("`object` is {object:?}, not \"event\""));
@@ -200,7 +192,15 @@ fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
             "pending_webhooks" => pending_webhooks = json::field(p, "pending_webhooks")?,
             "request" => request = parse_request(p).map_err(|e| e.at_field("request"))?,
             "account" => account = json::field(p, "account")?,
-            "type" => type_ = Some(json::field(p, "type")?),
+            "type" => {
+                if type_.is_some() {
+                    return Err(duplicate("type", p));
+                }
+                type_ = Some(json::field(p, "type")?);
+            }
+            "data" if data.is_some() || data_parsed_as.is_some() => {
+                return Err(duplicate("data", p));
+            }
             "data" => match &type_ {
                 Some(t) => data = Some(parse_data(p, t).map_err(|e| e.at_field("data"))?),
                 // The payload's type depends on `type`, which Stripe sends after `data`, as the
@@ -239,6 +239,15 @@ fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
         data: data.ok_or_else(|| json::missing_field("data", p))?,
         type_,
     })
+}
+
+/// The error for a member that decides what the event is (`id`, `object`, `type`, `data`,
+/// `data.object`) seen a second time. Stripe never repeats them; a body that does could be read
+/// two ways (a payload typed by the first `type` under an event reporting the last), so it is
+/// refused rather than read one of them.
+#[cold]
+fn duplicate(name: &'static str, p: &Parser<'_>) -> JsonError {
+    JsonError::new(ErrorKind::DuplicateField(name), p.position()).at_field(name)
 }
 
 /// A guess at the event type of a body whose last member is `"type": "..."` (Stripe's order),
@@ -292,8 +301,12 @@ fn parse_data(p: &mut Parser<'_>, event_type: &EventType) -> Result<EventData, J
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
+            "object" if object.is_some() => return Err(duplicate("object", p)),
             "object" => object = Some(parse_payload(p, event_type)?),
-            "previous_attributes" => previous_attributes = json::field(p, "previous_attributes")?,
+            "previous_attributes" => {
+                previous_attributes =
+                    parse_previous_attributes(p).map_err(|e| e.at_field("previous_attributes"))?;
+            }
             _ => p.skip_value()?,
         }
     }
@@ -303,20 +316,32 @@ fn parse_data(p: &mut Parser<'_>, event_type: &EventType) -> Result<EventData, J
     })
 }
 
+/// `previous_attributes`: `null` or an object, kept like a raw payload (a number beyond `f64`'s
+/// range as its text).
+fn parse_previous_attributes(
+    p: &mut Parser<'_>,
+) -> Result<Option<serde_json::Map<String, serde_json::Value>>, JsonError> {
+    if p.eat_null()? {
+        return Ok(None);
+    }
+    p.parse_raw_object_map().map(Some)
+}
+
 /// The typed payload, or the raw one with the reason when it does not fit. Only malformed JSON
-/// is an error here.
+/// is an error here: the raw payload keeps any value JSON can write (see
+/// [`Parser::parse_raw_value`]).
 fn parse_payload(p: &mut Parser<'_>, event_type: &EventType) -> Result<EventObject, JsonError> {
     let start = p.checkpoint();
     match EventObject::parse_typed(event_type, p) {
         Ok(Some(object)) => Ok(object),
         Ok(None) => Ok(EventObject::Unknown(Box::new(UnknownPayload {
             event_type: event_type.as_str().to_owned(),
-            raw: FromJson::from_json(p)?,
+            raw: p.parse_raw_value()?,
         }))),
         Err(e) if e.is_syntax() => Err(e),
         Err(e) => {
             p.restore(start);
-            let raw = FromJson::from_json(p)?;
+            let raw = p.parse_raw_value()?;
             let error = PayloadError::from(&e.at_field("object").at_field("data"));
             Ok(EventObject::Untyped(Box::new(UntypedPayload {
                 event_type: event_type.clone(),

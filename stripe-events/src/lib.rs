@@ -72,6 +72,7 @@ pub use expandable::Expandable;
 pub use generated::*;
 pub use list::List;
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
+pub use signature::SecretError;
 #[doc = include_str!("docs/webhook_handler.md")]
 pub use stripe_events_macros::webhook_handler;
 pub use timestamp::Timestamp;

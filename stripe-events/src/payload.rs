@@ -31,18 +31,22 @@ impl From<&crate::json::Error> for PayloadError {
 pub struct UnknownPayload {
     /// The event type string as received.
     pub event_type: String,
-    /// `data.object` as received.
+    /// `data.object` as received. A number beyond `f64`'s range, which [`serde_json::Value`]
+    /// cannot hold, is kept as a string of its text (`1e400` as `"1e400"`).
     pub raw: serde_json::Value,
 }
 
 /// The payload of a known event type that did not fit its generated type (for example an
-/// event rendered for another API version). Nothing is lost: the raw JSON and the reason are
-/// both here, so a handler can fall back to reading the JSON.
+/// event rendered for another API version, a value out of its field's range, or an object of
+/// another kind than the event type carries: a product under `customer.created`, whose `object`
+/// says so). Nothing is lost: the raw JSON and the reason are both here, so a handler can fall
+/// back to reading the JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UntypedPayload {
     /// The event type.
     pub event_type: EventType,
-    /// `data.object` as received.
+    /// `data.object` as received (a number beyond `f64`'s range as a string of its text, as in
+    /// [`UnknownPayload::raw`]).
     pub raw: serde_json::Value,
     /// Where and why typing failed.
     pub error: PayloadError,

@@ -5,8 +5,7 @@
 use std::time::Duration;
 
 use crate::event::{Event, ParseError};
-use crate::payload::PayloadError;
-use crate::signature::{Clock, Secret, SignatureError, Verified, Verifier};
+use crate::signature::{Clock, Secret, SecretError, SignatureError, Verified, Verifier};
 
 /// Why a webhook delivery was rejected. Signature problems come first and never involve the
 /// body's contents: a delivery whose signature does not verify is rejected before it is parsed.
@@ -16,15 +15,10 @@ pub enum WebhookError {
     /// The `Stripe-Signature` header is missing, malformed, carries no `v1` signature, matches
     /// no secret, or is outside the timestamp tolerance (see [`SignatureError`]).
     Signature(SignatureError),
-    /// The body verified but is not valid JSON.
-    BodyNotJson {
-        /// What is wrong.
-        reason: String,
-        /// Byte offset in the body.
-        offset: usize,
-    },
-    /// The body verified and is JSON, but not an event envelope.
-    NotAnEvent(PayloadError),
+    /// The body verified but is not an event: not JSON ([`ParseError::NotJson`]) or JSON but not
+    /// an event envelope ([`ParseError::NotAnEvent`]). Shown as the [`ParseError`], which is
+    /// also its [`source`](std::error::Error::source).
+    Parse(ParseError),
     /// The event was rendered for another API version than this build's [`crate::API_VERSION`]
     /// and the [`Webhook`] was told to reject such events ([`ApiVersionPolicy::Reject`]).
     ApiVersionMismatch {
@@ -35,6 +29,9 @@ pub enum WebhookError {
         /// The event's `api_version`.
         found: String,
     },
+    /// [`Webhook::construct_event`] was given a secret that cannot be one (empty or only
+    /// whitespace); nothing was verified.
+    Secret(SecretError),
 }
 
 impl WebhookError {
@@ -47,10 +44,13 @@ impl WebhookError {
 
 impl From<ParseError> for WebhookError {
     fn from(e: ParseError) -> Self {
-        match e {
-            ParseError::NotJson { reason, offset } => Self::BodyNotJson { reason, offset },
-            ParseError::NotAnEvent(p) => Self::NotAnEvent(p),
-        }
+        Self::Parse(e)
+    }
+}
+
+impl From<SecretError> for WebhookError {
+    fn from(e: SecretError) -> Self {
+        Self::Secret(e)
     }
 }
 
@@ -58,8 +58,8 @@ impl std::fmt::Display for WebhookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Signature(e) => e.fmt(f),
-            Self::BodyNotJson { reason, offset } => ParseError::fmt_not_json(f, reason, *offset),
-            Self::NotAnEvent(e) => ParseError::fmt_not_an_event(f, e),
+            Self::Parse(e) => e.fmt(f),
+            Self::Secret(e) => e.fmt(f),
             Self::ApiVersionMismatch {
                 event_id,
                 expected,
@@ -72,7 +72,14 @@ impl std::fmt::Display for WebhookError {
     }
 }
 
-impl std::error::Error for WebhookError {}
+impl std::error::Error for WebhookError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Parse(e) => Some(e),
+            Self::Signature(_) | Self::ApiVersionMismatch { .. } | Self::Secret(_) => None,
+        }
+    }
+}
 
 impl From<SignatureError> for WebhookError {
     fn from(e: SignatureError) -> Self {
@@ -124,30 +131,80 @@ impl Webhook {
     ///
     /// # Errors
     ///
-    /// A [`WebhookError`]: signature errors before the body is looked at, then body errors.
+    /// A [`WebhookError`]: [`WebhookError::Secret`] for an empty or blank `secret`, then
+    /// signature errors before the body is looked at, then body errors.
     pub fn construct_event(
         payload: &[u8],
         signature_header: &str,
         secret: &str,
     ) -> Result<Event, WebhookError> {
-        Self::new(secret).construct(payload, Some(signature_header))
+        Self::try_new(secret)?.construct(payload, Some(signature_header))
     }
 
     /// A webhook endpoint with one secret, 300 s tolerance, the system clock, and
     /// [`ApiVersionPolicy::Report`].
+    ///
+    /// # Panics
+    ///
+    /// If `secret` is empty or only whitespace (see [`Secret::check`]): such a webhook would
+    /// reject every delivery. For a secret read from configuration, [`Webhook::try_new`] returns
+    /// the error instead.
     #[must_use]
     pub fn new(secret: impl Into<Secret>) -> Self {
-        Self {
-            verifier: Verifier::new(secret),
-            api_version_policy: ApiVersionPolicy::default(),
+        match Self::try_new(secret) {
+            Ok(webhook) => webhook,
+            Err(e) => panic!("Webhook::new: {e} (Webhook::try_new returns this as an error)"),
         }
     }
 
+    /// [`Webhook::new`], with an empty or blank secret as an error rather than a panic.
+    ///
+    /// ```
+    /// use stripe_events::{Webhook, signature::SecretError};
+    ///
+    /// let configured = std::env::var("NO_SUCH_VARIABLE_HERE").unwrap_or_default();
+    /// assert_eq!(Webhook::try_new(configured).unwrap_err(), SecretError::Empty);
+    /// assert!(Webhook::try_new("whsec_test").is_ok());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SecretError`] when `secret` is empty or only whitespace.
+    pub fn try_new(secret: impl Into<Secret>) -> Result<Self, SecretError> {
+        let secret = secret.into();
+        secret.check()?;
+        Ok(Self {
+            verifier: Verifier::new(secret),
+            api_version_policy: ApiVersionPolicy::default(),
+        })
+    }
+
     /// Also accepts deliveries signed with `secret` (secret rotation).
+    ///
+    /// # Panics
+    ///
+    /// If `secret` is empty or only whitespace, as [`Webhook::new`];
+    /// [`Webhook::try_add_secret`] returns the error instead.
     #[must_use]
-    pub fn add_secret(mut self, secret: impl Into<Secret>) -> Self {
+    pub fn add_secret(self, secret: impl Into<Secret>) -> Self {
+        match self.try_add_secret(secret) {
+            Ok(webhook) => webhook,
+            Err(e) => panic!(
+                "Webhook::add_secret: {e} (Webhook::try_add_secret returns this as an error)"
+            ),
+        }
+    }
+
+    /// [`Webhook::add_secret`], with an empty or blank secret as an error rather than a panic.
+    ///
+    /// # Errors
+    ///
+    /// [`SecretError`] when `secret` is empty or only whitespace.
+    pub fn try_add_secret(mut self, secret: impl Into<Secret>) -> Result<Self, SecretError> {
+        let secret = secret.into();
+        secret.check()?;
         self.verifier = self.verifier.add_secret(secret);
-        self
+        Ok(self)
     }
 
     /// How far the signed timestamp may be from now, either way (default 300 s).
@@ -195,8 +252,7 @@ impl Webhook {
     ///
     /// # Errors
     ///
-    /// [`WebhookError::BodyNotJson`], [`WebhookError::NotAnEvent`],
-    /// [`WebhookError::ApiVersionMismatch`].
+    /// [`WebhookError::Parse`], [`WebhookError::ApiVersionMismatch`].
     pub fn parse(&self, verified_payload: &[u8]) -> Result<Event, WebhookError> {
         let event = Event::from_slice(verified_payload)?;
         if self.api_version_policy == ApiVersionPolicy::Reject {
@@ -251,15 +307,26 @@ mod tests {
             SignatureError::NoV1Signature.to_string()
         );
         assert!(signature.source().is_none());
-        let not_json = WebhookError::BodyNotJson {
+        let parse = ParseError::NotJson {
             reason: "expected value".into(),
             offset: 3,
         };
+        let not_json = WebhookError::from(parse.clone());
+        assert_eq!(not_json, WebhookError::Parse(parse.clone()));
         assert_eq!(
             not_json.to_string(),
             "body is not valid JSON: expected value at byte 3"
         );
         assert!(!not_json.is_signature_error());
+        // The parse error is kept, typed, as the source.
+        let source = not_json.source().expect("a source");
+        assert_eq!(source.downcast_ref::<ParseError>(), Some(&parse));
+        let secret = WebhookError::from(SecretError::Whitespace);
+        assert_eq!(
+            secret.to_string(),
+            "the webhook signing secret is only whitespace"
+        );
+        assert!(!secret.is_signature_error() && secret.source().is_none());
         let mismatch = WebhookError::ApiVersionMismatch {
             event_id: "evt_1".into(),
             expected: "2024-04-10",
@@ -321,7 +388,10 @@ mod tests {
         let header = generate_test_header(body, SECRET, NOW);
         let err = webhook().construct(body, Some(&header)).unwrap_err();
         assert!(
-            matches!(err, WebhookError::BodyNotJson { offset: 1, .. }),
+            matches!(
+                err,
+                WebhookError::Parse(ParseError::NotJson { offset: 1, .. })
+            ),
             "{err:?}"
         );
         assert!(!err.is_signature_error());
@@ -329,7 +399,7 @@ mod tests {
         let header = generate_test_header(body, SECRET, NOW);
         let err = webhook().construct(body, Some(&header)).unwrap_err();
         assert!(
-            matches!(&err, WebhookError::NotAnEvent(p) if p.reason.contains("missing field")),
+            matches!(&err, WebhookError::Parse(ParseError::NotAnEvent(p)) if p.reason.contains("missing field")),
             "{err:?}"
         );
     }
@@ -398,5 +468,53 @@ mod tests {
             Webhook::construct_event(&body, &header, "whsec_previous").is_err(),
             "stale against the real clock"
         );
+    }
+
+    #[test]
+    fn blank_secrets_are_refused_when_the_webhook_is_built() {
+        for blank in ["", " ", "\n", "\t \r\n"] {
+            let expected = if blank.is_empty() {
+                SecretError::Empty
+            } else {
+                SecretError::Whitespace
+            };
+            assert_eq!(Webhook::try_new(blank).unwrap_err(), expected, "{blank:?}");
+            assert_eq!(
+                webhook().try_add_secret(blank).unwrap_err(),
+                expected,
+                "{blank:?}"
+            );
+            let body = customer_body(crate::API_VERSION);
+            let header = generate_test_header(&body, blank, NOW);
+            assert_eq!(
+                Webhook::construct_event(&body, &header, blank).unwrap_err(),
+                WebhookError::Secret(expected)
+            );
+        }
+        // A secret with whitespace around it is still a secret (used as given, not trimmed).
+        let padded = Webhook::try_new(" whsec_padded\n")
+            .unwrap()
+            .clock(FixedClock(NOW));
+        let body = customer_body(crate::API_VERSION);
+        let header = generate_test_header(&body, " whsec_padded\n", NOW);
+        assert!(padded.construct(&body, Some(&header)).is_ok());
+        let rotated = webhook().try_add_secret("whsec_next").unwrap();
+        let header = generate_test_header(&body, "whsec_next", NOW);
+        assert_eq!(
+            rotated.verify(&body, Some(&header)).unwrap().secret_index,
+            1
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "Webhook::new: the webhook signing secret is empty")]
+    fn new_panics_on_an_empty_secret() {
+        let _ = Webhook::new(String::new());
+    }
+
+    #[test]
+    #[should_panic(expected = "Webhook::add_secret: the webhook signing secret is only whitespace")]
+    fn add_secret_panics_on_a_blank_secret() {
+        let _ = webhook().add_secret("  ");
     }
 }

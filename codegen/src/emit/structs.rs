@@ -44,7 +44,7 @@ pub fn emit_struct(
         quote! { #fdoc #rename pub #fident: #ty, }
     });
 
-    let parser = parser_body(cx, space, &name, fields, object_tag.is_some());
+    let parser = parser_body(cx, space, &name, fields, object_tag);
     quote! {
         #item_doc
         #derive
@@ -87,7 +87,7 @@ fn parser_body(
     space: &TypeSpace,
     name: &proc_macro2::Ident,
     fields: &[Field],
-    tagged: bool,
+    object_tag: Option<&str>,
 ) -> TokenStream {
     let rt = &cx.runtime;
     if fields.is_empty() {
@@ -101,13 +101,13 @@ fn parser_body(
         };
     }
     // Keys sorted, as the runtime's lookup wants them. The constant `object` member of a
-    // tagged struct is listed too (and skipped): every object has one, and a listed key is
-    // recognised in place.
+    // tagged struct is listed too, with its value: every object has one, a listed key is
+    // recognised in place, and the runtime checks the value (a product is not a customer).
     let mut sorted: Vec<(&str, Option<&Field>)> = fields
         .iter()
         .map(|f| (f.json_name.as_str(), Some(f)))
         .collect();
-    if tagged && !fields.iter().any(|f| f.json_name == "object") {
+    if object_tag.is_some() && !fields.iter().any(|f| f.json_name == "object") {
         sorted.push(("object", None));
     }
     sorted.sort_by(|a, b| a.0.cmp(b.0));
@@ -125,7 +125,10 @@ fn parser_body(
     }
     let entries = sorted.iter().map(|(key, f)| {
         let Some(f) = f else {
-            return quote!(#key => skipped);
+            return match object_tag {
+                Some(tag) => quote!(#key => tag = #tag),
+                None => quote!(#key => skipped),
+            };
         };
         let fident = ident(&f.ident);
         match &f.ty {

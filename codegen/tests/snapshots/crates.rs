@@ -194,7 +194,7 @@ pub struct Crate {
 }
 crate::json::struct_from_json!(
     Crate { "dims" => required dims : CrateDims, "id" => required id :
-    ::std::string::String, "object" => skipped, "parts" => optional parts :
+    ::std::string::String, "object" => tag = "crate", "parts" => optional parts :
     ::std::vec::Vec < CrateParts > }
 );
 /// Used by [`Crate::dims`].

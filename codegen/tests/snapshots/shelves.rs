@@ -236,7 +236,7 @@ pub struct DeletedReader {
 }
 crate::json::struct_from_json!(
     DeletedReader { "deleted" => optional deleted : bool, "id" => optional id :
-    ::std::string::String, "object" => skipped }
+    ::std::string::String, "object" => tag = "reader" }
 );
 /// How it is finished.
 /// Schema: `finish`.
@@ -262,7 +262,7 @@ pub struct Reader {
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
-    Reader { "id" => optional id : ::std::string::String, "object" => skipped }
+    Reader { "id" => optional id : ::std::string::String, "object" => tag = "reader" }
 );
 /// A shelf of `book`s.
 /// Schema: `shelf`.
@@ -291,10 +291,10 @@ pub struct Shelf {
 crate::json::struct_from_json!(
     Shelf { "books" => required books : crate ::List < Book >, "finish" => optional
     finish : Finish, "id" => required id : ::std::string::String, "labels" => optional
-    labels : ::std::vec::Vec < ::std::string::String >, "object" => skipped, "reader" =>
-    optional reader : DeletedReaderOrReader, "source" => optional source : ShelfSource,
-    "state" => optional state : ShelfState, "sturdy" => optional sturdy : bool, "weight"
-    => required weight : f64 }
+    labels : ::std::vec::Vec < ::std::string::String >, "object" => tag = "shelf",
+    "reader" => optional reader : DeletedReaderOrReader, "source" => optional source :
+    ShelfSource, "state" => optional state : ShelfState, "sturdy" => optional sturdy :
+    bool, "weight" => required weight : f64 }
 );
 /// One of `deleted_reader`, `reader`, chosen by the `object` field.
 #[derive(Debug, Clone)]

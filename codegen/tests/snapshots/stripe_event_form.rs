@@ -222,7 +222,7 @@ pub struct Gadget {
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
-    Gadget { "id" => optional id : ::std::string::String, "object" => skipped }
+    Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
 /// Schema: `widget`.
 #[derive(Debug, Clone)]
@@ -238,7 +238,7 @@ pub struct Widget {
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
-    Widget { "id" => optional id : ::std::string::String, "object" => skipped }
+    Widget { "id" => optional id : ::std::string::String, "object" => tag = "widget" }
 );
 /// One of `gadget`, `widget`, chosen by the `object` field.
 #[derive(Debug, Clone)]

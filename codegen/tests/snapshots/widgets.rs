@@ -252,7 +252,7 @@ pub struct Gadget {
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
-    Gadget { "id" => optional id : ::std::string::String, "object" => skipped }
+    Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
 /// A widget.
 /// Schema: `widget`.
@@ -287,9 +287,9 @@ crate::json::struct_from_json!(
     optional extra : ::serde_json::Value, "id" => required id : ::std::string::String,
     "kind" => required kind : WidgetKind, "metadata" => optional metadata :
     ::std::collections::HashMap < ::std::string::String, ::std::string::String >,
-    "object" => skipped, "owner" => optional owner : crate ::Expandable < Gadget >,
-    "parent" => optional parent : ::std::boxed::Box < Widget >, "size" => required size :
-    i64, "type" => optional type_ : ::std::string::String }
+    "object" => tag = "widget", "owner" => optional owner : crate ::Expandable < Gadget
+    >, "parent" => optional parent : ::std::boxed::Box < Widget >, "size" => required
+    size : i64, "type" => optional type_ : ::std::string::String }
 );
 /// One of `gadget`, `widget`, chosen by the `object` field.
 #[derive(Debug, Clone)]

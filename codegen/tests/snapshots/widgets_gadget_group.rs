@@ -235,5 +235,5 @@ pub struct Gadget {
     pub id: ::std::option::Option<::std::string::String>,
 }
 crate::json::struct_from_json!(
-    Gadget { "id" => optional id : ::std::string::String, "object" => skipped }
+    Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );

@@ -41,7 +41,7 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     let db = std::env::var("SHOP_DB").unwrap_or_else(|_| "shop-events.sqlite3".to_owned());
     let dispatcher = Dispatcher::new().with_state(Shop::default());
     dispatcher.check()?; // every handler's state is there
-    let config = ReceiverConfig::new(Webhook::new(secret))
+    let config = ReceiverConfig::new(Webhook::try_new(secret)?)
         .store(SqliteStore::open(&db)?)
         .application("shop");
     let receiver = Receiver::new(config, dispatcher);

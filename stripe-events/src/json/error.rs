@@ -65,6 +65,16 @@ pub enum ErrorKind {
     },
     /// A required object member is absent.
     MissingField(&'static str),
+    /// An object member that must appear once appears again (the error's path ends at it).
+    DuplicateField(&'static str),
+    /// An object's `object` member names another kind of object than the one expected there
+    /// (a product where a customer should be).
+    UnexpectedObject {
+        /// The `object` value the type is for, e.g. `"customer"`.
+        expected: &'static str,
+        /// The `object` value the input has.
+        found: String,
+    },
     /// Any other problem, described by the text.
     Custom(String),
 }
@@ -120,7 +130,7 @@ impl Error {
     /// True when the input is not valid JSON (unexpected end, syntax error,
     /// invalid UTF-8, nesting too deep); false when the JSON is well formed but
     /// does not have the expected shape (wrong type, number out of range,
-    /// missing field, custom errors).
+    /// missing, duplicate or unexpected field, custom errors).
     pub fn is_syntax(&self) -> bool {
         matches!(
             self.inner.kind,
@@ -189,6 +199,10 @@ impl Error {
                 format!("number out of range for {expected}")
             }
             ErrorKind::MissingField(name) => format!("missing field `{name}`"),
+            ErrorKind::DuplicateField(name) => format!("duplicate field `{name}`"),
+            ErrorKind::UnexpectedObject { expected, found } => {
+                format!("expected {expected:?}, found {found:?}")
+            }
             ErrorKind::Custom(msg) => msg.clone(),
         }
     }
@@ -306,6 +320,15 @@ mod tests {
                 "number out of range for u32",
             ),
             (ErrorKind::MissingField("x"), false, "missing field `x`"),
+            (ErrorKind::DuplicateField("x"), false, "duplicate field `x`"),
+            (
+                ErrorKind::UnexpectedObject {
+                    expected: "customer",
+                    found: "pro\"duct".into(),
+                },
+                false,
+                r#"expected "customer", found "pro\"duct""#,
+            ),
             (ErrorKind::Custom("boom".into()), false, "boom"),
         ];
         for (kind, syntax, reason) in cases {

@@ -18,7 +18,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::error::Error;
+use super::error::{Error, ErrorKind};
 use super::from_json::FromJson;
 use super::parser::Parser;
 use super::{check_written, missing_field};
@@ -56,8 +56,11 @@ enum Kind {
     Required,
     /// An `Option` field: `None` when the member is absent or `null`.
     Optional,
-    /// A member that is recognised and skipped (the constant `object` tag).
+    /// A member that is recognised and skipped.
     Skipped,
+    /// The struct's `object` member, whose value must be the struct's tag (the one string its
+    /// schema allows there, given to [`parse_struct`]).
+    Tag,
 }
 
 /// One entry of a struct's table: a member's key, and where and how its value is stored.
@@ -99,6 +102,17 @@ impl Field {
             offset: 0,
             slot: skipped,
             kind: Kind::Skipped,
+        }
+    }
+
+    /// The struct's `object` member (`key`), whose value must be the tag given to
+    /// [`parse_struct`]; it has no field.
+    pub const fn tag(key: &'static str) -> Self {
+        Self {
+            key,
+            offset: 0,
+            slot: skipped,
+            kind: Kind::Tag,
         }
     }
 
@@ -187,6 +201,26 @@ fn skipped(action: Action, p: &mut Parser<'_>, _: *mut u8) -> Result<(), Error> 
     }
 }
 
+/// Checks the value of a struct's `object` member against the struct's tag: a product is not
+/// read as a customer because the other members happen to fit.
+#[cold]
+fn unexpected_object(found: &str, expected: &'static str, at: usize) -> Error {
+    let found = found.to_owned();
+    Error::new(ErrorKind::UnexpectedObject { expected, found }, at)
+}
+
+/// The value of the `object` member, which must be `expected`.
+fn check_tag(p: &mut Parser<'_>, expected: &'static str) -> Result<(), Error> {
+    p.skip_ws();
+    let at = p.position();
+    let found = p.parse_str()?;
+    if *found == *expected {
+        Ok(())
+    } else {
+        Err(unexpected_object(&found, expected, at))
+    }
+}
+
 /// One bit per table entry: the fields [`parse_struct`] has written.
 struct Written([u64; MAX_FIELDS / 64]);
 
@@ -207,7 +241,7 @@ impl Written {
 /// Parses a JSON object into the struct at `out`, as its table `fields` says: each member whose
 /// key is in the table into its field (a repeated member replaces the earlier value, as in
 /// `serde_json`), other members skipped, absent optional fields `None`, an absent required
-/// field an error. On `Ok` every field of the struct is written; on `Err` none is (those written
+/// field an error. The value of a [`Field::tag`] member, when present, must be `tag`. On `Ok` every field of the struct is written; on `Err` none is (those written
 /// before the error are dropped again).
 ///
 /// # Safety
@@ -221,12 +255,13 @@ impl Written {
 pub unsafe fn parse_struct(
     p: &mut Parser<'_>,
     fields: &[Field],
+    tag: Option<&'static str>,
     out: *mut u8,
 ) -> Result<(), Error> {
     assert!(fields.len() <= MAX_FIELDS, "too many fields for one struct");
     let mut written = Written([0; MAX_FIELDS / 64]);
     // SAFETY: the caller's contract, passed on.
-    let result = unsafe { members(p, fields, out, &mut written) };
+    let result = unsafe { members(p, fields, tag, out, &mut written) };
     if result.is_err() {
         for (i, f) in fields.iter().enumerate() {
             if written.has(i) {
@@ -243,6 +278,7 @@ pub unsafe fn parse_struct(
 unsafe fn members(
     p: &mut Parser<'_>,
     fields: &[Field],
+    tag: Option<&'static str>,
     out: *mut u8,
     written: &mut Written,
 ) -> Result<(), Error> {
@@ -261,8 +297,12 @@ unsafe fn members(
             // SAFETY: the field holds the value of an earlier member with the same key.
             let _ = unsafe { (f.slot)(Action::Drop, p, at) };
         }
-        // SAFETY: the field holds nothing now.
-        match unsafe { (f.slot)(Action::Parse, p, at) } {
+        let parsed = match (f.kind, tag) {
+            (Kind::Tag, Some(expected)) => check_tag(p, expected),
+            // SAFETY: the field holds nothing now.
+            _ => unsafe { (f.slot)(Action::Parse, p, at) },
+        };
+        match parsed {
             Ok(()) => written.set(i),
             Err(e) => return Err(e.at_field(f.key)),
         }
@@ -278,7 +318,7 @@ unsafe fn members(
                 let _ = unsafe { (f.slot)(Action::Absent, p, out.add(f.offset)) };
                 written.set(i);
             }
-            Kind::Skipped => {}
+            Kind::Skipped | Kind::Tag => {}
         }
     }
     Ok(())
@@ -288,8 +328,11 @@ unsafe fn members(
 /// `from_json_in` parses the object in place with [`parse_struct`], from a table of the
 /// struct's members in key order, and `from_json` calls it through
 /// [`in_place`](crate::json::in_place). Each entry is `"key" => required field: Type`,
-/// `"key" => optional field: Inner` (for a field of type `Option<Inner>`) or
-/// `"key" => skipped`.
+/// `"key" => optional field: Inner` (for a field of type `Option<Inner>`),
+/// `"key" => skipped`, or, for the `object` member of a struct whose schema allows one value
+/// there, `"object" => tag = "value"`: a member with another value is an error
+/// ([`ErrorKind::UnexpectedObject`](crate::json::ErrorKind::UnexpectedObject)); an absent one
+/// is not.
 ///
 /// Every field of the struct must be listed, with its type: the macro checks that at compile
 /// time, which is what makes the table safe to use.
@@ -304,7 +347,7 @@ unsafe fn members(
 ///
 /// json::struct_from_json!(Price {
 ///     "id" => required id: String,
-///     "object" => skipped,
+///     "object" => tag = "price",
 ///     "unit_amount" => optional unit_amount: i64,
 /// });
 ///
@@ -312,6 +355,8 @@ unsafe fn members(
 /// assert_eq!((price.id.as_str(), price.unit_amount), ("price_1", None));
 /// let e = json::from_slice::<Price>(br#"{"unit_amount": 5}"#).err().unwrap();
 /// assert_eq!(e.reason(), "missing field `id`");
+/// let e = json::from_slice::<Price>(br#"{"id": "prod_1", "object": "product"}"#).err().unwrap();
+/// assert_eq!((e.reason().as_str(), e.path().as_str()), (r#"expected "price", found "product""#, "$.object"));
 /// # Ok::<(), Error>(())
 /// ```
 ///
@@ -335,7 +380,7 @@ unsafe fn members(
 #[macro_export]
 macro_rules! __struct_from_json {
     ($S:ident {
-        $( $key:literal => $kind:ident $( $field:ident : $ty:ty )? ),* $(,)?
+        $( $key:literal => $kind:ident $( $field:ident : $ty:ty )? $( = $tag:literal )? ),* $(,)?
     }) => {
         impl $crate::json::FromJson for $S {
             fn from_json(
@@ -364,12 +409,19 @@ macro_rules! __struct_from_json {
                     [$($key),*].len() <= $crate::json::fields::MAX_FIELDS,
                     "too many fields for one struct"
                 );
+                // The value of the `tag` entry, if there is one.
+                const TAG: &[&str] = &[$( $( $tag, )? )*];
                 #[allow(unsafe_code)]
                 // SAFETY: the table is proved by the pattern above and sorted by the generator
                 // (`parse_struct` looks keys up by binary search, so a wrongly sorted table only
                 // misses members); on `Ok` every field is written.
                 match unsafe {
-                    $crate::json::parse_struct(p, FIELDS, out.as_mut_ptr().cast::<u8>())
+                    $crate::json::parse_struct(
+                        p,
+                        FIELDS,
+                        TAG.first().copied(),
+                        out.as_mut_ptr().cast::<u8>(),
+                    )
                 } {
                     ::std::result::Result::Ok(()) => {
                         ::std::result::Result::Ok(unsafe { out.assume_init_mut() })
@@ -529,6 +581,47 @@ mod tests {
             let e = parse(doc).unwrap_err();
             assert!(e.reason().starts_with("expected an object"), "{doc}: {e}");
         }
+    }
+
+    /// A struct whose schema allows one `object` value.
+    #[derive(Debug)]
+    struct Tagged {
+        name: Counted,
+    }
+
+    crate::json::struct_from_json!(Tagged {
+        "name" => required name: Counted,
+        "object" => tag = "tagged",
+    });
+
+    #[test]
+    fn the_object_member_must_be_the_tag_when_present() {
+        let before = live();
+        let ok = from_slice::<Tagged>(br#"{"object": "tagged", "name": "a"}"#).unwrap();
+        assert_eq!(ok.name.0, "a");
+        drop(ok);
+        let untagged = from_slice::<Tagged>(br#"{"name": "b"}"#).unwrap();
+        assert_eq!(untagged.name.0, "b");
+        drop(untagged);
+        let e = from_slice::<Tagged>(br#"{"name": "c", "object":  "other"}"#).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &ErrorKind::UnexpectedObject {
+                expected: "tagged",
+                found: "other".into()
+            }
+        );
+        assert_eq!(e.path(), "$.object");
+        assert_eq!(e.offset(), 25);
+        assert!(!e.is_syntax());
+        // Escapes are decoded before comparing; other types are type errors.
+        assert!(from_slice::<Tagged>(br#"{"name": "d", "object": "tagge\u0064"}"#).is_ok());
+        let e = from_slice::<Tagged>(br#"{"object": 5, "name": "e"}"#).unwrap_err();
+        assert_eq!(
+            (e.reason().as_str(), e.path().as_str()),
+            ("expected a string, found a number", "$.object")
+        );
+        assert_eq!(live(), before, "a field was leaked or dropped twice");
     }
 
     #[test]

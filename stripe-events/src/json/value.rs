@@ -5,6 +5,16 @@ use serde_json::{Map, Number, Value};
 use super::error::{Error, ErrorKind, Kind};
 use super::parser::{Parser, number_to_f64};
 
+/// What [`Parser::parse_value`] and [`Parser::parse_raw_value`] do with a number beyond `f64`'s
+/// range.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Numbers {
+    /// It is an error (`serde_json`'s behaviour).
+    Strict,
+    /// It is kept as a string of its text.
+    KeepText,
+}
+
 impl Parser<'_> {
     /// Parses the next value into a [`serde_json::Value`], with the same
     /// number representation as `serde_json`: non-negative integers that fit
@@ -12,36 +22,58 @@ impl Parser<'_> {
     /// (including `-0`) is `f64`. Numbers too large for an `f64` are a range
     /// error. Duplicate keys keep the last value.
     pub fn parse_value(&mut self) -> Result<Value, Error> {
+        self.value(Numbers::Strict)
+    }
+
+    /// Parses the next value, which must be an object, into a
+    /// [`serde_json::Map`].
+    pub fn parse_object_map(&mut self) -> Result<Map<String, Value>, Error> {
+        self.object_map(Numbers::Strict)
+    }
+
+    /// As [`parse_value`](Self::parse_value), for JSON kept as received (a payload that did not
+    /// fit its type): any valid JSON is accepted. A number too large for an `f64`, which
+    /// [`serde_json::Value`] cannot hold, is kept as a string of its text (`1e400` becomes
+    /// `"1e400"`) instead of being an error, so only malformed JSON is an error here.
+    pub fn parse_raw_value(&mut self) -> Result<Value, Error> {
+        self.value(Numbers::KeepText)
+    }
+
+    /// As [`parse_object_map`](Self::parse_object_map), with numbers as in
+    /// [`parse_raw_value`](Self::parse_raw_value).
+    pub fn parse_raw_object_map(&mut self) -> Result<Map<String, Value>, Error> {
+        self.object_map(Numbers::KeepText)
+    }
+
+    fn value(&mut self, numbers: Numbers) -> Result<Value, Error> {
         match self.peek()? {
             Kind::Null => {
                 self.eat_null()?;
                 Ok(Value::Null)
             }
             Kind::Bool => self.parse_bool().map(Value::Bool),
-            Kind::Number => self.parse_number_value().map(Value::Number),
+            Kind::Number => self.number_value(numbers),
             Kind::String => self.scan_str().map(|s| Value::String(s.into_owned())),
             Kind::Array => {
                 self.begin_array()?;
                 let mut items = Vec::new();
                 while self.next_element()? {
-                    match self.parse_value() {
+                    match self.value(numbers) {
                         Ok(v) => items.push(v),
                         Err(e) => return Err(e.at_index(items.len())),
                     }
                 }
                 Ok(Value::Array(items))
             }
-            Kind::Object => self.parse_object_map().map(Value::Object),
+            Kind::Object => self.object_map(numbers).map(Value::Object),
         }
     }
 
-    /// Parses the next value, which must be an object, into a
-    /// [`serde_json::Map`].
-    pub fn parse_object_map(&mut self) -> Result<Map<String, Value>, Error> {
+    fn object_map(&mut self, numbers: Numbers) -> Result<Map<String, Value>, Error> {
         self.begin_object()?;
         let mut map = Map::new();
         while let Some(key) = self.next_key()? {
-            match self.parse_value() {
+            match self.value(numbers) {
                 Ok(v) => {
                     map.insert(key.into_owned(), v);
                 }
@@ -49,6 +81,21 @@ impl Parser<'_> {
             }
         }
         Ok(map)
+    }
+
+    /// A number as a [`Value`]: a [`Number`], or for one beyond `f64`'s range an error or its
+    /// text, as `numbers` says.
+    fn number_value(&mut self, numbers: Numbers) -> Result<Value, Error> {
+        let start = self.position();
+        match self.parse_number_value() {
+            Ok(n) => Ok(Value::Number(n)),
+            Err(e) if numbers == Numbers::KeepText && !e.is_syntax() => {
+                let text = &self.input()[start..self.position()];
+                // A validated JSON number is ASCII.
+                Ok(Value::String(String::from_utf8_lossy(text).into_owned()))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Parses a number (the current byte starts it) into a

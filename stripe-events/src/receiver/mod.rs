@@ -44,7 +44,7 @@
 //! use stripe_events::{Dispatcher, Webhook};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = ReceiverConfig::new(Webhook::new(std::env::var("STRIPE_WEBHOOK_SECRET")?))
+//! let config = ReceiverConfig::new(Webhook::try_new(std::env::var("STRIPE_WEBHOOK_SECRET")?)?)
 //!     .store(SqliteStore::open("deliveries.sqlite3")?);
 //! let receiver = Receiver::new(config, Dispatcher::new());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;

@@ -170,10 +170,10 @@ mod tests {
         );
         let unparsable = ReplayError::Unparsable {
             event_id: "evt_2".into(),
-            source: WebhookError::BodyNotJson {
+            source: WebhookError::Parse(crate::ParseError::NotJson {
                 reason: "expected value".into(),
                 offset: 0,
-            },
+            }),
         };
         assert_eq!(
             unparsable.to_string(),

@@ -49,7 +49,56 @@ impl Secret {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Whether this can be an endpoint's secret: not empty and not only
+    /// whitespace (what an unset or blank configuration value gives). Stripe's
+    /// secrets are `whsec_` and base64 text; nothing else about the value is
+    /// checked, so a test secret of any other shape stays usable.
+    ///
+    /// ```
+    /// use stripe_events::signature::{Secret, SecretError};
+    ///
+    /// assert_eq!(Secret::from("whsec_abc").check(), Ok(()));
+    /// assert_eq!(Secret::from("").check(), Err(SecretError::Empty));
+    /// assert_eq!(Secret::from(" \n").check(), Err(SecretError::Whitespace));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SecretError`] says which.
+    pub fn check(&self) -> Result<(), SecretError> {
+        if self.0.is_empty() {
+            Err(SecretError::Empty)
+        } else if self.0.trim().is_empty() {
+            Err(SecretError::Whitespace)
+        } else {
+            Ok(())
+        }
+    }
 }
+
+/// Why a string cannot be an endpoint's signing secret (see [`Secret::check`]). The text never
+/// contains the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretError {
+    /// The secret is the empty string: with an empty key anyone can sign a delivery, so it
+    /// would reject every one (this usually means an unset environment variable).
+    Empty,
+    /// The secret is only whitespace (a blank configuration value).
+    Whitespace,
+}
+
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Empty => "the webhook signing secret is empty",
+            Self::Whitespace => "the webhook signing secret is only whitespace",
+        })
+    }
+}
+
+impl std::error::Error for SecretError {}
 
 impl From<String> for Secret {
     fn from(secret: String) -> Self {
@@ -92,7 +141,30 @@ impl Drop for Secret {
 
 #[cfg(test)]
 mod tests {
-    use super::Secret;
+    use super::{Secret, SecretError};
+
+    #[test]
+    fn blank_secrets_are_refused_by_check() {
+        assert_eq!(Secret::from("").check(), Err(SecretError::Empty));
+        for blank in [" ", "\n", " \t\r\n ", "\u{2003}"] {
+            assert_eq!(
+                Secret::from(blank).check(),
+                Err(SecretError::Whitespace),
+                "{blank:?}"
+            );
+        }
+        for usable in ["whsec_abc", "x", " k\n"] {
+            assert_eq!(Secret::from(usable).check(), Ok(()), "{usable:?}");
+        }
+        assert_eq!(
+            SecretError::Empty.to_string(),
+            "the webhook signing secret is empty"
+        );
+        assert_eq!(
+            SecretError::Whitespace.to_string(),
+            "the webhook signing secret is only whitespace"
+        );
+    }
 
     #[test]
     fn debug_never_shows_the_secret() {
