@@ -1,6 +1,11 @@
-//! What the std-only benches share: a counting allocator, medians of timed runs, and the
-//! `name<TAB>value<TAB>unit` output.
+//! What the std-only benches share: a counting allocator, medians of timed runs, interleaved
+//! rounds with per-round ratios ([`rounds`]), the signed example deliveries ([`bodies`]), and
+//! the `name<TAB>value<TAB>unit` output.
 #![allow(dead_code)]
+
+pub mod bodies;
+pub mod cpu_time;
+pub mod rounds;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
