@@ -29,6 +29,7 @@ pub mod ir;
 pub mod naming;
 pub mod openapi;
 pub mod pin;
+pub mod sample_spec;
 pub mod spec;
 mod toml_file;
 
