@@ -9,10 +9,14 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::extra::ExtraEvents;
 use crate::pin::{self, EXTRA_ENV, PIN_FILE, Pin, SPEC_ENV};
+use crate::sample_spec::{self, DOCS_RS_ENV};
 use crate::{Settings, Spec, generate_events};
 
 /// File name of the generated code inside `OUT_DIR`.
 pub const OUT_FILE: &str = "stripe_events_generated.rs";
+/// The cfg `stripe-events` is compiled with when its types come from the docs.rs
+/// [sample spec](sample_spec).
+pub const SAMPLE_CFG: &str = "stripe_events_sample_spec";
 /// File name of the macro's event table inside its `OUT_DIR`.
 pub const EVENT_TABLE_FILE: &str = "event_types.rs";
 
@@ -49,16 +53,31 @@ struct Inputs {
     spec: Spec,
     extra: ExtraEvents,
     cargo: Vec<String>,
+    /// Whether `spec` is the docs.rs [sample](sample_spec) rather than the pinned spec.
+    sample: bool,
 }
 
 fn inputs(paths: &BuildPaths, env: Env<'_>) -> Result<Inputs> {
     let mut cargo = vec![
         format!("cargo:rerun-if-env-changed={SPEC_ENV}"),
         format!("cargo:rerun-if-env-changed={EXTRA_ENV}"),
-        format!("cargo:rerun-if-changed={}", paths.spec_dir.display()),
+        format!("cargo:rerun-if-env-changed={DOCS_RS_ENV}"),
     ];
-    let pin = Pin::load(&paths.spec_dir.join(PIN_FILE))?;
     let env_spec = env(SPEC_ENV).filter(|s| !s.is_empty()).map(PathBuf::from);
+    if env_spec.is_none() && on_docs_rs(env) {
+        // docs.rs: no network, no spec beside the crate, no `spec/` pin in the package.
+        return Ok(Inputs {
+            spec: sample_spec::sample_spec()?,
+            extra: ExtraEvents::none(),
+            cargo,
+            sample: true,
+        });
+    }
+    cargo.push(format!(
+        "cargo:rerun-if-changed={}",
+        paths.spec_dir.display()
+    ));
+    let pin = Pin::load(&paths.spec_dir.join(PIN_FILE))?;
     let located = pin::locate(
         &pin,
         &paths.spec_dir,
@@ -89,7 +108,18 @@ fn inputs(paths: &BuildPaths, env: Env<'_>) -> Result<Inputs> {
             ),
         });
     }
-    Ok(Inputs { spec, extra, cargo })
+    Ok(Inputs {
+        spec,
+        extra,
+        cargo,
+        sample: false,
+    })
+}
+
+/// Whether this is a docs.rs build (`DOCS_RS` set), which generates from the
+/// [sample spec](sample_spec).
+pub fn on_docs_rs(env: Env<'_>) -> bool {
+    env(DOCS_RS_ENV).is_some_and(|v| !v.is_empty())
 }
 
 /// The build step of `stripe-events`: generates the typed code. Returns the `cargo:` lines to
@@ -99,7 +129,13 @@ pub fn run(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
         spec,
         extra,
         mut cargo,
+        sample,
     } = inputs(paths, env)?;
+    // `cfg(stripe_events_sample_spec)`: the crate docs say which types a docs.rs build shows.
+    cargo.push(format!("cargo:rustc-check-cfg=cfg({SAMPLE_CFG})"));
+    if sample {
+        cargo.push(format!("cargo:rustc-cfg={SAMPLE_CFG}"));
+    }
     let events = crate::discover::discover(&spec, &extra)?;
     let groups = enabled_groups(&events, env);
     if groups.as_ref().is_some_and(|g| g.is_empty()) {
@@ -148,7 +184,9 @@ pub fn enabled_groups(events: &[crate::EventDef], env: Env<'_>) -> Option<BTreeS
 /// The build step of `stripe-events-macros`: writes `API_VERSION` and `EVENT_TYPES` (event
 /// type, `EventObject` variant), so the macro can reject unknown names and suggest the closest.
 pub fn run_event_table(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
-    let Inputs { spec, extra, cargo } = inputs(paths, env)?;
+    let Inputs {
+        spec, extra, cargo, ..
+    } = inputs(paths, env)?;
     let events = crate::discover::discover(&spec, &extra)?;
     let rows: String = events
         .iter()
@@ -204,5 +242,90 @@ fn main_with(out_file: &str, step: fn(&BuildPaths, Env<'_>) -> Result<Vec<String
             eprintln!("error: {e}");
             std::process::exit(1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Paths like docs.rs has them: no `spec/` pin, no `../shared`, only `OUT_DIR`.
+    fn docs_rs_paths(name: &str, out_file: &str) -> BuildPaths {
+        let root =
+            std::env::temp_dir().join(format!("stripe-events-build-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let out = root.join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        BuildPaths {
+            spec_dir: root.join("missing-spec"),
+            shared_dir: root.join("missing-shared"),
+            out_file: out.join(out_file),
+        }
+    }
+
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn on_docs_rs_the_sample_spec_is_generated_without_pin_or_shared_spec() {
+        let paths = docs_rs_paths("docs-rs", OUT_FILE);
+        let env = env_of(&[("DOCS_RS", "1"), ("CARGO_FEATURE_ALL_EVENTS", "1")]);
+        let cargo = run(&paths, &env).expect("a docs.rs build needs no spec file");
+        assert!(
+            cargo.contains(&format!("cargo:rustc-cfg={SAMPLE_CFG}")),
+            "{cargo:?}"
+        );
+        assert!(
+            !cargo.iter().any(|line| line.contains("missing-")),
+            "a docs.rs build looks at no spec path: {cargo:?}"
+        );
+        let code = std::fs::read_to_string(&paths.out_file).unwrap();
+        assert!(code.contains("pub struct Subscription"), "{code}");
+
+        let table = docs_rs_paths("docs-rs-macros", EVENT_TABLE_FILE);
+        run_event_table(&table, &env).expect("the macros' table too");
+        let rows = std::fs::read_to_string(&table.out_file).unwrap();
+        assert!(
+            rows.contains("(\"customer.subscription.updated\", \"CustomerSubscriptionUpdated\")"),
+            "{rows}"
+        );
+    }
+
+    #[test]
+    fn elsewhere_a_missing_pin_still_fails_and_an_explicit_spec_wins_over_the_sample() {
+        let paths = docs_rs_paths("no-docs-rs", OUT_FILE);
+        let err = run(&paths, &env_of(&[("CARGO_FEATURE_ALL_EVENTS", "1")])).unwrap_err();
+        assert!(err.to_string().contains(PIN_FILE), "{err}");
+
+        let paths = docs_rs_paths("docs-rs-own-spec", OUT_FILE);
+        let own = paths.out_file.with_file_name("own.json");
+        let mut spec = crate::sample_spec::SAMPLE_SPEC.replace("2024-04-10", "2099-09-09");
+        spec = spec.replace("\"price.updated\",", "");
+        std::fs::write(&own, spec).unwrap();
+        std::fs::create_dir_all(&paths.spec_dir).unwrap();
+        std::fs::write(
+            paths.spec_dir.join(PIN_FILE),
+            "version = \"2024-04-10\"\nsha256 = \"00\"\n",
+        )
+        .unwrap();
+        let own_path = own.display().to_string();
+        let vars = [
+            ("DOCS_RS", "1"),
+            ("CARGO_FEATURE_ALL_EVENTS", "1"),
+            (SPEC_ENV, own_path.as_str()),
+        ];
+        let cargo = run(&paths, &env_of(&vars)).unwrap();
+        assert!(
+            !cargo.contains(&format!("cargo:rustc-cfg={SAMPLE_CFG}")),
+            "{cargo:?}"
+        );
+        let code = std::fs::read_to_string(&paths.out_file).unwrap();
+        assert!(code.contains("\"2099-09-09\""), "the file given is used");
+        assert!(!code.contains("PriceUpdated"), "the file given is used");
     }
 }

@@ -29,6 +29,7 @@ pub mod ir;
 pub mod naming;
 pub mod openapi;
 pub mod pin;
+pub mod sample_spec;
 pub mod spec;
 mod toml_file;
 
@@ -82,14 +83,20 @@ pub struct Generated {
     pub events: Vec<EventDef>,
     /// Number of generated types (structs and enums).
     pub type_count: usize,
-    /// The code, unformatted (one long line per item is fine for `include!`).
+    /// The code, unformatted.
     pub tokens: proc_macro2::TokenStream,
 }
 
 impl Generated {
-    /// The code as a string with the `@generated` header, unformatted.
+    /// The code as a string with the `@generated` header, unformatted but broken into short
+    /// lines (one per attribute, field, variant or item: rustdoc's cost per "Source" link grows
+    /// with the length of the item's line).
     pub fn to_source(&self) -> String {
-        format!("{}{}\n", header(&self.api_version), self.tokens)
+        format!(
+            "{}{}\n",
+            header(&self.api_version),
+            emit::line_broken(&self.tokens)
+        )
     }
 
     /// The code formatted for a person to read (prettyplease).

@@ -1,3 +1,6 @@
+// docs.rs (`DOCS_RS` set) generates from a small sample spec: say so first (see the README's
+// "Documentation").
+#![cfg_attr(stripe_events_sample_spec, doc = include_str!("docs/docs_rs_sample.md"))]
 //! Typed Stripe webhook events, generated at build time from Stripe's own OpenAPI spec.
 //!
 //! * [`Event`]: the envelope of a webhook delivery, with `data.object` typed per event type in

@@ -3,6 +3,7 @@
 mod docs;
 mod enums;
 mod events;
+mod source_text;
 mod structs;
 mod types;
 
@@ -10,6 +11,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Event, ItemKind, TypeSet, TypeSpace};
+
+pub use source_text::line_broken;
 
 /// What every emitter needs.
 pub struct Ctx<'a> {
