@@ -10,8 +10,8 @@ pub struct Dispatched {
     /// How many typed handlers of the event's type could not run because its payload did not
     /// fit its generated type ([`EventObject::Untyped`](crate::EventObject::Untyped)) and no
     /// `"raw"` handler took the event instead. Not 0 means the application's own code for this
-    /// event did not run: a receiver records the event as
-    /// [`Status::Untyped`](crate::store::Status::Untyped) (feature `store`), not processed.
+    /// event did not run: a receiver records the event as `untyped` (`store::Status::Untyped`,
+    /// feature `store`), not processed.
     pub skipped: usize,
 }
 
