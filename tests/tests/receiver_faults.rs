@@ -164,40 +164,6 @@ impl EventStore for Faulty {
     }
 }
 
-/// Lets a test keep a handle on the store it gave the receiver.
-#[derive(Clone, Default)]
-struct Shared(Arc<Faulty>);
-
-impl EventStore for Shared {
-    fn record(&self, e: &stripe_events::Event, b: &[u8], at: i64) -> Result<(), StoreError> {
-        self.0.record(e, b, at)
-    }
-    fn record_rejected(&self, b: &[u8], ok: bool, why: &str, at: i64) -> Result<(), StoreError> {
-        self.0.record_rejected(b, ok, why, at)
-    }
-    fn claim(&self, id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError> {
-        self.0.claim(id, now, lease)
-    }
-    fn finish(&self, id: &str, status: Status, error: Option<&str>) -> Result<(), StoreError> {
-        self.0.finish(id, status, error)
-    }
-    fn bind_application(&self, application: &str) -> Result<String, StoreError> {
-        self.0.bind_application(application)
-    }
-    fn application(&self) -> Result<Option<String>, StoreError> {
-        self.0.application()
-    }
-    fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError> {
-        self.0.history(id)
-    }
-    fn get(&self, id: &str) -> Result<Option<StoredDelivery>, StoreError> {
-        self.0.get(id)
-    }
-    fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError> {
-        self.0.list(status)
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // A receiver on loopback.
 
@@ -268,8 +234,8 @@ fn customer(id: &str, event_id: &str, fits: bool) -> Vec<u8> {
 
 #[test]
 fn a_payload_that_does_not_fit_is_stored_untyped_with_a_warning_not_processed() {
-    let store = Shared::default();
-    let server = Server::start(store.clone(), &TYPED_AND_ANY, "faults-untyped");
+    let store = Arc::new(Faulty::default());
+    let server = Server::start(Arc::clone(&store), &TYPED_AND_ANY, "faults-untyped");
     let typed_before = TYPED_RUNS.load(Ordering::SeqCst);
     let (status, text) = server.deliver(&customer("cus_u", "evt_untyped_1", false));
     // 200: a retry would carry the same payload.
@@ -316,8 +282,8 @@ fn a_payload_that_does_not_fit_is_stored_untyped_with_a_warning_not_processed() 
 
 #[test]
 fn a_raw_handler_takes_over_payloads_that_do_not_fit() {
-    let store = Shared::default();
-    let server = Server::start(store.clone(), &TYPED_AND_RAW, "faults-raw");
+    let store = Arc::new(Faulty::default());
+    let server = Server::start(Arc::clone(&store), &TYPED_AND_RAW, "faults-raw");
     let (status, text) = server.deliver(&customer("cus_r", "evt_raw_1", false));
     assert_eq!(
         (status, text.as_str()),
@@ -331,9 +297,9 @@ fn a_raw_handler_takes_over_payloads_that_do_not_fit() {
 
 #[test]
 fn a_store_failure_is_its_own_outcome_and_heals_by_itself() {
-    let store = Shared::default();
-    let server = Server::start(store.clone(), &TYPED_AND_ANY, "faults-down");
-    store.0.down.store(true, Ordering::SeqCst);
+    let store = Arc::new(Faulty::default());
+    let server = Server::start(Arc::clone(&store), &TYPED_AND_ANY, "faults-down");
+    store.down.store(true, Ordering::SeqCst);
     let (status, text) = server.deliver(&customer("cus_d", "evt_down_1", true));
     assert_eq!((status, text.as_str()), (500, "event store failed"));
     let outcome = server.rt.block_on(server.receiver.handle(
@@ -350,7 +316,7 @@ fn a_store_failure_is_its_own_outcome_and_heals_by_itself() {
         logs()
     );
     // The fault clears: the next delivery works, without a restart.
-    store.0.down.store(false, Ordering::SeqCst);
+    store.down.store(false, Ordering::SeqCst);
     let (status, _) = server.deliver(&customer("cus_d", "evt_down_1", true));
     assert_eq!(status, 200);
     assert_eq!(
@@ -372,17 +338,17 @@ fn signed_headers(body: &[u8]) -> axum::http::HeaderMap {
 
 #[test]
 fn completing_is_retried_then_the_claim_released_so_a_retry_is_not_409() {
-    let store = Shared::default();
-    let server = Server::start(store.clone(), &TYPED_AND_ANY, "faults-complete");
+    let store = Arc::new(Faulty::default());
+    let server = Server::start(Arc::clone(&store), &TYPED_AND_ANY, "faults-complete");
     // One failure: retried within the delivery, which ends processed.
-    store.0.complete_failures.store(1, Ordering::SeqCst);
+    store.complete_failures.store(1, Ordering::SeqCst);
     let (status, text) = server.deliver(&customer("cus_c", "evt_complete_1", true));
     assert_eq!(
         (status, text.as_str()),
         (200, "processed (2 handler(s) ran)")
     );
     // Failing every try: 500, and the claim is released with the reason.
-    store.0.complete_failures.store(3, Ordering::SeqCst);
+    store.complete_failures.store(3, Ordering::SeqCst);
     let body = customer("cus_c", "evt_complete_2", true);
     let (status, text) = server.deliver(&body);
     assert_eq!((status, text.as_str()), (500, "event store failed"));

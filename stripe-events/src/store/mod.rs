@@ -325,6 +325,62 @@ pub trait EventStore: Send + Sync + 'static {
     fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError>;
 }
 
+/// A shared store is a store: an application can keep an `Arc` of the store it gives the
+/// receiver ([`ReceiverConfig::store`](crate::receiver::ReceiverConfig::store) takes the `Arc`).
+impl<S: EventStore + ?Sized> EventStore for Arc<S> {
+    fn record(
+        &self,
+        event: &crate::Event,
+        body: &[u8],
+        received_at: i64,
+    ) -> Result<(), StoreError> {
+        (**self).record(event, body, received_at)
+    }
+
+    fn record_rejected(
+        &self,
+        body: &[u8],
+        signature_valid: bool,
+        reason: &str,
+        received_at: i64,
+    ) -> Result<(), StoreError> {
+        (**self).record_rejected(body, signature_valid, reason, received_at)
+    }
+
+    fn claim(&self, event_id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError> {
+        (**self).claim(event_id, now, lease)
+    }
+
+    fn finish(
+        &self,
+        event_id: &str,
+        status: Status,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        (**self).finish(event_id, status, error)
+    }
+
+    fn bind_application(&self, application: &str) -> Result<String, StoreError> {
+        (**self).bind_application(application)
+    }
+
+    fn application(&self) -> Result<Option<String>, StoreError> {
+        (**self).application()
+    }
+
+    fn history(&self, event_id: &str) -> Result<Vec<StatusChange>, StoreError> {
+        (**self).history(event_id)
+    }
+
+    fn get(&self, event_id: &str) -> Result<Option<StoredDelivery>, StoreError> {
+        (**self).get(event_id)
+    }
+
+    fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError> {
+        (**self).list(status)
+    }
+}
+
 /// What recording `status` is, for error messages: `"completing evt_1"`.
 pub(crate) fn finishing(status: Status, event_id: &str) -> String {
     let doing = match status {
