@@ -77,7 +77,7 @@ pub enum Command {
 }
 
 /// The usage text.
-pub const USAGE: &str = "usage: events list [--status pending|processed|failed|untyped]
+pub const USAGE: &str = "usage: events list [--status pending|processed|failed|untyped|dead]
        events show EVENT_ID [--body]
        events replay [EVENT_ID] [--status failed|pending|untyped | --pending]";
 

@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::{
-    Claim, EventStore, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
+    Claim, EventStore, Job, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
     finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
@@ -27,11 +27,13 @@ pub struct MemoryStore {
 
 #[derive(Debug, Default)]
 struct Inner {
-    /// Every delivery, in received order (`row_id` is the index + 1).
+    /// Every delivery, in received order.
     rows: Vec<Row>,
     /// Event id -> index of its authentic delivery.
     authentic: HashMap<String, usize>,
     application: Option<String>,
+    /// The last `row_id` given (ids are never reused, also after [`EventStore::prune`]).
+    last_row_id: i64,
 }
 
 #[derive(Debug)]
@@ -39,6 +41,10 @@ struct Row {
     delivery: StoredDelivery,
     /// Set while a claim runs the handlers (unix seconds).
     lease_until: Option<i64>,
+    /// When the queue may claim it (unix seconds); `None`: not queued.
+    run_after: Option<i64>,
+    /// A rejected delivery (never claimed; its event id may repeat).
+    rejected: bool,
     history: Vec<StatusChange>,
 }
 
@@ -62,15 +68,34 @@ impl Inner {
         self.rows.get_mut(index)
     }
 
-    fn push(&mut self, mut delivery: StoredDelivery) -> usize {
+    /// Appends a delivery: authentic and queued from `received_at`, or rejected.
+    fn push(&mut self, mut delivery: StoredDelivery, rejected: bool) -> usize {
+        let run_after = (!rejected).then_some(delivery.received_at);
         let index = self.rows.len();
-        delivery.row_id = i64::try_from(index + 1).unwrap_or(i64::MAX);
+        self.last_row_id += 1;
+        delivery.row_id = self.last_row_id;
         self.rows.push(Row {
             delivery,
             lease_until: None,
+            run_after,
+            rejected,
             history: Vec::new(),
         });
         index
+    }
+
+    /// Takes a lease on the row and counts an attempt; returns the attempt.
+    fn start(row: &mut Row, now: i64, lease: Duration) -> u32 {
+        row.delivery.status = Status::Pending;
+        row.delivery.attempts += 1;
+        row.lease_until = Some(lease_end(now, lease));
+        row.history.push(StatusChange {
+            at: now,
+            status: Status::Pending,
+            attempt: row.delivery.attempts,
+            error: None,
+        });
+        row.delivery.attempts
     }
 }
 
@@ -85,20 +110,23 @@ impl EventStore for MemoryStore {
         if inner.authentic.contains_key(&event.id) {
             return Ok(());
         }
-        let index = inner.push(StoredDelivery {
-            row_id: 0,
-            event_id: Some(event.id.clone()),
-            event_type: Some(event.type_.as_str().to_owned()),
-            api_version: event.api_version.clone(),
-            account: event.account.clone(),
-            livemode: Some(event.livemode),
-            received_at,
-            body: body.to_vec(),
-            signature_valid: true,
-            status: Status::Pending,
-            attempts: 0,
-            last_error: None,
-        });
+        let index = inner.push(
+            StoredDelivery {
+                row_id: 0,
+                event_id: Some(event.id.clone()),
+                event_type: Some(event.type_.as_str().to_owned()),
+                api_version: event.api_version.clone(),
+                account: event.account.clone(),
+                livemode: Some(event.livemode),
+                received_at,
+                body: body.to_vec(),
+                signature_valid: true,
+                status: Status::Pending,
+                attempts: 0,
+                last_error: None,
+            },
+            false,
+        );
         inner.authentic.insert(event.id.clone(), index);
         Ok(())
     }
@@ -111,20 +139,23 @@ impl EventStore for MemoryStore {
         received_at: i64,
     ) -> Result<(), StoreError> {
         let (event_id, event_type) = sniff_id_and_type(body);
-        self.inner().push(StoredDelivery {
-            row_id: 0,
-            event_id,
-            event_type,
-            api_version: None,
-            account: None,
-            livemode: None,
-            received_at,
-            body: body[..body.len().min(MAX_INVALID_BODY)].to_vec(),
-            signature_valid,
-            status: Status::Failed,
-            attempts: 0,
-            last_error: Some(reason.to_owned()),
-        });
+        self.inner().push(
+            StoredDelivery {
+                row_id: 0,
+                event_id,
+                event_type,
+                api_version: None,
+                account: None,
+                livemode: None,
+                received_at,
+                body: body[..body.len().min(MAX_INVALID_BODY)].to_vec(),
+                signature_valid,
+                status: Status::Failed,
+                attempts: 0,
+                last_error: Some(reason.to_owned()),
+            },
+            true,
+        );
         Ok(())
     }
 
@@ -139,17 +170,8 @@ impl EventStore for MemoryStore {
         if row.lease_until.is_some_and(|until| until > now) {
             return Ok(Claim::InProgress);
         }
-        row.delivery.status = Status::Pending;
-        row.delivery.attempts += 1;
-        row.lease_until = Some(lease_end(now, lease));
-        row.history.push(StatusChange {
-            at: now,
-            status: Status::Pending,
-            attempt: row.delivery.attempts,
-            error: None,
-        });
         Ok(Claim::Run {
-            attempt: row.delivery.attempts,
+            attempt: Inner::start(row, now, lease),
         })
     }
 
@@ -163,16 +185,83 @@ impl EventStore for MemoryStore {
         let row = inner
             .authentic_mut(event_id)
             .ok_or_else(|| StoreError::new(finishing(status, event_id), NO_SUCH_EVENT))?;
+        let now = unix_now();
         row.delivery.status = status;
         row.delivery.last_error = error.map(str::to_owned);
         row.lease_until = None;
+        row.run_after = (status == Status::Pending).then_some(now);
         row.history.push(StatusChange {
-            at: unix_now(),
+            at: now,
             status,
             attempt: row.delivery.attempts,
             error: row.delivery.last_error.clone(),
         });
         Ok(())
+    }
+
+    fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
+        let mut inner = self.inner();
+        let next = inner
+            .authentic
+            .values()
+            .map(|&index| (index, &inner.rows[index]))
+            .filter(|(_, row)| {
+                matches!(row.delivery.status, Status::Pending | Status::Failed)
+                    && row.run_after.is_some_and(|at| at <= now)
+                    && row.lease_until.is_none_or(|until| until <= now)
+            })
+            .min_by_key(|(_, row)| (row.run_after, row.delivery.row_id))
+            .map(|(index, _)| index);
+        let Some(index) = next else {
+            return Ok(None);
+        };
+        let row = &mut inner.rows[index];
+        let attempt = Inner::start(row, now, lease);
+        Ok(Some(Job {
+            event_id: row.delivery.event_id.clone().unwrap_or_default(),
+            attempt,
+            body: row.delivery.body.clone(),
+        }))
+    }
+
+    fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        let row = inner.authentic_mut(event_id).ok_or_else(|| {
+            StoreError::new(format!("scheduling a retry of {event_id}"), NO_SUCH_EVENT)
+        })?;
+        row.delivery.status = Status::Failed;
+        row.delivery.last_error = Some(error.to_owned());
+        row.lease_until = None;
+        row.run_after = Some(run_after);
+        row.history.push(StatusChange {
+            at: unix_now(),
+            status: Status::Failed,
+            attempt: row.delivery.attempts,
+            error: Some(error.to_owned()),
+        });
+        Ok(())
+    }
+
+    fn prune(&self, received_before: i64) -> Result<u64, StoreError> {
+        let mut inner = self.inner();
+        let before = inner.rows.len();
+        inner.rows.retain(|row| {
+            !(!row.rejected
+                && row.delivery.status == Status::Processed
+                && row.delivery.received_at < received_before)
+        });
+        let pruned = before - inner.rows.len();
+        if pruned > 0 {
+            let authentic = inner
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, row)| !row.rejected)
+                .filter_map(|(index, row)| Some((row.delivery.event_id.clone()?, index)))
+                .collect();
+            inner.authentic = authentic;
+        }
+        Ok(u64::try_from(pruned).unwrap_or(u64::MAX))
     }
 
     fn bind_application(&self, application: &str) -> Result<String, StoreError> {

@@ -17,6 +17,12 @@
 //!   get [`Claim::InProgress`]; once processed, [`Claim::AlreadyProcessed`]. A process that
 //!   dies while running handlers leaves the event pending: after the lease, it can be claimed
 //!   again.
+//! * Queue mode (acknowledge first, process after): [`EventStore::claim_next`] hands
+//!   workers the oldest recorded event not yet processed, [`retry_at`](EventStore::retry_at)
+//!   schedules another attempt after a failure, [`dead`](EventStore::dead) gives up
+//!   ([`Status::Dead`]). Workers and receivers of several processes can share one store.
+//! * [`EventStore::prune`]: retention; deletes processed deliveries past an age, never
+//!   anything still to do or to look at.
 //! * [`EventStore::bind_application`]: a store belongs to the application whose handlers
 //!   process its events; a receiver of another application refuses it, so that no program
 //!   marks another program's events processed.
@@ -71,19 +77,30 @@ pub enum Status {
     /// type (rendered for another API version, say), so they could not run. Nothing ran but
     /// `"*"` handlers; replay it once the application is built with types that fit.
     Untyped,
+    /// Queue mode gave up: its handlers failed on every one of the attempts the workers were
+    /// allowed ([`EventStore::retry_at`] is no longer called). Never claimed by the queue
+    /// again; listed (`events list --status dead`) and replayable.
+    Dead,
 }
 
 impl Status {
     /// Every status, in the order of the lifecycle.
-    pub const ALL: [Status; 4] = [Self::Pending, Self::Processed, Self::Failed, Self::Untyped];
+    pub const ALL: [Status; 5] = [
+        Self::Pending,
+        Self::Processed,
+        Self::Failed,
+        Self::Untyped,
+        Self::Dead,
+    ];
 
-    /// `"pending"`, `"processed"`, `"failed"` or `"untyped"` (as stored).
+    /// `"pending"`, `"processed"`, `"failed"`, `"untyped"` or `"dead"` (as stored).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Processed => "processed",
             Self::Failed => "failed",
             Self::Untyped => "untyped",
+            Self::Dead => "dead",
         }
     }
 }
@@ -102,7 +119,7 @@ impl fmt::Display for ParseStatusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown delivery status `{}` (expected pending, processed, failed or untyped)",
+            "unknown delivery status `{}` (expected pending, processed, failed, untyped or dead)",
             self.0
         )
     }
@@ -196,6 +213,18 @@ pub enum Claim {
     InProgress,
 }
 
+/// A queued event claimed by a worker ([`EventStore::claim_next`]): run its handlers, then
+/// record the result like any claim's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The event id (`evt_...`).
+    pub event_id: String,
+    /// 1-based attempt number (this claim included).
+    pub attempt: u32,
+    /// The raw body as it was delivered, byte for byte.
+    pub body: Vec<u8>,
+}
+
 /// A store operation failed: what was being done, and the backend's error. Cheap to clone
 /// (the source is shared); two errors are equal when they say the same.
 #[derive(Debug, Clone)]
@@ -247,7 +276,8 @@ impl std::error::Error for StoreError {
 /// synchronous; the receiver runs them on tokio's blocking pool.
 pub trait EventStore: Send + Sync + 'static {
     /// An authentic delivery: inserted as [`Status::Pending`] the first time its event id is
-    /// seen; a redelivery of a known id keeps the existing row (status, attempts, body).
+    /// seen, queued from `received_at` on (see [`claim_next`](Self::claim_next)); a
+    /// redelivery of a known id keeps the existing row (status, attempts, body).
     fn record(&self, event: &crate::Event, body: &[u8], received_at: i64)
     -> Result<(), StoreError>;
 
@@ -273,8 +303,10 @@ pub trait EventStore: Send + Sync + 'static {
     fn claim(&self, event_id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError>;
 
     /// Records the result of a claim on `event_id`: its new `status`, `last_error = error`,
-    /// lease released, one more step in its [`history`](Self::history). The methods below
-    /// name the four results; implement this one.
+    /// lease released, one more step in its [`history`](Self::history). A released claim
+    /// ([`Status::Pending`]) is queued again at once; any other result takes the event out
+    /// of the queue ([`retry_at`](Self::retry_at) puts a failed one back). The methods below
+    /// name the five results; implement this one.
     fn finish(&self, event_id: &str, status: Status, error: Option<&str>)
     -> Result<(), StoreError>;
 
@@ -300,6 +332,60 @@ pub trait EventStore: Send + Sync + 'static {
     /// waiting for the lease to end.
     fn release(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
         self.finish(event_id, Status::Pending, Some(reason))
+    }
+
+    /// Queue mode gave up on `event_id` after its last attempt failed with `error`:
+    /// [`Status::Dead`], lease released; the queue never claims it again.
+    fn dead(&self, event_id: &str, error: &str) -> Result<(), StoreError> {
+        self.finish(event_id, Status::Dead, Some(error))
+    }
+
+    /// Queue mode: atomically claims the oldest queued event whose time has come, like
+    /// [`claim`](Self::claim) does one event (lease until `now + lease`, one more attempt, a
+    /// step in its history), and returns it with its body; `None` when there is none.
+    ///
+    /// Queued are the authentic deliveries that are [`Status::Pending`] (recorded and never
+    /// finished, or released, or claimed by a process that died: once their lease ended) or
+    /// [`Status::Failed`] with a retry time set by [`retry_at`](Self::retry_at), whose time
+    /// (`run_after`) is at or before `now`, oldest time first, then received order. A failure
+    /// recorded by [`fail`](Self::fail) (inline mode: Stripe delivers it again) is not
+    /// queued, nor are processed, untyped or dead events. Concurrent workers, in one process
+    /// or many, never claim the same event at once and never wait for each other's rows.
+    ///
+    /// The provided method fails: a store of an application's own needs it only for queue
+    /// mode.
+    fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
+        let _ = (now, lease);
+        Err(StoreError::new(
+            "claiming a queued event",
+            "this event store does not implement queue mode (EventStore::claim_next)",
+        ))
+    }
+
+    /// Queue mode: the handlers of `event_id` failed with `error` and will be tried again at
+    /// `run_after` (unix seconds): [`Status::Failed`], lease released, one more step in its
+    /// history, queued again from that time on.
+    ///
+    /// The provided method fails (see [`claim_next`](Self::claim_next)).
+    fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {
+        let _ = (error, run_after);
+        Err(StoreError::new(
+            format!("scheduling a retry of {event_id}"),
+            "this event store does not implement queue mode (EventStore::retry_at)",
+        ))
+    }
+
+    /// Retention: deletes the authentic deliveries that are [`Status::Processed`] and were
+    /// received before `received_before` (unix seconds), with their history, and returns how
+    /// many. Never touches pending, failed, untyped or dead deliveries, nor rejected ones.
+    ///
+    /// The provided method fails: a store of an application's own prunes as it sees fit.
+    fn prune(&self, received_before: i64) -> Result<u64, StoreError> {
+        let _ = received_before;
+        Err(StoreError::new(
+            "pruning processed deliveries",
+            "this event store does not implement pruning (EventStore::prune)",
+        ))
     }
 
     /// Binds the store to the application whose handlers process its events: the first call
@@ -360,6 +446,18 @@ impl<S: EventStore + ?Sized> EventStore for Arc<S> {
         (**self).finish(event_id, status, error)
     }
 
+    fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
+        (**self).claim_next(now, lease)
+    }
+
+    fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {
+        (**self).retry_at(event_id, error, run_after)
+    }
+
+    fn prune(&self, received_before: i64) -> Result<u64, StoreError> {
+        (**self).prune(received_before)
+    }
+
     fn bind_application(&self, application: &str) -> Result<String, StoreError> {
         (**self).bind_application(application)
     }
@@ -388,8 +486,19 @@ pub(crate) fn finishing(status: Status, event_id: &str) -> String {
         Status::Failed => "failing",
         Status::Untyped => "marking untyped",
         Status::Pending => "releasing",
+        Status::Dead => "marking dead",
     };
     format!("{doing} {event_id}")
+}
+
+/// The error for a database written by a newer release: its schema `found` is past the
+/// `supported` one, and this code would misread it (or break it) if it went on.
+pub(crate) fn newer_schema(found: i64, supported: i64) -> String {
+    format!(
+        "the event store has schema version {found}, newer than this program supports \
+         ({supported}): it was written by a newer release of stripe-events; upgrade this \
+         program (opening it here could lose data)"
+    )
 }
 
 /// The current unix time, in seconds (when a result is recorded).
@@ -434,7 +543,7 @@ mod tests {
         assert_eq!(e.source().unwrap().to_string(), "database is locked");
         assert_eq!(
             "done".parse::<Status>().unwrap_err().to_string(),
-            "unknown delivery status `done` (expected pending, processed, failed or untyped)"
+            "unknown delivery status `done` (expected pending, processed, failed, untyped or dead)"
         );
     }
 }

@@ -7,15 +7,24 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStore, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
-    finishing, lease_end, sniff_id_and_type, unix_now,
+    Claim, EventStore, Job, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
+    finishing, lease_end, newer_schema, sniff_id_and_type, unix_now,
 };
+
+/// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before
+/// versions were recorded (`user_version` 0 with a `deliveries` table), 2 adds the queue
+/// (`run_after`). An older file is migrated in place when opened for writing; a newer one is
+/// refused.
+const SCHEMA_VERSION: i64 = 2;
 
 /// Authentic deliveries have `rejected = 0` and a unique `event_id`; rejected ones
 /// (`rejected = 1`) may repeat ids, and are never claimed. `lease_until` (unix seconds) is set
-/// while a claim runs the handlers. `history` has a row per attempt started and per result;
-/// `meta` holds the application the store is bound to.
-const SCHEMA: &str = "
+/// while a claim runs the handlers; `run_after` is when the queue may claim it (NULL: not
+/// queued). `history` has a row per attempt started and per result; `meta` holds the
+/// application the store is bound to. Every statement is idempotent: version 1's tables are
+/// created as they were (a file from before `history` or `meta` existed gains them), then
+/// [`MIGRATIONS`] bring them up to date.
+const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS deliveries (
     row_id          INTEGER PRIMARY KEY,
     event_id        TEXT,
@@ -47,6 +56,18 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 ";
+
+/// Migration `i` takes a database from version `i + 1` to `i + 2`.
+const MIGRATIONS: [&str; 1] = [
+    // 1 -> 2: the queue. Pending events (never claimed, or claimed by a process that may have
+    // died: the lease still applies) are queued from when they were received.
+    "
+ALTER TABLE deliveries ADD COLUMN run_after INTEGER;
+UPDATE deliveries SET run_after = received_at WHERE rejected = 0 AND status = 'pending';
+CREATE INDEX deliveries_queue ON deliveries(run_after, row_id)
+    WHERE rejected = 0 AND run_after IS NOT NULL;
+",
+];
 
 const COLUMNS: &str = "row_id, event_id, event_type, api_version, account, livemode, received_at, \
                        body, signature_valid, status, attempts, last_error";
@@ -177,6 +198,18 @@ impl SqliteStore {
                 "not an event store (no deliveries table)",
             ));
         }
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+            // Nothing can be written: an older layout is read as it is.
+            let version = user_version(&conn).map_err(|e| StoreError::new(ctx(), e))?;
+            if version > SCHEMA_VERSION {
+                return Err(StoreError::new(
+                    ctx(),
+                    newer_schema(version, SCHEMA_VERSION),
+                ));
+            }
+        } else {
+            migrate(&conn, &ctx)?;
+        }
         Ok(Self {
             conn: Mutex::new(conn),
             file: Some(FileId::of(path).map_err(|e| StoreError::new(ctx(), e))?),
@@ -193,8 +226,7 @@ impl SqliteStore {
     fn init(conn: Connection, ctx: impl Fn() -> String) -> Result<Self, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| StoreError::new(ctx(), e))?;
-        conn.execute_batch(SCHEMA)
-            .map_err(|e| StoreError::new(ctx(), e))?;
+        migrate(&conn, &ctx)?;
         Ok(Self {
             conn: Mutex::new(conn),
             file: None,
@@ -237,6 +269,46 @@ impl SqliteStore {
         rows.collect::<Result<Vec<_>, _>>()
             .map_err(|e| StoreError::new(ctx(), e))
     }
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+}
+
+/// Creates the schema, or brings an older one up to [`SCHEMA_VERSION`], in one transaction
+/// that holds SQLite's write lock (another process opening the file at the same time waits,
+/// then finds it done); refuses a newer one.
+fn migrate(conn: &Connection, ctx: &impl Fn() -> String) -> Result<(), StoreError> {
+    let fail = |e: rusqlite::Error| StoreError::new(ctx(), e);
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+        .map_err(fail)?;
+    let mut version = user_version(&tx).map_err(fail)?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::new(
+            ctx(),
+            newer_schema(version, SCHEMA_VERSION),
+        ));
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // Version 0: a new file, or one written before versions were recorded (version 1).
+    tx.execute_batch(SCHEMA_V1).map_err(fail)?;
+    version = version.max(1);
+    for (from, migration) in (1..).zip(MIGRATIONS) {
+        if version == from {
+            tx.execute_batch(migration).map_err(|e| {
+                StoreError::new(
+                    format!("{}: migrating the schema from version {from}", ctx()),
+                    e,
+                )
+            })?;
+            version = from + 1;
+        }
+    }
+    tx.pragma_update(None, "user_version", version)
+        .map_err(fail)?;
+    tx.commit().map_err(fail)
 }
 
 /// Opens `path` read-write (SQLite falls back to read-only when it may not write), creating
@@ -302,8 +374,9 @@ impl EventStore for SqliteStore {
             |conn| {
                 conn.execute(
                     "INSERT OR IGNORE INTO deliveries (event_id, event_type, api_version, account,
-                         livemode, received_at, body, signature_valid, rejected, status, attempts)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 0, 'pending', 0)",
+                         livemode, received_at, body, signature_valid, rejected, status, attempts,
+                         run_after)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 0, 'pending', 0, ?6)",
                     params![
                         event.id,
                         event.type_.as_str(),
@@ -397,19 +470,23 @@ impl EventStore for SqliteStore {
         error: Option<&str>,
     ) -> Result<(), StoreError> {
         let ctx = || finishing(status, event_id);
+        let now = unix_now();
+        // A released claim is queued again at once; any other result leaves the queue.
+        let run_after = (status == Status::Pending).then_some(now);
         let changed = self.write(ctx, |conn| {
             let tx = conn.unchecked_transaction()?;
             let attempt: Option<u32> = tx
                 .query_row(
-                    "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL
+                    "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL,
+                         run_after = ?4
                      WHERE event_id = ?1 AND rejected = 0
                      RETURNING attempts",
-                    params![event_id, status.as_str(), error],
+                    params![event_id, status.as_str(), error, run_after],
                     |row| row.get(0),
                 )
                 .optional()?;
             if let Some(attempt) = attempt {
-                add_history(&tx, event_id, unix_now(), status, attempt, error)?;
+                add_history(&tx, event_id, now, status, attempt, error)?;
             }
             tx.commit()?;
             Ok(attempt.is_some())
@@ -418,6 +495,97 @@ impl EventStore for SqliteStore {
             return Err(StoreError::new(ctx(), "no such event in the store"));
         }
         Ok(())
+    }
+
+    fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
+        // One UPDATE picks and claims the row: SQLite runs one writer at a time, so two
+        // workers (threads or processes) never take the same event.
+        self.write(
+            || "claiming a queued event".to_owned(),
+            |conn| {
+                let tx = conn.unchecked_transaction()?;
+                let job = tx
+                    .prepare_cached(
+                        "UPDATE deliveries SET status = 'pending', attempts = attempts + 1,
+                             lease_until = ?2
+                         WHERE row_id = (
+                             SELECT row_id FROM deliveries
+                             WHERE rejected = 0 AND run_after IS NOT NULL AND run_after <= ?1
+                               AND status IN ('pending', 'failed')
+                               AND (lease_until IS NULL OR lease_until <= ?1)
+                             ORDER BY run_after, row_id LIMIT 1)
+                         RETURNING event_id, attempts, body",
+                    )?
+                    .query_row(params![now, lease_end(now, lease)], |row| {
+                        Ok(Job {
+                            event_id: row.get(0)?,
+                            attempt: row.get(1)?,
+                            body: row.get(2)?,
+                        })
+                    })
+                    .optional()?;
+                if let Some(job) = &job {
+                    add_history(&tx, &job.event_id, now, Status::Pending, job.attempt, None)?;
+                }
+                tx.commit()?;
+                Ok(job)
+            },
+        )
+    }
+
+    fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {
+        let ctx = || format!("scheduling a retry of {event_id}");
+        let changed = self.write(ctx, |conn| {
+            let tx = conn.unchecked_transaction()?;
+            let attempt: Option<u32> = tx
+                .query_row(
+                    "UPDATE deliveries SET status = 'failed', last_error = ?2,
+                         lease_until = NULL, run_after = ?3
+                     WHERE event_id = ?1 AND rejected = 0
+                     RETURNING attempts",
+                    params![event_id, error, run_after],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(attempt) = attempt {
+                add_history(
+                    &tx,
+                    event_id,
+                    unix_now(),
+                    Status::Failed,
+                    attempt,
+                    Some(error),
+                )?;
+            }
+            tx.commit()?;
+            Ok(attempt.is_some())
+        })?;
+        if !changed {
+            return Err(StoreError::new(ctx(), "no such event in the store"));
+        }
+        Ok(())
+    }
+
+    fn prune(&self, received_before: i64) -> Result<u64, StoreError> {
+        self.write(
+            || "pruning processed deliveries".to_owned(),
+            |conn| {
+                let tx = conn.unchecked_transaction()?;
+                tx.execute(
+                    "DELETE FROM history WHERE event_id IN (
+                         SELECT event_id FROM deliveries
+                         WHERE rejected = 0 AND status = 'processed' AND received_at < ?1)",
+                    params![received_before],
+                )?;
+                let pruned = tx.execute(
+                    "DELETE FROM deliveries
+                     WHERE rejected = 0 AND status = 'processed' AND received_at < ?1",
+                    params![received_before],
+                )?;
+                tx.commit()?;
+                Ok(u64::try_from(pruned).unwrap_or(u64::MAX))
+            },
+        )
     }
 
     fn bind_application(&self, application: &str) -> Result<String, StoreError> {
@@ -569,6 +737,98 @@ mod tests {
         // A new file at the same path is another database: still refused.
         SqliteStore::open(&db).unwrap();
         assert!(store.record_rejected(b"{}", false, "x", 1).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A copy of the file written by the code before schema versions (fc0ac17): one
+    /// delivery in each state, a rejected one, their history, a bound application.
+    fn old_file(dir: &Path) -> PathBuf {
+        let db = dir.join("old.sqlite3");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/store-before-versions.sqlite3"),
+            &db,
+        )
+        .unwrap();
+        db
+    }
+
+    #[test]
+    fn a_file_from_before_schema_versions_is_migrated_with_nothing_lost() {
+        let dir = temp_dir("migrate");
+        let db = old_file(&dir);
+        let before = |store: &SqliteStore| -> Vec<(Option<String>, Status, u32, Option<String>)> {
+            store
+                .list(None)
+                .unwrap()
+                .into_iter()
+                .map(|d| (d.event_id, d.status, d.attempts, d.last_error))
+                .collect()
+        };
+        let read = SqliteStore::open_existing(&db).unwrap();
+        let rows = before(&read);
+        drop(read);
+        assert_eq!(rows.len(), 6, "{rows:?}");
+        let store = SqliteStore::open(&db).unwrap();
+        assert_eq!(before(&store), rows, "migration changed the deliveries");
+        assert_eq!(user_version(&store.conn()).unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.application().unwrap().as_deref(), Some("shop"));
+        assert_eq!(store.history("evt_v1_failed").unwrap().len(), 2);
+        assert_eq!(
+            store.get("evt_v1_processed").unwrap().unwrap().body,
+            read_body(&db, "evt_v1_processed")
+        );
+        // Pending events are queued from when they were received; the claimed one only once
+        // its lease (1_700_000_070) is over; failed, untyped and processed ones are not.
+        let lease = Duration::from_secs(60);
+        let job = store.claim_next(1_700_000_050, lease).unwrap().unwrap();
+        assert_eq!((job.event_id.as_str(), job.attempt), ("evt_v1_pending", 1));
+        assert!(store.claim_next(1_700_000_069, lease).unwrap().is_none());
+        let job = store.claim_next(1_700_000_070, lease).unwrap().unwrap();
+        assert_eq!((job.event_id.as_str(), job.attempt), ("evt_v1_claimed", 2));
+        store.complete("evt_v1_pending").unwrap();
+        store.complete("evt_v1_claimed").unwrap();
+        assert!(store.claim_next(i64::MAX / 2, lease).unwrap().is_none());
+        // Opening again (another process, a restart) finds it done.
+        drop(store);
+        let again = SqliteStore::open(&db).unwrap();
+        assert_eq!(again.list(Some(Status::Processed)).unwrap().len(), 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn read_body(db: &Path, id: &str) -> Vec<u8> {
+        Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT body FROM deliveries WHERE event_id = ?1",
+                params![id],
+                |row| row.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn a_database_from_a_newer_release_is_refused() {
+        let dir = temp_dir("newer");
+        let db = dir.join("newer.sqlite3");
+        SqliteStore::open(&db).unwrap();
+        Connection::open(&db)
+            .unwrap()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        for err in [
+            SqliteStore::open(&db).unwrap_err(),
+            SqliteStore::open_existing(&db).unwrap_err(),
+        ] {
+            let text = err.to_string();
+            assert!(
+                text.contains(&format!(
+                    "schema version {}, newer than this program supports ({SCHEMA_VERSION})",
+                    SCHEMA_VERSION + 1
+                )),
+                "{text}"
+            );
+            assert!(text.contains(&db.display().to_string()), "{text}");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{Claim, EventStore, MAX_INVALID_BODY, MemoryStore, Status};
+use super::{Claim, EventStore, Job, MAX_INVALID_BODY, MemoryStore, Status};
 use crate::Event;
 use crate::testing::event_envelope;
 
@@ -14,13 +14,169 @@ pub(crate) fn run<S: EventStore>(mut make: impl FnMut() -> S) {
     rejected_deliveries_are_kept_apart(&make());
     untyped_and_released_events_can_be_claimed_again(&make());
     the_first_application_binds_the_store(&make());
+    the_queue_takes_the_oldest_due_event_and_retries_it(&make());
+    only_queued_events_are_claimed_by_workers(&make());
+    pruning_removes_old_processed_deliveries_only(&make());
 }
 
 fn record(store: &dyn EventStore, id: &str) {
-    let body =
-        event_envelope(id, "customer.created", &serde_json::json!({"id": "cus_1"})).to_string();
+    record_at(store, id, 100);
+}
+
+fn body_of(id: &str) -> String {
+    event_envelope(id, "customer.created", &serde_json::json!({"id": "cus_1"})).to_string()
+}
+
+fn record_at(store: &dyn EventStore, id: &str, received_at: i64) {
+    let body = body_of(id);
     let event = Event::from_slice(body.as_bytes()).unwrap();
-    store.record(&event, body.as_bytes(), 100).unwrap();
+    store.record(&event, body.as_bytes(), received_at).unwrap();
+}
+
+/// The event id and attempt of the next queued event, if any.
+fn next(store: &dyn EventStore, now: i64) -> Option<(String, u32)> {
+    store
+        .claim_next(now, LEASE)
+        .unwrap()
+        .map(|job| (job.event_id, job.attempt))
+}
+
+fn the_queue_takes_the_oldest_due_event_and_retries_it(store: &dyn EventStore) {
+    record_at(store, "evt_b", 101);
+    record_at(store, "evt_a", 100);
+    assert_eq!(
+        next(store, 99),
+        None,
+        "nothing is due before it was received"
+    );
+    let job = store.claim_next(100, LEASE).unwrap().unwrap();
+    assert_eq!(
+        job,
+        Job {
+            event_id: "evt_a".to_owned(),
+            attempt: 1,
+            body: body_of("evt_a").into_bytes(),
+        }
+    );
+    assert_eq!(next(store, 101), Some(("evt_b".to_owned(), 1)));
+    assert_eq!(next(store, 101), None, "both are leased");
+    store.retry_at("evt_a", "boom", 130).unwrap();
+    let row = store.get("evt_a").unwrap().unwrap();
+    assert_eq!(
+        (row.status, row.attempts, row.last_error.as_deref()),
+        (Status::Failed, 1, Some("boom"))
+    );
+    assert_eq!(next(store, 129), None, "the retry is not due yet");
+    assert_eq!(next(store, 130), Some(("evt_a".to_owned(), 2)));
+    store.dead("evt_a", "boom again").unwrap();
+    let row = store.get("evt_a").unwrap().unwrap();
+    assert_eq!(
+        (row.status, row.attempts, row.last_error.as_deref()),
+        (Status::Dead, 2, Some("boom again"))
+    );
+    assert_eq!(store.list(Some(Status::Dead)).unwrap().len(), 1);
+    // evt_b's worker died: after its lease, another worker takes it over.
+    assert_eq!(next(store, 160), None);
+    assert_eq!(next(store, 161), Some(("evt_b".to_owned(), 2)));
+    store.complete("evt_b").unwrap();
+    assert_eq!(
+        next(store, 10_000),
+        None,
+        "dead and processed events stay out"
+    );
+    // A dead event is replayed by an explicit claim.
+    assert_eq!(
+        store.claim("evt_a", 10_000, LEASE).unwrap(),
+        Claim::Run { attempt: 3 }
+    );
+    let steps: Vec<(Status, u32)> = store
+        .history("evt_a")
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.status, c.attempt))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (Status::Pending, 1),
+            (Status::Failed, 1),
+            (Status::Pending, 2),
+            (Status::Dead, 2),
+            (Status::Pending, 3),
+        ]
+    );
+    assert!(store.retry_at("evt_none", "x", 1).is_err());
+}
+
+fn only_queued_events_are_claimed_by_workers(store: &dyn EventStore) {
+    store
+        .record_rejected(br#"{"id": "evt_r"}"#, true, "not an event", 100)
+        .unwrap();
+    record_at(store, "evt_f", 100);
+    assert_eq!(
+        store.claim("evt_f", 100, LEASE).unwrap(),
+        Claim::Run { attempt: 1 }
+    );
+    // Inline mode: Stripe delivers a failed event again; the queue leaves it alone.
+    store.fail("evt_f", "handler failed").unwrap();
+    record_at(store, "evt_t", 100);
+    assert_eq!(next(store, 100), Some(("evt_t".to_owned(), 1)));
+    store.untyped("evt_t", "does not fit").unwrap();
+    let far = i64::MAX / 2;
+    assert_eq!(next(store, far), None);
+    // A released claim is queued again at once.
+    assert_eq!(
+        store.claim("evt_f", 200, LEASE).unwrap(),
+        Claim::Run { attempt: 2 }
+    );
+    store.release("evt_f", "result not recorded").unwrap();
+    assert_eq!(next(store, far), Some(("evt_f".to_owned(), 3)));
+}
+
+fn pruning_removes_old_processed_deliveries_only(store: &dyn EventStore) {
+    let finish = |id: &str, at: i64, how: fn(&dyn EventStore, &str)| {
+        record_at(store, id, at);
+        assert_eq!(
+            store.claim(id, at, LEASE).unwrap(),
+            Claim::Run { attempt: 1 }
+        );
+        how(store, id);
+    };
+    finish("evt_old", 100, |s, id| s.complete(id).unwrap());
+    finish("evt_new", 300, |s, id| s.complete(id).unwrap());
+    finish("evt_failed", 50, |s, id| s.fail(id, "x").unwrap());
+    finish("evt_dead", 50, |s, id| s.dead(id, "x").unwrap());
+    finish("evt_untyped", 50, |s, id| s.untyped(id, "x").unwrap());
+    record_at(store, "evt_pending", 50);
+    store
+        .record_rejected(br#"{"id": "evt_x"}"#, false, "forged", 50)
+        .unwrap();
+    assert_eq!(store.prune(200).unwrap(), 1);
+    assert!(store.get("evt_old").unwrap().is_none());
+    assert!(store.history("evt_old").unwrap().is_empty());
+    let left: Vec<String> = store
+        .list(None)
+        .unwrap()
+        .into_iter()
+        .filter_map(|d| d.event_id)
+        .collect();
+    assert_eq!(
+        left,
+        [
+            "evt_new",
+            "evt_failed",
+            "evt_dead",
+            "evt_untyped",
+            "evt_pending",
+            "evt_x"
+        ]
+    );
+    assert_eq!(store.prune(200).unwrap(), 0);
+    // A later delivery sorts after every kept one.
+    record_at(store, "evt_later", 400);
+    let all = store.list(None).unwrap();
+    assert!(all.windows(2).all(|w| w[0].row_id < w[1].row_id));
+    assert_eq!(all.last().unwrap().event_id.as_deref(), Some("evt_later"));
 }
 
 fn redelivery_keeps_the_row_and_leases_expire(store: &dyn EventStore) {
