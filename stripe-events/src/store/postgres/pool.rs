@@ -46,10 +46,19 @@ impl fmt::Display for Failure {
             // source: show both.
             Self::Db(e) => match e.as_db_error() {
                 Some(db) => write!(f, "{db}"),
-                None => write!(f, "{e}"),
+                None => write!(f, "{}", with_cause(e)),
             },
             Self::Other(message) => f.write_str(message),
         }
+    }
+}
+
+/// `error connecting to server: Connection refused (os error 111)`: the client's error and
+/// the I/O error under it, which its own `Display` leaves out.
+pub(super) fn with_cause(e: &tokio_postgres::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
     }
 }
 

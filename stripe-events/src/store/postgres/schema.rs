@@ -40,26 +40,14 @@ CREATE TABLE IF NOT EXISTS stripe_events_schema (
     applied_at BIGINT NOT NULL
 )";
 
-/// What [`prepare`] found and did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Migrated {
-    /// The version before (0: no tables).
-    pub(super) from: i32,
-    /// The version now ([`VERSION`]).
-    pub(super) to: i32,
-}
-
 /// Creates the tables (when `create`) or migrates them to [`VERSION`], in the connection's
 /// current schema. Refuses a schema without the tables unless `create`, and a version newer
 /// than this code's.
-pub(super) async fn prepare(lease: &mut Lease, create: bool) -> Result<Migrated, Failure> {
+pub(super) async fn prepare(lease: &mut Lease, create: bool) -> Result<(), Failure> {
     lease.batch("BEGIN").await?;
     let result = migrate(lease, create).await;
     match result {
-        Ok(migrated) => {
-            lease.batch("COMMIT").await?;
-            Ok(migrated)
-        }
+        Ok(()) => lease.batch("COMMIT").await,
         Err(e) => {
             // The transaction failed: its connection is closed (and the transaction with it)
             // rather than lent again in that state.
@@ -69,14 +57,14 @@ pub(super) async fn prepare(lease: &mut Lease, create: bool) -> Result<Migrated,
     }
 }
 
-async fn migrate(lease: &mut Lease, create: bool) -> Result<Migrated, Failure> {
+async fn migrate(lease: &mut Lease, create: bool) -> Result<(), Failure> {
     let row = lease
         .query_once(
             "SELECT current_schema(), current_setting('search_path')",
             &[],
         )
         .await?;
-    let (schema, search_path): (Option<String>, String) = (row[0].get(0), row[0].get(1));
+    let (schema, search_path): (Option<String>, String) = (row[0].try_get(0)?, row[0].try_get(1)?);
     let Some(schema) = schema else {
         return Err(Failure::Other(format!(
             "no schema to keep the tables in: the search_path ({search_path}) names no \
@@ -99,7 +87,7 @@ async fn migrate(lease: &mut Lease, create: bool) -> Result<Migrated, Failure> {
                 &[],
             )
             .await?;
-        row[0].get::<_, i32>(0)
+        row[0].try_get::<_, i32>(0)?
     } else if table_exists(lease, &schema, "stripe_events_deliveries").await? {
         1 // written before schema versions
     } else {
@@ -141,7 +129,7 @@ async fn migrate(lease: &mut Lease, create: bool) -> Result<Migrated, Failure> {
             )
             .await?;
     }
-    Ok(Migrated { from, to: VERSION })
+    Ok(())
 }
 
 async fn table_exists(lease: &mut Lease, schema: &str, table: &str) -> Result<bool, Failure> {
@@ -152,5 +140,23 @@ async fn table_exists(lease: &mut Lease, schema: &str, table: &str) -> Result<bo
             &[&schema, &table],
         )
         .await?;
-    Ok(row[0].get(0))
+    Ok(row[0].try_get(0)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_from_one_without_gaps_up_to_the_version() {
+        for (i, migration) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(
+                usize::try_from(migration.version),
+                Ok(i + 1),
+                "{}",
+                migration.name
+            );
+        }
+        assert_eq!(MIGRATIONS.last().map(|m| m.version), Some(VERSION));
+    }
 }

@@ -402,6 +402,7 @@ fn errors_name_the_server_but_never_the_password() {
             .starts_with("connecting to PostgreSQL event store postgres://shop@127.0.0.1:1/shop:"),
         "{message}"
     );
+    assert!(message.contains("refused"), "the cause is shown: {message}");
     assert!(!format!("{err:?}").contains("hunter2"), "{err:?}");
     let err = PostgresStore::connect("postgres://shop:hunter2@127.0.0.1:1/shop?sslmode=nonsense")
         .unwrap_err();
