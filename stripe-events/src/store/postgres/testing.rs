@@ -41,7 +41,8 @@ impl TestSchema {
                 let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
                 assert!(
                     !ci,
-                    "no PostgreSQL server at {base} under CI ({e}); set {ENV}"
+                    "no PostgreSQL server at {base} under CI ({}); set {ENV}",
+                    super::pool::with_cause(&e)
                 );
                 static SAID: Once = Once::new();
                 SAID.call_once(|| {
