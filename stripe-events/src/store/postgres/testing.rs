@@ -158,3 +158,116 @@ fn execute(url: &str, sql: &str) -> Result<Vec<Vec<Option<String>>>, tokio_postg
             .collect())
     })
 }
+
+/// A PostgreSQL server of the test's own (`initdb` and `pg_ctl`, on a free port of
+/// 127.0.0.1), to stop and start under a store without touching the shared server. Stopped,
+/// and its directory removed, when dropped.
+pub(crate) struct PrivateServer {
+    dir: std::path::PathBuf,
+    port: u16,
+    /// Run the server's commands as `postgres` (`initdb` refuses root).
+    as_postgres: bool,
+}
+
+impl PrivateServer {
+    /// A new cluster, started; `None` (after saying why, past the capture) when `initdb` or
+    /// `pg_ctl` is missing or fails.
+    pub(crate) fn start() -> Option<Self> {
+        let as_postgres = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+        let dir = std::env::temp_dir().join(format!("stripe-events-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let server = Self {
+            dir,
+            port,
+            as_postgres,
+        };
+        if as_postgres {
+            server
+                .run("chown", &["-R", "postgres", &server.path("")])
+                .ok()?;
+        }
+        let data = server.path("data");
+        let prepared = server
+            .run(
+                "initdb",
+                &["-D", &data, "-U", "postgres", "--auth=trust", "-N"],
+            )
+            .and_then(|()| server.pg_ctl("start"));
+        if let Err(e) = prepared {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: the PostgreSQL restart test (cannot run a server of its own: {e})"
+            );
+            return None;
+        }
+        Some(server)
+    }
+
+    /// The URL of its `postgres` database.
+    pub(crate) fn url(&self) -> String {
+        format!(
+            "postgres://postgres@127.0.0.1:{}/postgres?connect_timeout=5",
+            self.port
+        )
+    }
+
+    /// `pg_ctl start` (waiting until it accepts connections) or `stop` (fast: sessions are
+    /// ended, as a restart does).
+    pub(crate) fn pg_ctl(&self, action: &str) -> Result<(), String> {
+        let data = self.path("data");
+        let log = self.path("log");
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {}",
+            self.port,
+            self.path("")
+        );
+        self.run(
+            "pg_ctl",
+            &[
+                "-D", &data, "-l", &log, "-o", &options, "-m", "fast", "-w", action,
+            ],
+        )
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> Result<(), String> {
+        let mut command = if self.as_postgres && program != "chown" {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--", program]);
+            c
+        } else {
+            std::process::Command::new(program)
+        };
+        let out = command
+            .args(args)
+            .output()
+            .map_err(|e| format!("{program}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{program} {args:?}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        let _ = self.pg_ctl("stop");
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -6,7 +6,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use super::testing::TestSchema;
+use super::testing::{self, TestSchema};
 use super::*;
 use crate::Event;
 use crate::testing::event_envelope;
@@ -408,4 +408,43 @@ fn errors_name_the_server_but_never_the_password() {
         .unwrap_err();
     assert!(err.to_string().contains("does not parse"), "{err}");
     assert!(!format!("{err:?}").contains("hunter2"), "{err:?}");
+}
+
+#[test]
+fn a_restart_of_postgres_fails_calls_until_it_is_back_without_a_restart_of_the_process() {
+    // Its own server, so the shared one is never restarted under other tests.
+    let Some(server) = testing::PrivateServer::start() else {
+        return;
+    };
+    let store = PostgresStore::builder(&server.url())
+        .pool_size(2)
+        .connect()
+        .unwrap();
+    record(&store, "evt_1", 100);
+    assert_eq!(
+        store.claim("evt_1", 100, LEASE).unwrap(),
+        Claim::Run { attempt: 1 }
+    );
+
+    server.pg_ctl("stop").unwrap();
+    let started = std::time::Instant::now();
+    let err = store.complete("evt_1").unwrap_err();
+    assert_eq!(err.context(), "completing evt_1", "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "failed at once, not after a wait"
+    );
+    assert!(store.list(None).is_err());
+
+    server.pg_ctl("start").unwrap();
+    // Back: the first call works (the closed connections were dropped, new ones opened).
+    store.complete("evt_1").unwrap();
+    assert_eq!(
+        store.get("evt_1").unwrap().unwrap().status,
+        Status::Processed
+    );
+    assert_eq!(
+        store.claim("evt_1", 200, LEASE).unwrap(),
+        Claim::AlreadyProcessed
+    );
 }
