@@ -87,11 +87,26 @@ impl fmt::Debug for PostgresStore {
 }
 
 /// Options of a [`PostgresStore`] before it connects ([`PostgresStore::builder`]).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PostgresStoreBuilder {
     url: String,
     pool_size: usize,
     create: bool,
+}
+
+/// Shows where it would connect, never the URL's password.
+impl fmt::Debug for PostgresStoreBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let target = match self.url.parse::<tokio_postgres::Config>() {
+            Ok(config) => describe(&config),
+            Err(_) => "(a URL that does not parse)".to_owned(),
+        };
+        f.debug_struct("PostgresStoreBuilder")
+            .field("target", &target)
+            .field("pool_size", &self.pool_size)
+            .field("create_tables", &self.create)
+            .finish()
+    }
 }
 
 impl PostgresStoreBuilder {

@@ -404,6 +404,8 @@ fn errors_name_the_server_but_never_the_password() {
     );
     assert!(message.contains("refused"), "the cause is shown: {message}");
     assert!(!format!("{err:?}").contains("hunter2"), "{err:?}");
+    let builder = PostgresStore::builder("postgres://shop:hunter2@127.0.0.1:1/shop");
+    assert!(!format!("{builder:?}").contains("hunter2"), "{builder:?}");
     let err = PostgresStore::connect("postgres://shop:hunter2@127.0.0.1:1/shop?sslmode=nonsense")
         .unwrap_err();
     assert!(err.to_string().contains("does not parse"), "{err}");
