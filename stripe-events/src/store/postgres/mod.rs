@@ -1,4 +1,6 @@
-//! [`PostgresStore`]: the event store in PostgreSQL, shared by any number of processes.
+//! [`PostgresStore`]: the event store in PostgreSQL, shared by any number of processes. Its
+//! documentation says when to choose it, the URL and schema, the pool and the exactly-once
+//! guarantees; `pool` how calls reach the connections, `schema` the versions and migrations.
 
 mod pool;
 mod schema;
@@ -34,6 +36,9 @@ use super::{
 /// `RETURNING`, so of two processes claiming one event only one gets [`Claim::Run`]; the
 /// history row of each claim or result is written by the same statement. A process that dies
 /// while running handlers leaves its lease, and the event is claimed again once it expires.
+/// The queue's [`claim_next`](EventStore::claim_next) picks the oldest due row with `FOR
+/// UPDATE SKIP LOCKED` in the statement that claims it (as river does): workers in any number
+/// of processes never wait for each other's rows, nor take the same one.
 ///
 /// **URL and schema**: `url` is a `postgres://user:password@host:port/database?...` URL or a
 /// `key=value` string, as `tokio_postgres::Config` reads them (with `connect_timeout`,
@@ -55,7 +60,8 @@ use super::{
 /// to 30 s for a free one, then fails. A connection the server closed (PostgreSQL restarted,
 /// an administrator terminated it) is dropped and replaced by a new one: while the server is
 /// down calls fail with a [`StoreError`], and they work again once it is back, with no restart.
-/// A call that takes over 30 s fails and its connection is closed.
+/// A call that takes over 30 s fails and its connection is closed. Each connection keeps its
+/// statements prepared: behind PgBouncer, use its session pooling mode.
 ///
 /// **Threads**: calls block the calling thread (like SQLite's); they work from tokio's
 /// blocking pool (as the receiver calls them), plain threads and inside async code alike: the
