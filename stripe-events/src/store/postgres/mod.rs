@@ -3,6 +3,7 @@
 //! guarantees; `pool` how calls reach the connections, `schema` the versions and migrations.
 
 mod pool;
+mod queries;
 mod schema;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -17,6 +18,7 @@ use tokio_postgres::Row;
 use tokio_postgres::config::Host;
 
 use self::pool::{Failure, Lease, Pool};
+use self::queries::*;
 use super::{
     Claim, EventStore, Job, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
     finishing, lease_end, sniff_id_and_type, unix_now,
@@ -245,17 +247,6 @@ fn describe(config: &tokio_postgres::Config) -> String {
     out
 }
 
-/// The columns [`from_row`] reads, in its order.
-macro_rules! select_deliveries {
-    ($tail:literal) => {
-        concat!(
-            "SELECT row_id, event_id, event_type, api_version, account, livemode, received_at, \
-             body, signature_valid, status, attempts, last_error FROM stripe_events_deliveries ",
-            $tail
-        )
-    };
-}
-
 fn from_row(row: &Row) -> Result<StoredDelivery, Failure> {
     let status: String = row.try_get(9)?;
     let status = status
@@ -281,114 +272,6 @@ fn from_row(row: &Row) -> Result<StoredDelivery, Failure> {
 fn attempt(n: i32) -> u32 {
     u32::try_from(n).unwrap_or(0)
 }
-
-const RECORD: &str = "
-INSERT INTO stripe_events_deliveries (event_id, event_type, api_version, account, livemode,
-    received_at, body, signature_valid, rejected, status, attempts, run_after)
-VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, FALSE, 'pending', 0, $6)
-ON CONFLICT (event_id) WHERE NOT rejected DO NOTHING";
-
-const RECORD_REJECTED: &str = "
-INSERT INTO stripe_events_deliveries (event_id, event_type, received_at, body, signature_valid,
-    rejected, status, attempts, last_error)
-VALUES ($1, $2, $3, $4, $5, TRUE, 'failed', 0, $6)";
-
-/// The claim and its history row in one statement; when nothing was claimed, the status the
-/// statement's snapshot saw (none: no such event) says why.
-const CLAIM: &str = "
-WITH claimed AS (
-    UPDATE stripe_events_deliveries
-    SET status = 'pending', attempts = attempts + 1, lease_until = $3
-    WHERE event_id = $1 AND NOT rejected AND status <> 'processed'
-      AND (lease_until IS NULL OR lease_until <= $2)
-    RETURNING event_id, attempts
-), logged AS (
-    INSERT INTO stripe_events_history (event_id, at, status, attempt)
-    SELECT event_id, $2, 'pending', attempts FROM claimed
-)
-SELECT (SELECT attempts FROM claimed),
-       (SELECT status FROM stripe_events_deliveries WHERE event_id = $1 AND NOT rejected)";
-
-/// A result, its history row, and when the queue may take it again (a release: at once; any
-/// other result: never, unless replayed).
-const FINISH: &str = "
-WITH done AS (
-    UPDATE stripe_events_deliveries
-    SET status = $2, last_error = $3, lease_until = NULL,
-        run_after = CASE WHEN $2 = 'pending' THEN $4::BIGINT END
-    WHERE event_id = $1 AND NOT rejected
-    RETURNING event_id, attempts
-), logged AS (
-    INSERT INTO stripe_events_history (event_id, at, status, attempt, error)
-    SELECT event_id, $4, $2, attempts, $3 FROM done
-)
-SELECT attempts FROM done";
-
-/// The queue's claim, river's way: the oldest due row is picked and locked with `FOR UPDATE
-/// SKIP LOCKED` (a row another worker is claiming is skipped, never waited for; one whose claim
-/// committed meanwhile is checked again and left), then claimed and logged in the same
-/// statement. The pick has the columns and order of the `stripe_events_deliveries_runnable`
-/// index.
-const CLAIM_NEXT: &str = "
-WITH next AS (
-    SELECT row_id FROM stripe_events_deliveries
-    WHERE NOT rejected AND run_after IS NOT NULL AND run_after <= $1
-      AND status IN ('pending', 'failed')
-      AND (lease_until IS NULL OR lease_until <= $1)
-    ORDER BY run_after, row_id
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED
-), claimed AS (
-    UPDATE stripe_events_deliveries AS d
-    SET status = 'pending', attempts = d.attempts + 1, lease_until = $2
-    FROM next WHERE d.row_id = next.row_id
-    RETURNING d.event_id, d.attempts, d.body
-), logged AS (
-    INSERT INTO stripe_events_history (event_id, at, status, attempt)
-    SELECT event_id, $1, 'pending', attempts FROM claimed
-)
-SELECT event_id, attempts, body FROM claimed";
-
-const RETRY_AT: &str = "
-WITH failed AS (
-    UPDATE stripe_events_deliveries
-    SET status = 'failed', last_error = $2, lease_until = NULL, run_after = $3
-    WHERE event_id = $1 AND NOT rejected
-    RETURNING event_id, attempts
-), logged AS (
-    INSERT INTO stripe_events_history (event_id, at, status, attempt, error)
-    SELECT event_id, $4, 'failed', attempts, $2 FROM failed
-)
-SELECT attempts FROM failed";
-
-/// Processed authentic deliveries received before `$1`, and their history, in one statement.
-const PRUNE: &str = "
-WITH pruned AS (
-    DELETE FROM stripe_events_deliveries
-    WHERE NOT rejected AND status = 'processed' AND received_at < $1
-    RETURNING event_id
-), history AS (
-    DELETE FROM stripe_events_history WHERE event_id IN (SELECT event_id FROM pruned)
-)
-SELECT count(*) FROM pruned";
-
-/// Binds the store on first call, and returns the application bound either way: `DO UPDATE`
-/// (to the same value) locks and returns the row even when another process inserted it a
-/// moment ago, which `DO NOTHING` and a second query would miss.
-const BIND: &str = "
-INSERT INTO stripe_events_meta (key, value) VALUES ('application', $1)
-ON CONFLICT (key) DO UPDATE SET value = stripe_events_meta.value
-RETURNING value";
-
-const APPLICATION: &str = "SELECT value FROM stripe_events_meta WHERE key = 'application'";
-
-const HISTORY: &str = "
-SELECT at, status, attempt, error FROM stripe_events_history WHERE event_id = $1 ORDER BY id";
-
-const GET: &str =
-    select_deliveries!("WHERE event_id = $1 ORDER BY rejected ASC, row_id DESC LIMIT 1");
-
-const LIST: &str = select_deliveries!("WHERE $1::TEXT IS NULL OR status = $1 ORDER BY row_id");
 
 impl EventStore for PostgresStore {
     fn record(
