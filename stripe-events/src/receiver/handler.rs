@@ -13,7 +13,7 @@ use axum::routing::post;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use super::{Outcome, Receiver, unix_now};
+use super::{Outcome, Processing, Receiver, unix_now};
 use crate::store::{Claim, EventStore, StoreError};
 use crate::{Event, EventObject, WebhookError};
 
@@ -75,6 +75,12 @@ impl Receiver {
         {
             return Outcome::StoreFailed(e);
         }
+        if self.inner.processing == Processing::Queue {
+            // Stored: the answer can go. A worker of this process starts on it now, others
+            // find it when they poll.
+            self.inner.intake.notify_one();
+            return Outcome::Queued;
+        }
         self.process(event, now).await
     }
 
@@ -118,7 +124,18 @@ impl Receiver {
             Claim::Run { attempt } => attempt,
         };
         tracing::Span::current().record("attempt", attempt);
-        match self.inner.dispatcher.dispatch(&event).await {
+        self.run_claimed(&event, || OnFailure::Fail).await
+    }
+
+    /// Runs the handlers of `event`, claimed by this process, and records how they went
+    /// (with [`settle`](Self::settle)): processed, untyped, or a failure recorded as
+    /// `on_failure` says (asked only when a handler failed).
+    pub(super) async fn run_claimed(
+        &self,
+        event: &Event,
+        on_failure: impl FnOnce() -> OnFailure,
+    ) -> Outcome {
+        match self.inner.dispatcher.dispatch(event).await {
             Ok(dispatched) if dispatched.skipped > 0 => {
                 let EventObject::Untyped(untyped) = &event.data.object else {
                     unreachable!("only an untyped payload skips typed handlers")
@@ -153,10 +170,24 @@ impl Receiver {
             },
             Err(error) => {
                 let message = error.to_string();
-                if let Err(e) = self
-                    .settle(&event.id, move |s, id| s.fail(id, &message))
-                    .await
-                {
+                let span = tracing::Span::current();
+                let settled = match on_failure() {
+                    OnFailure::Fail => {
+                        self.settle(&event.id, move |s, id| s.fail(id, &message))
+                            .await
+                    }
+                    OnFailure::RetryAt(at) => {
+                        span.record("retry_at", at);
+                        self.settle(&event.id, move |s, id| s.retry_at(id, &message, at))
+                            .await
+                    }
+                    OnFailure::Dead => {
+                        span.record("dead", true);
+                        self.settle(&event.id, move |s, id| s.dead(id, &message))
+                            .await
+                    }
+                };
+                if let Err(e) = settled {
                     tracing::error!(error = %e, "could not record a handler failure");
                 }
                 Outcome::HandlerFailed(error)
@@ -168,7 +199,7 @@ impl Receiver {
     /// If it still fails, releases the claim, so that the next delivery runs the handlers
     /// again at once (they ran, but nothing says so) instead of getting 409 until the lease
     /// ends; returns the last error.
-    async fn settle<F>(&self, event_id: &str, op: F) -> Result<(), StoreError>
+    pub(super) async fn settle<F>(&self, event_id: &str, op: F) -> Result<(), StoreError>
     where
         F: Fn(&dyn EventStore, &str) -> Result<(), StoreError> + Clone + Send + 'static,
     {
@@ -194,6 +225,17 @@ impl Receiver {
     }
 }
 
+/// How a handler failure is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OnFailure {
+    /// Inline: [`Status::Failed`](crate::store::Status::Failed), Stripe delivers it again.
+    Fail,
+    /// Queue mode: another attempt from this unix time on ([`EventStore::retry_at`]).
+    RetryAt(i64),
+    /// Queue mode, attempts used up: [`EventStore::dead`].
+    Dead,
+}
+
 /// Runs `work` in a `stripe_webhook` span and logs its outcome and duration.
 pub(super) async fn traced(kind: &'static str, work: impl Future<Output = Outcome>) -> Outcome {
     let started = Instant::now();
@@ -202,12 +244,14 @@ pub(super) async fn traced(kind: &'static str, work: impl Future<Output = Outcom
         kind,
         event_id = Empty,
         event_type = Empty,
-        attempt = Empty
+        attempt = Empty,
+        retry_at = Empty,
+        dead = Empty
     );
     let outcome = work.instrument(span.clone()).await;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     span.in_scope(|| match &outcome {
-        Outcome::Processed { .. } | Outcome::Unhandled | Outcome::Duplicate => {
+        Outcome::Processed { .. } | Outcome::Unhandled | Outcome::Duplicate | Outcome::Queued => {
             tracing::info!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
         Outcome::InProgress
