@@ -358,7 +358,9 @@ pub fn prune(
 pub fn prune_warning(older_than: Duration) -> Option<String> {
     (older_than < STRIPE_RETRY_WINDOW).then(|| {
         format!(
-            "warning: pruning deliveries younger than 3 days ({}): Stripe may still deliver              such an event again, and a redelivery of a pruned event is new to the store, so              its handlers run again",
+            "warning: pruning deliveries younger than 3 days ({}): Stripe may still deliver \
+             such an event again, and a redelivery of a pruned event is new to the store, so \
+             its handlers run again",
             format_age(older_than)
         )
     })
@@ -382,7 +384,8 @@ pub fn prune_warning(older_than: Duration) -> Option<String> {
 pub fn parse_age(text: &str) -> Result<Duration, String> {
     let bad = || {
         format!(
-            "invalid age `{text}`: expected a whole number and a unit, d, h, m or s (30d, 12h,              90m, 45s)"
+            "invalid age `{text}`: expected a whole number and a unit, d, h, m or s (30d, 12h, \
+             90m, 45s)"
         )
     };
     let split = text.len().checked_sub(1).ok_or_else(bad)?;

@@ -39,13 +39,13 @@ impl Receiver {
     /// `Receiver` that calls this and never serves; several such processes, and the workers
     /// [`serve`](super::serve) starts in queue mode, can share one store.
     ///
-    /// Each worker claims the oldest due event ([`EventStore::claim_next`], with the
+    /// Each worker claims the oldest due event ([`EventStore::claim_next`](crate::store::EventStore::claim_next), with the
     /// [lease](super::ReceiverConfig::lease)), parses its stored body with the receiver's
     /// [`Webhook`](crate::Webhook) (its signature was verified when it arrived), runs the
     /// handlers and records the result: processed; untyped (as inline); after a handler
     /// failure, another attempt after the [`RetryPolicy`](super::RetryPolicy)'s backoff
-    /// ([`EventStore::retry_at`]), or, once the attempts are used up, dead
-    /// ([`EventStore::dead`]). A stored body that no longer parses (the application now
+    /// ([`EventStore::retry_at`](crate::store::EventStore::retry_at)), or, once the attempts are used up, dead
+    /// ([`EventStore::dead`](crate::store::EventStore::dead)). A stored body that no longer parses (the application now
     /// rejects its API version, say) is dead at once, with the reason. When nothing is due,
     /// it waits until this process stores a delivery or the
     /// [poll interval](super::ReceiverConfig::poll_interval) passes. Each job logs one
