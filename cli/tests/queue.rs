@@ -523,3 +523,26 @@ fn workers_need_queue_mode() {
     assert!(stderr.contains("it needs --processing queue"), "{stderr}");
     assert!(stderr.contains("Usage: stripe-events serve"), "{stderr}");
 }
+
+#[test]
+fn a_worker_never_runs_its_handler_on_another_applications_store() {
+    let dir = TempDir::new("worker-other-app");
+    let db = dir.db();
+    let store = SqliteStore::open(&db).unwrap();
+    store.bind_application("shop").unwrap();
+    let body = event_envelope("evt_shop_1", "customer.created", &serde_json::json!({})).to_string();
+    let event = stripe_events::Event::from_slice(body.as_bytes()).unwrap();
+    store
+        .record(&event, body.as_bytes(), SystemClock.now())
+        .unwrap();
+    let out = bin().args(["worker", "--db"]).arg(&db).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("it belongs to application `shop`"),
+        "{stderr}"
+    );
+    assert_eq!(text(&out.stdout), "", "no worker started");
+    let row = store.get("evt_shop_1").unwrap().unwrap();
+    assert_eq!((row.status, row.attempts), (Status::Pending, 0));
+}
