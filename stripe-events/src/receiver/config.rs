@@ -141,8 +141,8 @@ impl ReceiverConfig {
         }
     }
 
-    /// Where deliveries are kept (default: a new in-memory
-    /// [`SqliteStore`](crate::store::SqliteStore), so de-duplication works only for the
+    /// Where deliveries are kept (default: a new
+    /// [`MemoryStore`](crate::store::MemoryStore), so de-duplication works only for the
     /// life of the process).
     #[must_use]
     pub fn store(mut self, store: impl EventStore) -> Self {

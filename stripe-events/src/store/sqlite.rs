@@ -373,10 +373,13 @@ impl EventStore for SqliteStore {
             || format!("recording {}", event.id),
             |conn| {
                 conn.execute(
-                    "INSERT OR IGNORE INTO deliveries (event_id, event_type, api_version, account,
+                    "INSERT INTO deliveries (event_id, event_type, api_version, account,
                          livemode, received_at, body, signature_valid, rejected, status, attempts,
                          run_after)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 0, 'pending', 0, ?6)",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 0, 'pending', 0, ?6)
+                     ON CONFLICT (event_id) WHERE rejected = 0 DO UPDATE
+                         SET run_after = excluded.received_at
+                         WHERE status = 'failed' AND run_after IS NULL",
                     params![
                         event.id,
                         event.type_.as_str(),
