@@ -93,6 +93,11 @@ enum Command {
         /// stores and `stripe-events worker` processes on the same store run the handler.
         #[arg(long, value_name = "N")]
         workers: Option<usize>,
+        /// How long a claim on an event lasts (`90s`, `5m`): a process that dies while
+        /// running a handler leaves its event to others once this is over. Longer than the
+        /// slowest handler, or it may run twice.
+        #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = lease)]
+        lease: Duration,
     },
     /// Run queue workers alone on an existing store (deliveries stored by `serve --processing
     /// queue`, in this or other processes), with the same built-in handler as `serve`.
@@ -103,6 +108,11 @@ enum Command {
         /// How many workers.
         #[arg(long, value_name = "N", default_value_t = ReceiverConfig::DEFAULT_WORKERS)]
         workers: usize,
+        /// How long a claim on an event lasts (`90s`, `5m`): a process that dies while
+        /// running a handler leaves its event to others once this is over. Longer than the
+        /// slowest handler, or it may run twice.
+        #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = lease)]
+        lease: Duration,
     },
     /// Build an event of a type from Stripe's example objects, sign it and POST it (the offline
     /// `stripe trigger`).
@@ -281,6 +291,7 @@ pub fn run(cli: Cli) -> ExitCode {
             secrets,
             processing,
             workers,
+            lease,
         } => {
             let processing = match processing {
                 ProcessingArg::Inline => Processing::Inline,
@@ -296,12 +307,13 @@ pub fn run(cli: Cli) -> ExitCode {
                     secrets,
                     processing,
                     workers: workers.unwrap_or(ReceiverConfig::DEFAULT_WORKERS),
+                    lease,
                 })
                 .map(|()| ExitCode::SUCCESS)
             })
         }
-        Command::Worker { db, workers } => Db::resolve(db.map(Into::into))
-            .and_then(|db| crate::receive::worker(&db, workers).map(|()| ExitCode::SUCCESS)),
+        Command::Worker { db, workers, lease } => Db::resolve(db.map(Into::into))
+            .and_then(|db| crate::receive::worker(&db, workers, lease).map(|()| ExitCode::SUCCESS)),
         Command::Trigger {
             event_type,
             url,
@@ -328,4 +340,12 @@ pub fn run(cli: Cli) -> ExitCode {
         eprintln!("stripe-events: {e}");
         ExitCode::from(1)
     })
+}
+
+/// A `--lease` value: an age as `events prune` reads it (`90s`, `5m`, `1h`), not zero.
+fn lease(text: &str) -> Result<Duration, String> {
+    match stripe_events::manage::parse_age(text)? {
+        Duration::ZERO => Err("a lease of zero would let every claim be taken over at once".into()),
+        lease => Ok(lease),
+    }
 }

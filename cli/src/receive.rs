@@ -75,6 +75,8 @@ pub struct Serve {
     pub processing: Processing,
     /// Workers beside the endpoint in queue mode.
     pub workers: usize,
+    /// How long a claim on an event lasts.
+    pub lease: Duration,
 }
 
 /// `serve`: runs until interrupted. Secrets: `--secret`, else `STRIPE_WEBHOOK_SECRET`, else a
@@ -88,6 +90,7 @@ pub fn serve(options: Serve) -> Result<(), String> {
         mut secrets,
         processing,
         workers,
+        lease,
     } = options;
     if secrets.is_empty() {
         if let Some(from_env) = crate::secret::from_env() {
@@ -104,7 +107,7 @@ pub fn serve(options: Serve) -> Result<(), String> {
     let webhook = crate::secret::webhook(&secrets)?;
     let store = db.open()?;
     let receiver = receiver_on(webhook, store, |config| {
-        config.processing(processing).workers(workers)
+        config.processing(processing).workers(workers).lease(lease)
     })?;
     let mode = match processing {
         Processing::Queue => format!(", queue mode, {workers} workers"),
@@ -134,12 +137,12 @@ pub fn serve(options: Serve) -> Result<(), String> {
 
 /// `worker`: runs `workers` queue workers with the built-in handler on `db` (an existing
 /// store) until interrupted; each finishes the job it holds before the process ends.
-pub fn worker(db: &Db, workers: usize) -> Result<(), String> {
+pub fn worker(db: &Db, workers: usize, lease: Duration) -> Result<(), String> {
     crate::logging::init();
     let store = db.open_existing_writable()?;
     // Workers only parse stored bodies, verified when they arrived: no secret is used.
     let webhook = crate::secret::webhook(&[crate::secret::generate()])?;
-    let receiver = receiver_on(webhook, store, |config| config)?;
+    let receiver = receiver_on(webhook, store, |config| config.lease(lease))?;
     runtime()?.block_on(async move {
         receiver.ready().await.map_err(|e| e.to_string())?;
         println!("working on {} with {workers} workers", db.display());
