@@ -2,10 +2,12 @@
 //! event whether its handlers ran, failed or are still running.
 //!
 //! The [`EventStore`] trait is what the [receiver](crate::receiver) needs (feature `store`,
-//! which compiles no database). Two implementations: [`MemoryStore`] (in memory, the
-//! receiver's default, gone with the process) and, with feature `sqlite`, `SqliteStore`
-//! (SQLite in WAL mode, so a command-line tool can list or replay deliveries while a server
-//! is writing them). An application with a database of its own implements the trait.
+//! which compiles no database). Three implementations: [`MemoryStore`] (in memory, the
+//! receiver's default, gone with the process); with feature `sqlite`, `SqliteStore` (SQLite
+//! in WAL mode, so a command-line tool can list or replay deliveries while a server is
+//! writing them); with feature `postgres`, `PostgresStore` (PostgreSQL, shared by any number
+//! of receivers and workers on any number of machines). An application with a database of
+//! its own implements the trait.
 //!
 //! * [`EventStore::record`]: an authentic delivery; the first delivery of an event id inserts
 //!   it as [`Status::Pending`], a redelivery keeps the existing row.
@@ -47,6 +49,8 @@
 //! ```
 
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -56,6 +60,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresStore, PostgresStoreBuilder};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 

@@ -1,0 +1,604 @@
+//! [`PostgresStore`]: the event store in PostgreSQL, shared by any number of processes. Its
+//! documentation says when to choose it, the URL and schema, the pool and the exactly-once
+//! guarantees; `pool` how calls reach the connections, `schema` the versions and migrations.
+
+mod pool;
+mod schema;
+#[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use tokio_postgres::Row;
+use tokio_postgres::config::Host;
+
+use self::pool::{Failure, Lease, Pool};
+use super::{
+    Claim, EventStore, Job, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
+    finishing, lease_end, sniff_id_and_type, unix_now,
+};
+
+/// An [`EventStore`] in a PostgreSQL database (feature `postgres`; the `tokio-postgres`
+/// client, no C library, no TLS).
+///
+/// **When to choose it**: several instances of a service (or a receiver and separate
+/// workers) share one store, or the application keeps its data in PostgreSQL already. For one
+/// process on one machine, `SqliteStore` (feature `sqlite`) needs no server.
+///
+/// **Exactly once across processes**: every write is one statement, so atomic on its own.
+/// [`record`](EventStore::record) is an `INSERT ... ON CONFLICT DO NOTHING` on a unique index of
+/// the authentic deliveries' event ids, so duplicates reaching two instances at once keep one
+/// row; [`claim`](EventStore::claim) is one `UPDATE ... WHERE` (not processed, lease expired)
+/// `RETURNING`, so of two processes claiming one event only one gets [`Claim::Run`]; the
+/// history row of each claim or result is written by the same statement. A process that dies
+/// while running handlers leaves its lease, and the event is claimed again once it expires.
+/// The queue's [`claim_next`](EventStore::claim_next) picks the oldest due row with `FOR
+/// UPDATE SKIP LOCKED` in the statement that claims it (as river does): workers in any number
+/// of processes never wait for each other's rows, nor take the same one.
+///
+/// **URL and schema**: `url` is a `postgres://user:password@host:port/database?...` URL or a
+/// `key=value` string, as `tokio_postgres::Config` reads them (with `connect_timeout`,
+/// `application_name`, `options` and the rest; the password is never shown in errors). The
+/// tables (`stripe_events_deliveries`, `stripe_events_history`, `stripe_events_meta`,
+/// `stripe_events_schema`) are created in the connection's current schema: the first schema
+/// of its `search_path` that exists (`public` by default). To keep them in a schema of their
+/// own, create it, then select it in the URL (`options=-c search_path=NAME`, percent-encoded):
+/// `postgres://app@db.internal/shop?options=-csearch_path%3Dstripe_events`, or set the role's
+/// `search_path`. A search path that names no existing schema is an error, not a guess.
+///
+/// **Schema versions**: the versions applied are rows of `stripe_events_schema`.
+/// [`connect`](Self::connect) creates the tables, or migrates older ones in place, in one
+/// transaction under an advisory lock, so instances started together do it once; a schema
+/// newer than this code is refused, naming both versions.
+///
+/// **Pool**: at most [`DEFAULT_POOL_SIZE`](Self::DEFAULT_POOL_SIZE) connections
+/// ([`builder`](Self::builder) to choose), opened when first needed and kept. A call waits up
+/// to 30 s for a free one, then fails. A connection the server closed (PostgreSQL restarted,
+/// an administrator terminated it) is dropped and replaced by a new one: while the server is
+/// down calls fail with a [`StoreError`], and they work again once it is back, with no restart.
+/// A call that takes over 30 s fails and its connection is closed. Each connection keeps its
+/// statements prepared: behind PgBouncer, use its session pooling mode.
+///
+/// **Threads**: calls block the calling thread (like SQLite's); they work from tokio's
+/// blocking pool (as the receiver calls them), plain threads and inside async code alike: the
+/// connections run on a thread of the store's own with a small tokio runtime, which stops when
+/// the store is dropped.
+///
+/// ```no_run
+/// use stripe_events::store::{EventStore, PostgresStore};
+///
+/// let store = PostgresStore::connect(
+///     "postgres://shop@127.0.0.1/shop?options=-csearch_path%3Dstripe_events",
+/// )?;
+/// println!("{} deliveries", store.list(None)?.len());
+/// # Ok::<(), stripe_events::store::StoreError>(())
+/// ```
+pub struct PostgresStore {
+    pool: Pool,
+    /// Where it is connected, for errors (no password).
+    target: String,
+}
+
+impl fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("target", &self.target)
+            .field("pool_size", &self.pool.size())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Options of a [`PostgresStore`] before it connects ([`PostgresStore::builder`]).
+#[derive(Clone)]
+pub struct PostgresStoreBuilder {
+    url: String,
+    pool_size: usize,
+    create: bool,
+}
+
+/// Shows where it would connect, never the URL's password.
+impl fmt::Debug for PostgresStoreBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let target = match self.url.parse::<tokio_postgres::Config>() {
+            Ok(config) => describe(&config),
+            Err(_) => "(a URL that does not parse)".to_owned(),
+        };
+        f.debug_struct("PostgresStoreBuilder")
+            .field("target", &target)
+            .field("pool_size", &self.pool_size)
+            .field("create_tables", &self.create)
+            .finish()
+    }
+}
+
+impl PostgresStoreBuilder {
+    /// At most `size` connections open at once (at least 1; default
+    /// [`PostgresStore::DEFAULT_POOL_SIZE`]). Calls beyond it wait for a free connection.
+    pub fn pool_size(&mut self, size: usize) -> &mut Self {
+        self.pool_size = size.max(1);
+        self
+    }
+
+    /// Whether [`connect`](Self::connect) creates the tables when the schema has none
+    /// (default true). False refuses such a schema instead, so that a command that only reads
+    /// never creates an empty store in a mistyped schema.
+    pub fn create_tables(&mut self, create: bool) -> &mut Self {
+        self.create = create;
+        self
+    }
+
+    /// Connects, and creates or migrates the tables ([`PostgresStore`] explains how). Fails,
+    /// naming the server (never the password) and the reason, when the URL does not parse,
+    /// the server cannot be reached, the schema is missing or newer than this code.
+    pub fn connect(&self) -> Result<PostgresStore, StoreError> {
+        let config: tokio_postgres::Config = self.url.parse().map_err(|e| {
+            StoreError::new(
+                "connecting to the PostgreSQL event store: the URL does not parse",
+                Failure::Db(e),
+            )
+        })?;
+        let target = describe(&config);
+        let ctx = || format!("connecting to PostgreSQL event store {target}");
+        let pool = Pool::start(config, self.pool_size).map_err(|e| StoreError::new(ctx(), e))?;
+        let create = self.create;
+        pool.run(move |mut lease| async move { schema::prepare(&mut lease, create).await })
+            .map_err(|e| StoreError::new(ctx(), e))?;
+        Ok(PostgresStore { pool, target })
+    }
+}
+
+impl PostgresStore {
+    /// How many connections a store opens at most, unless [`builder`](Self::builder) says.
+    pub const DEFAULT_POOL_SIZE: usize = 10;
+
+    /// The schema version this code reads and writes (rows of `stripe_events_schema`).
+    pub const SCHEMA_VERSION: i32 = schema::VERSION;
+
+    /// Connects to the database at `url` with the default pool, creating the tables in its
+    /// current schema, or migrating them, as needed ([`builder`](Self::builder) for the
+    /// options, and the type's documentation for the URL).
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::builder(url).connect()
+    }
+
+    /// Connects to an existing store at `url` (migrating it if older): fails when its schema
+    /// has no event store tables, instead of creating them (`events list --db` with a typo).
+    pub fn connect_existing(url: &str) -> Result<Self, StoreError> {
+        Self::builder(url).create_tables(false).connect()
+    }
+
+    /// Options before connecting: pool size, whether to create the tables.
+    pub fn builder(url: &str) -> PostgresStoreBuilder {
+        PostgresStoreBuilder {
+            url: url.to_owned(),
+            pool_size: Self::DEFAULT_POOL_SIZE,
+            create: true,
+        }
+    }
+
+    /// The most connections the store opens at once.
+    pub fn pool_size(&self) -> usize {
+        self.pool.size()
+    }
+
+    /// Runs `f` on a pooled connection; a failure becomes a [`StoreError`] saying `ctx`.
+    fn run<T, F, Fut>(&self, ctx: impl FnOnce() -> String, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Lease) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, Failure>> + Send + 'static,
+    {
+        self.pool.run(f).map_err(|e| StoreError::new(ctx(), e))
+    }
+
+    fn select(
+        &self,
+        sql: &'static str,
+        param: Option<String>,
+        ctx: impl FnOnce() -> String,
+    ) -> Result<Vec<StoredDelivery>, StoreError> {
+        self.run(ctx, move |mut lease| async move {
+            let rows = lease.query(sql, &[&param]).await?;
+            rows.iter().map(from_row).collect()
+        })
+    }
+}
+
+/// `postgres://user@host:port/database`, and the `options` if any: where a store is, without
+/// the password.
+fn describe(config: &tokio_postgres::Config) -> String {
+    let user = config.get_user().unwrap_or("");
+    let ports = config.get_ports();
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let host = match host {
+                Host::Tcp(name) => name.clone(),
+                #[cfg(unix)]
+                Host::Unix(path) => path.display().to_string(),
+            };
+            match ports.get(i).or(ports.first()) {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            }
+        })
+        .collect();
+    let hosts = if hosts.is_empty() {
+        "localhost".to_owned()
+    } else {
+        hosts.join(",")
+    };
+    let at = if user.is_empty() { "" } else { "@" };
+    let mut out = format!(
+        "postgres://{user}{at}{hosts}/{}",
+        config.get_dbname().unwrap_or(user)
+    );
+    if let Some(options) = config.get_options() {
+        out.push_str(&format!(" (options {options})"));
+    }
+    out
+}
+
+/// The columns [`from_row`] reads, in its order.
+macro_rules! select_deliveries {
+    ($tail:literal) => {
+        concat!(
+            "SELECT row_id, event_id, event_type, api_version, account, livemode, received_at, \
+             body, signature_valid, status, attempts, last_error FROM stripe_events_deliveries ",
+            $tail
+        )
+    };
+}
+
+fn from_row(row: &Row) -> Result<StoredDelivery, Failure> {
+    let status: String = row.try_get(9)?;
+    let status = status
+        .parse::<Status>()
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    Ok(StoredDelivery {
+        row_id: row.try_get(0)?,
+        event_id: row.try_get(1)?,
+        event_type: row.try_get(2)?,
+        api_version: row.try_get(3)?,
+        account: row.try_get(4)?,
+        livemode: row.try_get(5)?,
+        received_at: row.try_get(6)?,
+        body: row.try_get(7)?,
+        signature_valid: row.try_get(8)?,
+        status,
+        attempts: attempt(row.try_get(10)?),
+        last_error: row.try_get(11)?,
+    })
+}
+
+/// An `INTEGER` attempt count as the trait's `u32` (never negative: it only grows from 0).
+fn attempt(n: i32) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}
+
+const RECORD: &str = "
+INSERT INTO stripe_events_deliveries (event_id, event_type, api_version, account, livemode,
+    received_at, body, signature_valid, rejected, status, attempts, run_after)
+VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, FALSE, 'pending', 0, $6)
+ON CONFLICT (event_id) WHERE NOT rejected DO NOTHING";
+
+const RECORD_REJECTED: &str = "
+INSERT INTO stripe_events_deliveries (event_id, event_type, received_at, body, signature_valid,
+    rejected, status, attempts, last_error)
+VALUES ($1, $2, $3, $4, $5, TRUE, 'failed', 0, $6)";
+
+/// The claim and its history row in one statement; when nothing was claimed, the status the
+/// statement's snapshot saw (none: no such event) says why.
+const CLAIM: &str = "
+WITH claimed AS (
+    UPDATE stripe_events_deliveries
+    SET status = 'pending', attempts = attempts + 1, lease_until = $3
+    WHERE event_id = $1 AND NOT rejected AND status <> 'processed'
+      AND (lease_until IS NULL OR lease_until <= $2)
+    RETURNING event_id, attempts
+), logged AS (
+    INSERT INTO stripe_events_history (event_id, at, status, attempt)
+    SELECT event_id, $2, 'pending', attempts FROM claimed
+)
+SELECT (SELECT attempts FROM claimed),
+       (SELECT status FROM stripe_events_deliveries WHERE event_id = $1 AND NOT rejected)";
+
+/// A result, its history row, and when the queue may take it again (a release: at once; any
+/// other result: never, unless replayed).
+const FINISH: &str = "
+WITH done AS (
+    UPDATE stripe_events_deliveries
+    SET status = $2, last_error = $3, lease_until = NULL,
+        run_after = CASE WHEN $2 = 'pending' THEN $4::BIGINT END
+    WHERE event_id = $1 AND NOT rejected
+    RETURNING event_id, attempts
+), logged AS (
+    INSERT INTO stripe_events_history (event_id, at, status, attempt, error)
+    SELECT event_id, $4, $2, attempts, $3 FROM done
+)
+SELECT attempts FROM done";
+
+/// The queue's claim, river's way: the oldest due row is picked and locked with `FOR UPDATE
+/// SKIP LOCKED` (a row another worker is claiming is skipped, never waited for; one whose claim
+/// committed meanwhile is checked again and left), then claimed and logged in the same
+/// statement. The pick has the columns and order of the `stripe_events_deliveries_runnable`
+/// index.
+const CLAIM_NEXT: &str = "
+WITH next AS (
+    SELECT row_id FROM stripe_events_deliveries
+    WHERE NOT rejected AND run_after IS NOT NULL AND run_after <= $1
+      AND status IN ('pending', 'failed')
+      AND (lease_until IS NULL OR lease_until <= $1)
+    ORDER BY run_after, row_id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE stripe_events_deliveries AS d
+    SET status = 'pending', attempts = d.attempts + 1, lease_until = $2
+    FROM next WHERE d.row_id = next.row_id
+    RETURNING d.event_id, d.attempts, d.body
+), logged AS (
+    INSERT INTO stripe_events_history (event_id, at, status, attempt)
+    SELECT event_id, $1, 'pending', attempts FROM claimed
+)
+SELECT event_id, attempts, body FROM claimed";
+
+const RETRY_AT: &str = "
+WITH failed AS (
+    UPDATE stripe_events_deliveries
+    SET status = 'failed', last_error = $2, lease_until = NULL, run_after = $3
+    WHERE event_id = $1 AND NOT rejected
+    RETURNING event_id, attempts
+), logged AS (
+    INSERT INTO stripe_events_history (event_id, at, status, attempt, error)
+    SELECT event_id, $4, 'failed', attempts, $2 FROM failed
+)
+SELECT attempts FROM failed";
+
+/// Processed authentic deliveries received before `$1`, and their history, in one statement.
+const PRUNE: &str = "
+WITH pruned AS (
+    DELETE FROM stripe_events_deliveries
+    WHERE NOT rejected AND status = 'processed' AND received_at < $1
+    RETURNING event_id
+), history AS (
+    DELETE FROM stripe_events_history WHERE event_id IN (SELECT event_id FROM pruned)
+)
+SELECT count(*) FROM pruned";
+
+/// Binds the store on first call, and returns the application bound either way: `DO UPDATE`
+/// (to the same value) locks and returns the row even when another process inserted it a
+/// moment ago, which `DO NOTHING` and a second query would miss.
+const BIND: &str = "
+INSERT INTO stripe_events_meta (key, value) VALUES ('application', $1)
+ON CONFLICT (key) DO UPDATE SET value = stripe_events_meta.value
+RETURNING value";
+
+const APPLICATION: &str = "SELECT value FROM stripe_events_meta WHERE key = 'application'";
+
+const HISTORY: &str = "
+SELECT at, status, attempt, error FROM stripe_events_history WHERE event_id = $1 ORDER BY id";
+
+const GET: &str =
+    select_deliveries!("WHERE event_id = $1 ORDER BY rejected ASC, row_id DESC LIMIT 1");
+
+const LIST: &str = select_deliveries!("WHERE $1::TEXT IS NULL OR status = $1 ORDER BY row_id");
+
+impl EventStore for PostgresStore {
+    fn record(
+        &self,
+        event: &crate::Event,
+        body: &[u8],
+        received_at: i64,
+    ) -> Result<(), StoreError> {
+        let id = event.id.clone();
+        let type_ = event.type_.as_str().to_owned();
+        let (api_version, account) = (event.api_version.clone(), event.account.clone());
+        let livemode = event.livemode;
+        let body = body.to_vec();
+        self.run(
+            || format!("recording {}", event.id),
+            move |mut lease| async move {
+                lease
+                    .query(
+                        RECORD,
+                        &[
+                            &id,
+                            &type_,
+                            &api_version,
+                            &account,
+                            &livemode,
+                            &received_at,
+                            &body,
+                        ],
+                    )
+                    .await?;
+                Ok(())
+            },
+        )
+    }
+
+    fn record_rejected(
+        &self,
+        body: &[u8],
+        signature_valid: bool,
+        reason: &str,
+        received_at: i64,
+    ) -> Result<(), StoreError> {
+        let (event_id, event_type) = sniff_id_and_type(body);
+        let kept = body[..body.len().min(MAX_INVALID_BODY)].to_vec();
+        let reason = reason.to_owned();
+        self.run(
+            || "recording a rejected delivery".to_owned(),
+            move |mut lease| async move {
+                lease
+                    .query(
+                        RECORD_REJECTED,
+                        &[
+                            &event_id,
+                            &event_type,
+                            &received_at,
+                            &kept,
+                            &signature_valid,
+                            &reason,
+                        ],
+                    )
+                    .await?;
+                Ok(())
+            },
+        )
+    }
+
+    fn claim(&self, event_id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError> {
+        let ctx = || format!("claiming {event_id}");
+        let id = event_id.to_owned();
+        let until = lease_end(now, lease);
+        let (attempt, status) = self.run(ctx, move |mut lease| async move {
+            let rows = lease.query(CLAIM, &[&id, &now, &until]).await?;
+            let attempt: Option<i32> = rows[0].try_get(0)?;
+            let status: Option<String> = rows[0].try_get(1)?;
+            Ok((attempt, status))
+        })?;
+        match (attempt, status.as_deref()) {
+            (Some(attempt), _) => Ok(Claim::Run {
+                attempt: self::attempt(attempt),
+            }),
+            (None, None) => Err(StoreError::new(ctx(), "no such event in the store")),
+            (None, Some("processed")) => Ok(Claim::AlreadyProcessed),
+            (None, Some(_)) => Ok(Claim::InProgress),
+        }
+    }
+
+    fn finish(
+        &self,
+        event_id: &str,
+        status: Status,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let ctx = || finishing(status, event_id);
+        let id = event_id.to_owned();
+        let error = error.map(str::to_owned);
+        let now = unix_now();
+        let changed = self.run(ctx, move |mut lease| async move {
+            let rows = lease
+                .query(FINISH, &[&id, &status.as_str(), &error, &now])
+                .await?;
+            Ok(!rows.is_empty())
+        })?;
+        if !changed {
+            return Err(StoreError::new(ctx(), "no such event in the store"));
+        }
+        Ok(())
+    }
+
+    fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
+        let until = lease_end(now, lease);
+        self.run(
+            || "claiming a queued event".to_owned(),
+            move |mut lease| async move {
+                let rows = lease.query(CLAIM_NEXT, &[&now, &until]).await?;
+                let Some(row) = rows.first() else {
+                    return Ok(None);
+                };
+                Ok(Some(Job {
+                    event_id: row.try_get(0)?,
+                    attempt: attempt(row.try_get(1)?),
+                    body: row.try_get(2)?,
+                }))
+            },
+        )
+    }
+
+    fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {
+        let ctx = || format!("scheduling a retry of {event_id}");
+        let (id, error) = (event_id.to_owned(), error.to_owned());
+        let now = unix_now();
+        let changed = self.run(ctx, move |mut lease| async move {
+            let rows = lease
+                .query(RETRY_AT, &[&id, &error, &run_after, &now])
+                .await?;
+            Ok(!rows.is_empty())
+        })?;
+        if !changed {
+            return Err(StoreError::new(ctx(), "no such event in the store"));
+        }
+        Ok(())
+    }
+
+    fn prune(&self, received_before: i64) -> Result<u64, StoreError> {
+        self.run(
+            || "pruning processed deliveries".to_owned(),
+            move |mut lease| async move {
+                let rows = lease.query(PRUNE, &[&received_before]).await?;
+                let pruned: i64 = rows[0].try_get(0)?;
+                Ok(u64::try_from(pruned).unwrap_or(0))
+            },
+        )
+    }
+
+    fn bind_application(&self, application: &str) -> Result<String, StoreError> {
+        let name = application.to_owned();
+        self.run(
+            || format!("binding the event store to application `{application}`"),
+            move |mut lease| async move {
+                let rows = lease.query(BIND, &[&name]).await?;
+                Ok(rows[0].try_get(0)?)
+            },
+        )
+    }
+
+    fn application(&self) -> Result<Option<String>, StoreError> {
+        self.run(
+            || "reading the application of the event store".to_owned(),
+            |mut lease| async move {
+                let rows = lease.query(APPLICATION, &[]).await?;
+                match rows.first() {
+                    Some(row) => Ok(Some(row.try_get(0)?)),
+                    None => Ok(None),
+                }
+            },
+        )
+    }
+
+    fn history(&self, event_id: &str) -> Result<Vec<StatusChange>, StoreError> {
+        let id = event_id.to_owned();
+        self.run(
+            || format!("reading the history of {event_id}"),
+            move |mut lease| async move {
+                let rows = lease.query(HISTORY, &[&id]).await?;
+                rows.iter()
+                    .map(|row| {
+                        let status: String = row.try_get(1)?;
+                        Ok(StatusChange {
+                            at: row.try_get(0)?,
+                            status: status
+                                .parse()
+                                .map_err(|e: super::ParseStatusError| e.to_string())?,
+                            attempt: attempt(row.try_get(2)?),
+                            error: row.try_get(3)?,
+                        })
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    fn get(&self, event_id: &str) -> Result<Option<StoredDelivery>, StoreError> {
+        let rows = self.select(GET, Some(event_id.to_owned()), || {
+            format!("reading {event_id}")
+        })?;
+        Ok(rows.into_iter().next())
+    }
+
+    fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError> {
+        self.select(LIST, status.map(|s| s.as_str().to_owned()), || {
+            "listing deliveries".to_owned()
+        })
+    }
+}
