@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use stripe_events::store::{EventStore, SqliteStore};
+use stripe_events::store::{EventStore, PostgresStore, SqliteStore};
 
 /// The default SQLite file.
 pub const DEFAULT_SQLITE: &str = "stripe-events.sqlite3";
@@ -93,7 +93,7 @@ impl Db {
             Self::Sqlite(path) => Ok(Arc::new(
                 SqliteStore::open(path).map_err(|e| e.to_string())?,
             )),
-            Self::Postgres(url) => postgres(url),
+            Self::Postgres(url) => postgres(url, true),
         }
     }
 
@@ -105,7 +105,7 @@ impl Db {
             Self::Sqlite(path) => Ok(Arc::new(
                 SqliteStore::open_existing(path).map_err(|e| e.to_string())?,
             )),
-            Self::Postgres(url) => postgres(url),
+            Self::Postgres(url) => postgres(url, false),
         }
     }
 
@@ -118,23 +118,19 @@ impl Db {
                 drop(SqliteStore::open_existing(path).map_err(|e| e.to_string())?);
                 self.open()
             }
-            Self::Postgres(url) => postgres(url),
+            Self::Postgres(url) => postgres(url, false),
         }
     }
 }
 
-/// The PostgreSQL store.
-///
-/// Note for the merge of the PostgreSQL store (branch wt-pg): give the CLI a `postgres`
-/// feature (`stripe-events/postgres`, on by default) and make this
-/// `stripe_events::store::PostgresStore::connect(url)` (mapping its `StoreError` to a string,
-/// as SQLite's arm does), then drop the test `a_postgres_url_is_refused_until_it_is_built`.
-fn postgres(url: &str) -> Result<Arc<dyn EventStore>, String> {
-    Err(format!(
-        "{}: PostgreSQL support is not built yet in this stripe-events (use a SQLite file for \
-         now)",
-        redact_password(url)
-    ))
+/// The PostgreSQL store: created (tables, migrations) when `create`, else it must exist.
+fn postgres(url: &str, create: bool) -> Result<Arc<dyn EventStore>, String> {
+    let store = if create {
+        PostgresStore::connect(url)
+    } else {
+        PostgresStore::connect_existing(url)
+    };
+    Ok(Arc::new(store.map_err(|e| e.to_string())?))
 }
 
 /// `postgres://user:secret@host/db` -> `postgres://user:***@host/db`.
@@ -203,9 +199,13 @@ mod tests {
             redact_password("postgresql://localhost"),
             "postgresql://localhost"
         );
-        let error = db.open().err().unwrap();
+        // Nothing listens on port 1: the error names the server, never the password.
+        let error = Db::Postgres("postgres://app:s3cret@127.0.0.1:1/events".into())
+            .open()
+            .err()
+            .unwrap();
         assert!(
-            error.contains("not built yet") && !error.contains("s3cret"),
+            error.contains("127.0.0.1") && !error.contains("s3cret"),
             "{error}"
         );
     }

@@ -4,12 +4,12 @@
 //! [`serve_with_shutdown`]: super::serve_with_shutdown
 
 use std::future::Future;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::handler::{OnFailure, traced};
+use super::handler::{OnFailure, Patience, traced};
 use super::retry::random_jitter;
 use super::{Outcome, Receiver, unix_now};
 use crate::store::{Job, StoreError};
@@ -138,6 +138,9 @@ impl Receiver {
 
     /// Runs one claimed job and records its result.
     async fn run_job(&self, job: Job) -> Outcome {
+        // Results are recorded patiently, within the lease this claim holds (three quarters
+        // of it, so that a slow store call still ends before anyone else may claim it).
+        let patience = Patience::Until(Instant::now() + self.inner.lease.mul_f64(0.75));
         traced("job", async {
             let span = tracing::Span::current();
             span.record("event_id", job.event_id.as_str());
@@ -149,7 +152,7 @@ impl Receiver {
                     span.record("dead", true);
                     let reason = format!("the stored body no longer parses: {error}");
                     return match self
-                        .settle(&job.event_id, move |s, id| s.dead(id, &reason))
+                        .settle(&job.event_id, patience, move |s, id| s.dead(id, &reason))
                         .await
                     {
                         Ok(()) => Outcome::Rejected(error),
@@ -160,7 +163,7 @@ impl Receiver {
             span.record("event_type", event.type_.as_str());
             let policy = self.inner.retry;
             let attempt = job.attempt;
-            self.run_claimed(&event, || {
+            self.run_claimed(&event, patience, || {
                 if policy.gives_up_after(attempt) {
                     OnFailure::Dead
                 } else {

@@ -503,7 +503,7 @@ pub(crate) fn finishing(status: Status, event_id: &str) -> String {
 
 /// The error for a database written by a newer release: its schema `found` is past the
 /// `supported` one, and this code would misread it (or break it) if it went on.
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn newer_schema(found: i64, supported: i64) -> String {
     format!(
         "the event store has schema version {found}, newer than this program supports \

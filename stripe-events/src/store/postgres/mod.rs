@@ -30,7 +30,7 @@ use super::{
 /// process on one machine, `SqliteStore` (feature `sqlite`) needs no server.
 ///
 /// **Exactly once across processes**: every write is one statement, so atomic on its own.
-/// [`record`](EventStore::record) is an `INSERT ... ON CONFLICT DO NOTHING` on a unique index of
+/// [`record`](EventStore::record) is an `INSERT ... ON CONFLICT` on a unique index of
 /// the authentic deliveries' event ids, so duplicates reaching two instances at once keep one
 /// row; [`claim`](EventStore::claim) is one `UPDATE ... WHERE` (not processed, lease expired)
 /// `RETURNING`, so of two processes claiming one event only one gets [`Claim::Run`]; the
@@ -286,7 +286,10 @@ const RECORD: &str = "
 INSERT INTO stripe_events_deliveries (event_id, event_type, api_version, account, livemode,
     received_at, body, signature_valid, rejected, status, attempts, run_after)
 VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, FALSE, 'pending', 0, $6)
-ON CONFLICT (event_id) WHERE NOT rejected DO NOTHING";
+ON CONFLICT (event_id) WHERE NOT rejected DO UPDATE
+    SET run_after = EXCLUDED.received_at
+    WHERE stripe_events_deliveries.status = 'failed'
+      AND stripe_events_deliveries.run_after IS NULL";
 
 const RECORD_REJECTED: &str = "
 INSERT INTO stripe_events_deliveries (event_id, event_type, received_at, body, signature_valid,
