@@ -28,11 +28,17 @@ Bodies (a few common event types around Stripe's example objects, distinct event
 built and signed before the clock starts. --count is the number of requests, duplicates
 included; --duplicates F (0 to 0.5) makes that fraction of them re-sends of an event id sent
 at the same moment on another connection (to the next --url when there are several).
-Connections are spread over the URLs in turn. Prints one line:
+Connections are spread over the URLs in turn. Requests still unanswered 5 s after
+--max-seconds count as failed, so a run never outlasts it by more. Prints one line:
   deliveries= duplicates= seconds= rate= p50_ms= p99_ms= max_ms= status_NNN= errors= unsent=
 latency is from writing the request to reading the whole response. --ok-ids FILE writes the
-ids of the events that got at least one 200, one a line. Exit status 0 if every request got a
-response (whatever its status), 1 if some failed at the connection level, 2 on bad usage.";
+ids of the events that got at least one 200, one a line. Exit status 0 if every request sent got
+a response (whatever its status), 1 if some failed at the connection level (or timed out) or
+none was answered, 2 on bad usage.";
+
+/// How long past --max-seconds a request already sent may still take before it counts as
+/// failed: the run's wall time is bounded even when a receiver stops answering.
+const GRACE: Duration = Duration::from_secs(5);
 
 /// No run sends more than this many requests.
 const MAX_COUNT: usize = 2_000_000;
@@ -134,7 +140,8 @@ fn main() -> ExitCode {
         }
     };
     match run(opts) {
-        Ok(code) => code,
+        Ok(summary) if summary.errors == 0 && summary.answered > 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
         Err(e) => {
             eprintln!("loadgen: {e}");
             ExitCode::from(2)
@@ -262,13 +269,30 @@ impl Shared {
         }
     }
 
+    /// When a request sent now must have its answer: the run's deadline plus [`GRACE`].
+    fn answer_by(&self) -> tokio::time::Instant {
+        let deadline = self.deadline.get().unwrap_or_else(Instant::now);
+        tokio::time::Instant::from_std(deadline + GRACE)
+    }
+
     fn error(&self, what: String) {
         self.errors.set(self.errors.get() + 1);
         self.first_error.borrow_mut().get_or_insert(what);
     }
 }
 
-fn run(opts: Options) -> Result<ExitCode, String> {
+/// What a run came to (also printed; the tests read all of it).
+#[derive(Debug)]
+#[cfg_attr(not(test), allow(dead_code))]
+struct Summary {
+    answered: usize,
+    errors: u64,
+    unsent: usize,
+    statuses: BTreeMap<u16, u64>,
+    seconds: f64,
+}
+
+fn run(opts: Options) -> Result<Summary, String> {
     let timestamp = unix_now();
     let templates = match Templates::load(opts.fixtures.as_deref(), timestamp) {
         Ok(t) => t,
@@ -378,10 +402,12 @@ fn run(opts: Options) -> Result<ExitCode, String> {
         std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     eprintln!("loadgen: bodies from {}", templates.source);
-    Ok(if errors == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    Ok(Summary {
+        answered,
+        errors,
+        unsent: queued - sent,
+        statuses: shared.statuses.take(),
+        seconds,
     })
 }
 
@@ -416,7 +442,8 @@ async fn raw_connection(shared: Rc<Shared>, target: usize, barrier: Rc<tokio::sy
             continue;
         };
         let started = Instant::now();
-        match exchange(s, request, &mut buf).await {
+        let answered = tokio::time::timeout_at(shared.answer_by(), exchange(s, request, &mut buf));
+        match answered.await.unwrap_or_else(|_| Err(timed_out())) {
             Ok(response) => {
                 shared.record(&item, started, response.status);
                 if !response.keep_alive {
@@ -429,6 +456,13 @@ async fn raw_connection(shared: Rc<Shared>, target: usize, barrier: Rc<tokio::sy
             }
         }
     }
+}
+
+fn timed_out() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        format!("no response by --max-seconds + {} s", GRACE.as_secs()),
+    )
 }
 
 /// A response's status and whether the connection stays open.
@@ -562,9 +596,12 @@ async fn hyper_connection(shared: Rc<Shared>, target: usize, barrier: Rc<tokio::
             let status = response.status().as_u16();
             response.into_body().collect().await?;
             Ok::<_, hyper::Error>(status)
-        }
-        .await;
-        match result {
+        };
+        let result = tokio::time::timeout_at(shared.answer_by(), result).await;
+        match result
+            .map_err(|_| timed_out().to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()))
+        {
             Ok(status) => shared.record(&item, started, status),
             Err(e) => {
                 shared.error(format!("{}: {e}", t.url));
@@ -643,6 +680,97 @@ mod tests {
             "copies go to the other target"
         );
         assert!(seen.values().all(|qs| qs.len() <= 2));
+    }
+
+    /// A receiver on a loopback port, one thread per connection: answers 200 to every request
+    /// whose body is `{...}` JSON, or never answers at all (`silent`).
+    fn test_server(silent: bool) -> std::net::SocketAddr {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut out = stream;
+                    loop {
+                        let mut length = None;
+                        loop {
+                            let mut line = String::new();
+                            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                                return;
+                            }
+                            if line == "\r\n" {
+                                break;
+                            }
+                            if let Some((name, v)) = line.split_once(':')
+                                && name.eq_ignore_ascii_case("content-length")
+                            {
+                                length = v.trim().parse::<usize>().ok();
+                            }
+                        }
+                        let mut body = vec![0; length.unwrap()];
+                        reader.read_exact(&mut body).unwrap();
+                        if silent {
+                            std::thread::sleep(Duration::from_secs(30));
+                            return;
+                        }
+                        let ok = serde_json::from_slice::<serde_json::Value>(&body).is_ok();
+                        let status = if ok { "200 OK" } else { "400 Bad Request" };
+                        let response = format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\n\r\n");
+                        if out.write_all(response.as_bytes()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        addr
+    }
+
+    #[test]
+    fn a_run_sends_every_request_and_lists_the_ids_that_got_200() {
+        for client in [Client::Raw, Client::Hyper] {
+            let addr = test_server(false);
+            let dir = std::env::temp_dir().join(format!("loadgen-test-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let ok_ids = dir.join(format!("ok-{client:?}.txt"));
+            let mut o = options(&[&format!("http://{addr}/webhook")], 300, 0.2);
+            o.client = client;
+            o.ok_ids = Some(ok_ids.clone());
+            let summary = run(o).unwrap();
+            assert_eq!(summary.answered, 300, "{client:?}");
+            assert_eq!((summary.errors, summary.unsent), (0, 0));
+            assert_eq!(summary.statuses.get(&200), Some(&300));
+            let ids = std::fs::read_to_string(&ok_ids).unwrap();
+            assert_eq!(
+                ids.lines().count(),
+                240,
+                "one line per event, duplicates once"
+            );
+            assert!(
+                ids.lines()
+                    .all(|id| id.len() == 28 && id.starts_with("evt_"))
+            );
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_receiver_that_never_answers_cannot_stretch_the_run() {
+        let addr = test_server(true);
+        let mut o = options(&[&format!("http://{addr}/webhook")], 20, 0.0);
+        o.max_seconds = 0.5;
+        let summary = run(o).unwrap();
+        assert_eq!(summary.answered, 0);
+        assert_eq!(summary.errors, 4, "the four connections' requests time out");
+        assert_eq!(summary.unsent, 16);
+        assert!(
+            summary.seconds < 0.5 + GRACE.as_secs_f64() + 1.0,
+            "{}",
+            summary.seconds
+        );
     }
 
     #[test]
