@@ -4,16 +4,20 @@
 //! * `verify`: `ok<TAB>type<TAB>id<TAB>typed` (or `raw<TAB>reason`), exit 0; a signature or
 //!   header failure, or a body that is not an event, is printed on stderr with exit 1.
 //! * `parse`: `type<TAB>id<TAB>typed` (or `raw<TAB>reason`); exit 0 typed, 3 raw, 1 not an event.
-//! * `serve`, `trigger`, `events`, `demo`: see their modules.
+//! * `serve`, `worker`, `trigger`, `events`, `demo`: see their modules.
 //!
 //! Bad usage (unknown flags, unreadable input) exits 2. Each command lives in its own module;
 //! this one only declares the command line and hands each command to its module.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use stripe_events::receiver::{Processing, ReceiverConfig};
 use stripe_events::store::Status;
+
+use crate::store::Db;
 
 /// The command line.
 #[derive(Parser)]
@@ -62,20 +66,53 @@ enum Command {
         /// The body: a file, or `-` (the default) for standard input.
         file: Option<PathBuf>,
     },
-    /// Run a webhook receiver (POST /webhook) that verifies, stores in SQLite, and logs every
-    /// event in one line.
+    /// Run a webhook receiver (POST /webhook) that verifies, stores (SQLite by default), and
+    /// logs every event in one line.
+    ///
+    /// Inline (the default), the handler runs in the request and its result is the answer.
+    /// With `--processing queue`, a delivery is answered 200 as soon as it is stored, and
+    /// workers run the handler afterwards, retrying failures with exponential backoff (10 s
+    /// doubling to 1 h, with jitter) and marking an event dead after 12 attempts
+    /// (`events list --status dead`, `events replay`).
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:4242")]
         addr: String,
-        /// The SQLite file deliveries are stored in.
-        #[arg(long, default_value = "stripe-events.sqlite3")]
-        db: PathBuf,
+        #[arg(long, help = crate::store::HELP)]
+        db: Option<PathBuf>,
         /// An endpoint secret; repeat for several (rotation). Default: `STRIPE_WEBHOOK_SECRET`
         /// (several separated by commas); without either, a development secret for local
         /// testing only is generated and printed.
         #[arg(long = "secret")]
         secrets: Vec<String>,
+        /// When the handler runs: `inline` (in the request) or `queue` (answer 200 once stored,
+        /// workers run it).
+        #[arg(long, value_enum, default_value_t = ProcessingArg::Inline)]
+        processing: ProcessingArg,
+        /// Workers in this process (queue mode only; default 4). 0: none, the endpoint only
+        /// stores and `stripe-events worker` processes on the same store run the handler.
+        #[arg(long, value_name = "N")]
+        workers: Option<usize>,
+        /// How long a claim on an event lasts (`90s`, `5m`): a process that dies while
+        /// running a handler leaves its event to others once this is over. Longer than the
+        /// slowest handler, or it may run twice.
+        #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = lease)]
+        lease: Duration,
+    },
+    /// Run queue workers alone on an existing store (deliveries stored by `serve --processing
+    /// queue`, in this or other processes), with the same built-in handler as `serve`.
+    /// Ctrl-C or SIGTERM stops it; each worker finishes the job it holds first.
+    Worker {
+        #[arg(long, help = crate::store::HELP)]
+        db: Option<PathBuf>,
+        /// How many workers.
+        #[arg(long, value_name = "N", default_value_t = ReceiverConfig::DEFAULT_WORKERS)]
+        workers: usize,
+        /// How long a claim on an event lasts (`90s`, `5m`): a process that dies while
+        /// running a handler leaves its event to others once this is over. Longer than the
+        /// slowest handler, or it may run twice.
+        #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = lease)]
+        lease: Duration,
     },
     /// Build an event of a type from Stripe's example objects, sign it and POST it (the offline
     /// `stripe trigger`).
@@ -113,23 +150,36 @@ enum Command {
     },
 }
 
+/// `--processing`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProcessingArg {
+    /// The handler runs in the request; its result is the answer.
+    Inline,
+    /// Answer 200 once stored; workers run the handler.
+    Queue,
+}
+
+/// The `--db` help of the `events` commands (never created by them).
+const EVENTS_DB_HELP: &str = "The event store (never created by this command): a SQLite file, \
+                              or a postgres:// (postgresql://) URL. Default: DATABASE_URL, else \
+                              stripe-events.sqlite3";
+
 #[derive(Subcommand)]
 enum EventsCommand {
     /// One stored delivery per line: event id, type, signature valid, status, attempts, last
     /// error.
     List {
-        /// The SQLite file (never created by this command).
-        #[arg(long, default_value = "stripe-events.sqlite3")]
-        db: PathBuf,
-        /// Only deliveries with this status (`pending`, `processed`, `failed`, `untyped`).
+        #[arg(long, help = EVENTS_DB_HELP)]
+        db: Option<PathBuf>,
+        /// Only deliveries with this status (`pending`, `processed`, `failed`, `untyped`,
+        /// `dead`).
         #[arg(long)]
         status: Option<Status>,
     },
     /// Everything stored about one delivery.
     Show {
-        /// The SQLite file (never created by this command).
-        #[arg(long, default_value = "stripe-events.sqlite3")]
-        db: PathBuf,
+        #[arg(long, help = EVENTS_DB_HELP)]
+        db: Option<PathBuf>,
         /// The event id.
         event_id: String,
         /// Print the stored body too.
@@ -137,21 +187,86 @@ enum EventsCommand {
         body: bool,
     },
     /// Re-run the built-in handler of an event stored by `stripe-events serve`, or of every
-    /// failed (`--pending`: unfinished) one. A store of another application is refused:
-    /// replay from that application's binary (`stripe_events::manage`).
+    /// failed and dead one (`--pending`: unfinished ones; `--status S`: those with status S).
+    /// A store of another application is refused: replay from that application's binary
+    /// (`stripe_events::manage`).
     Replay {
-        /// The SQLite file (never created by this command).
-        #[arg(long, default_value = "stripe-events.sqlite3")]
-        db: PathBuf,
-        /// One event id; without it, every event with `--status` (default failed).
+        #[arg(long, help = EVENTS_DB_HELP)]
+        db: Option<PathBuf>,
+        /// One event id; without it, every failed then every dead event (or those with
+        /// `--status`).
         event_id: Option<String>,
-        /// Replay events left pending (a crash between receipt and processing).
+        /// Replay events left pending (a crash between receipt and processing, or queued).
         #[arg(long)]
         pending: bool,
-        /// Replay events with this status (`failed`, `pending`, `untyped`).
+        /// Replay events with this status (`failed`, `dead`, `pending`, `untyped`).
         #[arg(long, conflicts_with = "pending")]
         status: Option<Status>,
     },
+    /// Delete processed deliveries received longer ago than an age; never pending, failed,
+    /// untyped, dead or rejected ones. Prints how many were removed.
+    ///
+    /// Keep at least 3 days: Stripe retries a delivery for up to 3 days, and a redelivery of
+    /// a pruned event is new to the store, so its handlers run again.
+    Prune {
+        #[arg(long, help = EVENTS_DB_HELP)]
+        db: Option<PathBuf>,
+        /// The age: a whole number and a unit, d, h, m or s (`30d`, `12h`, `90m`, `45s`).
+        #[arg(
+            long,
+            value_name = "AGE",
+            value_parser = stripe_events::manage::parse_age,
+            allow_hyphen_values = true
+        )]
+        older_than: Duration,
+    },
+}
+
+/// Runs an `events` command.
+fn events(command: EventsCommand) -> Result<ExitCode, String> {
+    use stripe_events::manage::Command as Manage;
+    match command {
+        EventsCommand::List { db, status } => {
+            crate::events::read(&Db::resolve(db.map(Into::into))?, &Manage::List { status })
+        }
+        EventsCommand::Show { db, event_id, body } => crate::events::read(
+            &Db::resolve(db.map(Into::into))?,
+            &Manage::Show { event_id, body },
+        ),
+        EventsCommand::Replay {
+            db,
+            event_id,
+            pending,
+            status,
+        } => {
+            let status = if pending {
+                Some(Status::Pending)
+            } else {
+                status
+            };
+            crate::events::replay(
+                &Db::resolve(db.map(Into::into))?,
+                event_id.as_deref(),
+                status,
+            )
+        }
+        EventsCommand::Prune { db, older_than } => {
+            crate::events::prune(&Db::resolve(db.map(Into::into))?, older_than)
+        }
+    }
+}
+
+/// Bad usage of `serve` that clap cannot see: the message and the usage on stderr, exit 2.
+fn usage_error(message: &str) -> ! {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    cli.build();
+    let serve = cli
+        .find_subcommand_mut("serve")
+        .expect("the serve command is declared");
+    serve
+        .error(clap::error::ErrorKind::ArgumentConflict, message)
+        .exit()
 }
 
 /// Runs the command and returns its exit code.
@@ -170,9 +285,35 @@ pub fn run(cli: Cli) -> ExitCode {
             file,
         } => crate::verify::run(&secrets, &header, tolerance, now, file.as_ref()),
         Command::Parse { file } => crate::parse::run(file.as_ref()),
-        Command::Serve { addr, db, secrets } => {
-            crate::receive::serve(&addr, &db, secrets).map(|()| ExitCode::SUCCESS)
+        Command::Serve {
+            addr,
+            db,
+            secrets,
+            processing,
+            workers,
+            lease,
+        } => {
+            let processing = match processing {
+                ProcessingArg::Inline => Processing::Inline,
+                ProcessingArg::Queue => Processing::Queue,
+            };
+            if workers.is_some() && processing == Processing::Inline {
+                usage_error("--workers runs queue workers: it needs --processing queue");
+            }
+            Db::resolve(db.map(Into::into)).and_then(|db| {
+                crate::receive::serve(crate::receive::Serve {
+                    addr,
+                    db,
+                    secrets,
+                    processing,
+                    workers: workers.unwrap_or(ReceiverConfig::DEFAULT_WORKERS),
+                    lease,
+                })
+                .map(|()| ExitCode::SUCCESS)
+            })
         }
+        Command::Worker { db, workers, lease } => Db::resolve(db.map(Into::into))
+            .and_then(|db| crate::receive::worker(&db, workers, lease).map(|()| ExitCode::SUCCESS)),
         Command::Trigger {
             event_type,
             url,
@@ -190,27 +331,7 @@ pub fn run(cli: Cli) -> ExitCode {
             },
             fixtures.as_deref(),
         ),
-        Command::Events { command } => match command {
-            EventsCommand::List { db, status } => {
-                crate::events::read(&db, &stripe_events::manage::Command::List { status })
-            }
-            EventsCommand::Show { db, event_id, body } => crate::events::read(
-                &db,
-                &stripe_events::manage::Command::Show { event_id, body },
-            ),
-            EventsCommand::Replay {
-                db,
-                event_id,
-                pending,
-                status,
-            } => {
-                let status = match (pending, status) {
-                    (true, _) => Status::Pending,
-                    (false, status) => status.unwrap_or(Status::Failed),
-                };
-                crate::events::replay(&db, event_id.as_deref(), status)
-            }
-        },
+        Command::Events { command } => events(command),
         Command::Demo { fixtures } => {
             crate::demo::demo(fixtures.as_deref()).map(|()| ExitCode::SUCCESS)
         }
@@ -219,4 +340,12 @@ pub fn run(cli: Cli) -> ExitCode {
         eprintln!("stripe-events: {e}");
         ExitCode::from(1)
     })
+}
+
+/// A `--lease` value: an age as `events prune` reads it (`90s`, `5m`, `1h`), not zero.
+fn lease(text: &str) -> Result<Duration, String> {
+    match stripe_events::manage::parse_age(text)? {
+        Duration::ZERO => Err("a lease of zero would let every claim be taken over at once".into()),
+        lease => Ok(lease),
+    }
 }

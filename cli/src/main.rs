@@ -10,6 +10,7 @@ mod parse;
 mod receive;
 mod secret;
 mod sign;
+mod store;
 mod trigger;
 mod verify;
 

@@ -1,11 +1,16 @@
-//! `serve` and `demo`: a real receiver on the embedded defaults (SQLite file, axum on
-//! loopback), with a built-in handler that logs every event in one readable line.
+//! `serve`, `worker` and `demo`: a real receiver (SQLite file by default, axum on loopback),
+//! with a built-in handler that logs every event in one readable line. `serve` runs the
+//! handler inline, or in queue mode with workers beside the endpoint; `worker` runs workers
+//! alone on the same store.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use stripe_events::receiver::{Receiver, ReceiverConfig};
-use stripe_events::store::SqliteStore;
+use stripe_events::receiver::{Processing, Receiver, ReceiverConfig};
+use stripe_events::store::{EventStore, SqliteStore};
+
+use crate::store::Db;
 use stripe_events::{Dispatcher, Event, EventObject, webhook_handler};
 
 /// The built-in handler: one line per event, typed or not.
@@ -31,25 +36,62 @@ pub fn describe(event: &Event) -> String {
 /// another application's store.
 pub const APPLICATION: &str = "stripe-events";
 
-/// A receiver with the built-in handlers over the SQLite file `db` (which must be writable).
+/// A receiver with the built-in handlers over the SQLite file `db` (which must be writable),
+/// inline: `demo` and `events replay`.
 pub fn receiver(db: &Path, secrets: &[String]) -> Result<Receiver, String> {
     let webhook = crate::secret::webhook(secrets)?;
     let store = SqliteStore::open(db).map_err(|e| e.to_string())?;
+    receiver_on(webhook, Arc::new(store), |config| config)
+}
+
+/// A receiver with the built-in handlers over `store`, configured further by `config`.
+pub fn receiver_on(
+    webhook: stripe_events::Webhook,
+    store: Arc<dyn EventStore>,
+    config: impl FnOnce(ReceiverConfig) -> ReceiverConfig,
+) -> Result<Receiver, String> {
     let dispatcher = Dispatcher::new();
     dispatcher.check().map_err(|e| e.to_string())?;
     Ok(Receiver::new(
-        ReceiverConfig::new(webhook)
-            .store(store)
-            .lease(Duration::from_secs(60))
-            .application(APPLICATION),
+        config(
+            ReceiverConfig::new(webhook)
+                .store(store)
+                .lease(Duration::from_secs(60))
+                .application(APPLICATION),
+        ),
         dispatcher,
     ))
 }
 
+/// What `serve` was asked for.
+pub struct Serve {
+    /// Address to listen on.
+    pub addr: String,
+    /// The event store.
+    pub db: Db,
+    /// Endpoint secrets (none: `STRIPE_WEBHOOK_SECRET`, else a generated one).
+    pub secrets: Vec<String>,
+    /// Inline or queue.
+    pub processing: Processing,
+    /// Workers beside the endpoint in queue mode.
+    pub workers: usize,
+    /// How long a claim on an event lasts.
+    pub lease: Duration,
+}
+
 /// `serve`: runs until interrupted. Secrets: `--secret`, else `STRIPE_WEBHOOK_SECRET`, else a
-/// generated development secret (printed, for local testing only).
-pub fn serve(addr: &str, db: &Path, mut secrets: Vec<String>) -> Result<(), String> {
+/// generated development secret (printed, for local testing only). The secrets are checked
+/// before the store is opened, so a refused secret creates no database.
+pub fn serve(options: Serve) -> Result<(), String> {
     crate::logging::init();
+    let Serve {
+        addr,
+        db,
+        mut secrets,
+        processing,
+        workers,
+        lease,
+    } = options;
     if secrets.is_empty() {
         if let Some(from_env) = crate::secret::from_env() {
             secrets = from_env;
@@ -62,26 +104,58 @@ pub fn serve(addr: &str, db: &Path, mut secrets: Vec<String>) -> Result<(), Stri
             secrets.push(secret);
         }
     }
-    let receiver = receiver(db, &secrets)?;
+    let webhook = crate::secret::webhook(&secrets)?;
+    let store = db.open()?;
+    let receiver = receiver_on(webhook, store, |config| {
+        config.processing(processing).workers(workers).lease(lease)
+    })?;
+    let mode = match processing {
+        Processing::Queue => format!(", queue mode, {workers} workers"),
+        _ => String::new(),
+    };
     runtime()?.block_on(async move {
         receiver.ready().await.map_err(|e| e.to_string())?;
-        let listener = tokio::net::TcpListener::bind(addr)
+        let listener = tokio::net::TcpListener::bind(&addr)
             .await
             .map_err(|e| format!("{addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         println!(
-            "listening on http://{local}/webhook (events stored in {})",
+            "listening on http://{local}/webhook (events stored in {}{mode})",
             db.display()
         );
-        // Ctrl-C (or SIGTERM) stops accepting, finishes the requests in flight, and returns.
-        stripe_events::receiver::serve_with_shutdown(listener, receiver, shutdown_signal())
+        // Ctrl-C (or SIGTERM) stops accepting, finishes the requests in flight (and the jobs
+        // the workers hold), and returns.
+        stripe_events::receiver::serve_with_shutdown(
+            listener,
+            receiver,
+            shutdown_signal("deliveries in flight"),
+        )
+        .await
+        .map_err(|e| e.to_string())
+    })
+}
+
+/// `worker`: runs `workers` queue workers with the built-in handler on `db` (an existing
+/// store) until interrupted; each finishes the job it holds before the process ends.
+pub fn worker(db: &Db, workers: usize, lease: Duration) -> Result<(), String> {
+    crate::logging::init();
+    let store = db.open_existing_writable()?;
+    // Workers only parse stored bodies, verified when they arrived: no secret is used.
+    let webhook = crate::secret::webhook(&[crate::secret::generate()])?;
+    let receiver = receiver_on(webhook, store, |config| config.lease(lease))?;
+    runtime()?.block_on(async move {
+        receiver.ready().await.map_err(|e| e.to_string())?;
+        println!("working on {} with {workers} workers", db.display());
+        receiver
+            .run_workers(workers, shutdown_signal("jobs in flight"))
             .await
             .map_err(|e| e.to_string())
     })
 }
 
-/// Completes on Ctrl-C, or on SIGTERM (what process managers send) on unix.
-async fn shutdown_signal() {
+/// Completes on Ctrl-C, or on SIGTERM (what process managers send) on unix, saying what is
+/// being finished.
+async fn shutdown_signal(finishing: &'static str) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -101,7 +175,7 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-    eprintln!("stripe-events: shutting down (finishing deliveries in flight)");
+    eprintln!("stripe-events: shutting down (finishing {finishing})");
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {

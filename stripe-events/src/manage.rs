@@ -1,6 +1,6 @@
 //! Management commands for an application's own binary (feature `axum`): `events list`,
-//! `events show` and `events replay`, run with the application's handlers linked, the way a
-//! Django app gets management commands.
+//! `events show`, `events replay` and `events prune`, run with the application's handlers
+//! linked, the way a Django app gets management commands.
 //!
 //! Replaying must run the application's own handlers: the standalone `stripe-events` command
 //! only has its built-in logging handler, and refuses to replay a store that belongs to
@@ -39,14 +39,21 @@
 //!   `--body`; a delivery whose signature did not verify says so on its first line. Exit 1
 //!   when there is none.
 //! * `events replay [EVENT_ID] [--status STATUS | --pending]`: runs the handlers of one stored
-//!   event, or of every one with that status (default `failed`); one
-//!   `event id<TAB>outcome[<TAB>detail]` line each ([`Outcome::kind`]); exit 0 when every one
-//!   is done with ([`Outcome::is_done`]), else 1.
+//!   event, or of every one with that status (default: the `failed` ones, then the `dead`
+//!   ones); one `event id<TAB>outcome[<TAB>detail]` line each ([`Outcome::kind`]); exit 0
+//!   when every one is done with ([`Outcome::is_done`]), else 1.
+//! * `events prune --older-than AGE`: deletes the processed deliveries received more than
+//!   `AGE` ago (`30d`, `12h`, `90m`, `45s`: [`parse_age`]), never pending, failed, untyped,
+//!   dead or rejected ones ([`EventStore::prune`]); prints `removed N processed deliveries
+//!   older than AGE (received before UNIX_TIME)`; exit 0. An age under three days also
+//!   prints a warning on standard error: Stripe redelivers an event for up to three days,
+//!   and a redelivery of a pruned event is new to the store, so its handlers run again.
 //!
 //! Bad usage exits 2; a store that cannot be read exits 1.
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use crate::receiver::{Outcome, Receiver};
 use crate::store::{EventStore, Status, StatusChange, StoreError, StoredDelivery};
@@ -71,15 +78,22 @@ pub enum Command {
     Replay {
         /// One event; `None`: every event with `status`.
         event_id: Option<String>,
-        /// Which events to replay without an id (default [`Status::Failed`]).
-        status: Status,
+        /// Which events to replay without an id; `None` (no `--status`): the
+        /// [failed](Status::Failed) ones, then the [dead](Status::Dead) ones.
+        status: Option<Status>,
+    },
+    /// `events prune --older-than AGE`.
+    Prune {
+        /// Processed deliveries received longer ago than this are deleted.
+        older_than: Duration,
     },
 }
 
 /// The usage text.
 pub const USAGE: &str = "usage: events list [--status pending|processed|failed|untyped|dead]
        events show EVENT_ID [--body]
-       events replay [EVENT_ID] [--status failed|pending|untyped | --pending]";
+       events replay [EVENT_ID] [--status failed|dead|pending|untyped | --pending]
+       events prune --older-than AGE   (AGE: 30d, 12h, 90m, 45s)";
 
 /// Bad usage of a command: what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,12 +112,17 @@ impl Command {
     /// command (the application handles them itself).
     ///
     /// ```
+    /// use std::time::Duration;
     /// use stripe_events::manage::Command;
     /// use stripe_events::store::Status;
     ///
     /// assert_eq!(
     ///     Command::parse(&["events", "replay", "--status", "untyped"]).unwrap(),
-    ///     Some(Command::Replay { event_id: None, status: Status::Untyped })
+    ///     Some(Command::Replay { event_id: None, status: Some(Status::Untyped) })
+    /// );
+    /// assert_eq!(
+    ///     Command::parse(&["events", "prune", "--older-than", "30d"]).unwrap(),
+    ///     Some(Command::Prune { older_than: Duration::from_secs(30 * 86_400) })
     /// );
     /// assert_eq!(Command::parse(&["serve"]).unwrap(), None);
     /// assert!(Command::parse(&["events", "frobnicate"]).is_err());
@@ -123,8 +142,15 @@ impl Command {
         let mut status = None;
         let mut id = None;
         let mut body = false;
+        let mut older_than = None;
         while let Some(word) = words.next() {
             match word {
+                "--older-than" if sub == "prune" => {
+                    let value = words
+                        .next()
+                        .ok_or_else(|| UsageError("--older-than needs a value".into()))?;
+                    older_than = Some(parse_age(value).map_err(UsageError)?);
+                }
                 "--status" => {
                     let value = words
                         .next()
@@ -140,7 +166,9 @@ impl Command {
                 flag if flag.starts_with('-') => {
                     return Err(UsageError(format!("unknown option `{flag}` for `{sub}`")));
                 }
-                word if id.is_none() && sub != "list" => id = Some(word.to_owned()),
+                word if id.is_none() && sub != "list" && sub != "prune" => {
+                    id = Some(word.to_owned());
+                }
                 word => return Err(UsageError(format!("unexpected `{word}`"))),
             }
         }
@@ -153,7 +181,12 @@ impl Command {
             })),
             "replay" => Ok(Some(Self::Replay {
                 event_id: id,
-                status: status.unwrap_or(Status::Failed),
+                status,
+            })),
+            "prune" if status.is_some() => Err(UsageError("`prune` takes no --status".into())),
+            "prune" => Ok(Some(Self::Prune {
+                older_than: older_than
+                    .ok_or_else(|| UsageError("`prune` needs --older-than AGE".into()))?,
             })),
             other => Err(UsageError(format!("unknown command `{other}`"))),
         }
@@ -175,6 +208,18 @@ pub async fn main<S: AsRef<str>>(receiver: &Receiver, args: &[S]) -> Option<Exit
     let result = match &command {
         Command::Replay { event_id, status } => {
             replay(receiver, event_id.as_deref(), *status, &mut out).await
+        }
+        Command::Prune { older_than } => {
+            if let Some(warning) = prune_warning(*older_than) {
+                eprintln!("{warning}");
+            }
+            prune(
+                receiver.store(),
+                *older_than,
+                crate::store::unix_now(),
+                &mut out,
+            )
+            .map(|_| true)
         }
         read => read_only(receiver.store(), read, &mut out),
     };
@@ -200,6 +245,9 @@ pub enum CommandError {
     Output(std::io::Error),
     /// A command that needs the receiver's handlers was given only a store.
     NeedsReceiver,
+    /// A command that changes the store was given to [`read_only`] (run it with its own
+    /// function: [`prune`]).
+    Writes,
 }
 
 impl std::fmt::Display for CommandError {
@@ -211,6 +259,7 @@ impl std::fmt::Display for CommandError {
             Self::NeedsReceiver => {
                 f.write_str("replaying needs the application's handlers: run it from its binary")
             }
+            Self::Writes => f.write_str("this command changes the store: it is not read-only"),
         }
     }
 }
@@ -221,7 +270,7 @@ impl std::error::Error for CommandError {
             Self::Store(e) => Some(e),
             Self::Replay(e) => Some(e),
             Self::Output(e) => Some(e),
-            Self::NeedsReceiver => None,
+            Self::NeedsReceiver | Self::Writes => None,
         }
     }
 }
@@ -243,7 +292,8 @@ impl From<std::io::Error> for CommandError {
 ///
 /// # Errors
 ///
-/// The store's, or the output's; [`CommandError::NeedsReceiver`] for `replay`.
+/// The store's, or the output's; [`CommandError::NeedsReceiver`] for `replay`,
+/// [`CommandError::Writes`] for `prune`.
 pub fn read_only(
     store: &dyn EventStore,
     command: &Command,
@@ -272,11 +322,106 @@ pub fn read_only(
             }
         },
         Command::Replay { .. } => Err(CommandError::NeedsReceiver),
+        Command::Prune { .. } => Err(CommandError::Writes),
     }
 }
 
-/// Runs `replay`: one event, or every one with `status`. `Ok(false)` when any did not end
-/// done.
+/// How long Stripe keeps delivering an event that was not answered 2xx: three days.
+pub const STRIPE_RETRY_WINDOW: Duration = Duration::from_secs(3 * 86_400);
+
+/// Runs `prune`: deletes the processed deliveries received more than `older_than` before
+/// `now` (unix seconds) with [`EventStore::prune`], prints `removed N processed deliveries
+/// older than AGE (received before UNIX_TIME)`, and returns N.
+///
+/// # Errors
+///
+/// The store's, or the output's.
+pub fn prune(
+    store: &dyn EventStore,
+    older_than: Duration,
+    now: i64,
+    out: &mut dyn Write,
+) -> Result<u64, CommandError> {
+    let age = i64::try_from(older_than.as_secs()).unwrap_or(i64::MAX);
+    let before = now.saturating_sub(age);
+    let removed = store.prune(before)?;
+    writeln!(
+        out,
+        "removed {removed} processed deliveries older than {} (received before {before})",
+        format_age(older_than)
+    )?;
+    Ok(removed)
+}
+
+/// The warning for pruning deliveries younger than [`STRIPE_RETRY_WINDOW`], if `older_than`
+/// is shorter.
+pub fn prune_warning(older_than: Duration) -> Option<String> {
+    (older_than < STRIPE_RETRY_WINDOW).then(|| {
+        format!(
+            "warning: pruning deliveries younger than 3 days ({}): Stripe may still deliver \
+             such an event again, and a redelivery of a pruned event is new to the store, so \
+             its handlers run again",
+            format_age(older_than)
+        )
+    })
+}
+
+/// Parses an age: a whole number and a unit, `d` (days), `h`, `m` or `s` (`30d`, `12h`, `90m`,
+/// `45s`).
+///
+/// ```
+/// use std::time::Duration;
+/// use stripe_events::manage::parse_age;
+///
+/// assert_eq!(parse_age("12h"), Ok(Duration::from_secs(12 * 3600)));
+/// assert!(parse_age("1.5h").is_err());
+/// assert!(parse_age("30").is_err());
+/// ```
+///
+/// # Errors
+///
+/// Anything else, with what was expected.
+pub fn parse_age(text: &str) -> Result<Duration, String> {
+    let bad = || {
+        format!(
+            "invalid age `{text}`: expected a whole number and a unit, d, h, m or s (30d, 12h, \
+             90m, 45s)"
+        )
+    };
+    let split = text.len().checked_sub(1).ok_or_else(bad)?;
+    let (number, unit) = (text.get(..split).ok_or_else(bad)?, &text[split..]);
+    let seconds = match unit {
+        "d" => 86_400,
+        "h" => 3600,
+        "m" => 60,
+        "s" => 1,
+        _ => return Err(bad()),
+    };
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let count: u64 = number.parse().map_err(|_| bad())?;
+    count
+        .checked_mul(seconds)
+        .filter(|&secs| i64::try_from(secs).is_ok())
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("invalid age `{text}`: too long"))
+}
+
+/// An age in the largest unit that divides it: `30d`, `36h`, `90m`, `45s`.
+fn format_age(age: Duration) -> String {
+    let secs = age.as_secs();
+    match secs {
+        0 => "0s".to_owned(),
+        _ if secs % 86_400 == 0 => format!("{}d", secs / 86_400),
+        _ if secs % 3600 == 0 => format!("{}h", secs / 3600),
+        _ if secs % 60 == 0 => format!("{}m", secs / 60),
+        _ => format!("{secs}s"),
+    }
+}
+
+/// Runs `replay`: one event, or every one with `status` (`None`: every failed one, then
+/// every dead one). `Ok(false)` when any did not end done.
 ///
 /// # Errors
 ///
@@ -285,15 +430,20 @@ pub fn read_only(
 pub async fn replay(
     receiver: &Receiver,
     event_id: Option<&str>,
-    status: Status,
+    status: Option<Status>,
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
-    let outcomes = match event_id {
-        Some(id) => vec![(
+    let outcomes = match (event_id, status) {
+        (Some(id), _) => vec![(
             id.to_owned(),
             Ok(receiver.replay(id).await.map_err(CommandError::Replay)?),
         )],
-        None => receiver.replay_all(status).await?,
+        (None, Some(status)) => receiver.replay_all(status).await?,
+        (None, None) => {
+            let mut outcomes = receiver.replay_all(Status::Failed).await?;
+            outcomes.extend(receiver.replay_all(Status::Dead).await?);
+            outcomes
+        }
     };
     let mut all_done = true;
     for (id, outcome) in &outcomes {
@@ -407,14 +557,27 @@ mod tests {
             parse(&["events", "replay", "evt_1"]).unwrap(),
             Some(Command::Replay {
                 event_id: Some("evt_1".into()),
-                status: Status::Failed
+                status: None
             })
         );
         assert_eq!(
             parse(&["events", "replay", "--pending"]).unwrap(),
             Some(Command::Replay {
                 event_id: None,
-                status: Status::Pending
+                status: Some(Status::Pending)
+            })
+        );
+        assert_eq!(
+            parse(&["events", "replay", "--status", "dead"]).unwrap(),
+            Some(Command::Replay {
+                event_id: None,
+                status: Some(Status::Dead)
+            })
+        );
+        assert_eq!(
+            parse(&["events", "prune", "--older-than", "90m"]).unwrap(),
+            Some(Command::Prune {
+                older_than: Duration::from_secs(90 * 60)
             })
         );
         for bad in [
@@ -426,11 +589,105 @@ mod tests {
             &["events", "show", "evt_1", "--status", "failed"],
             &["events", "list", "--body"],
             &["events", "replay", "evt_1", "evt_2"],
+            &["events", "prune"],
+            &["events", "prune", "--older-than"],
+            &["events", "prune", "--older-than", "3 days"],
+            &["events", "prune", "--older-than", "30d", "evt_1"],
+            &[
+                "events",
+                "prune",
+                "--older-than",
+                "30d",
+                "--status",
+                "processed",
+            ],
+            &["events", "list", "--older-than", "30d"],
         ] {
             assert!(parse(bad).is_err(), "{bad:?} parsed");
         }
         assert_eq!(parse(&["migrate"]).unwrap(), None);
         assert_eq!(Command::parse::<&str>(&[]).unwrap(), None);
+    }
+
+    #[test]
+    fn ages_are_a_whole_number_and_a_unit() {
+        for (text, secs) in [
+            ("30d", 30 * 86_400),
+            ("12h", 12 * 3600),
+            ("90m", 90 * 60),
+            ("45s", 45),
+            ("0s", 0),
+            ("007h", 7 * 3600),
+        ] {
+            assert_eq!(parse_age(text), Ok(Duration::from_secs(secs)), "{text}");
+        }
+        for bad in [
+            "", "d", "30", "30x", "1.5h", "-1d", "+1d", " 1d", "1d ", "1 d", "1dd", "1D", "1é",
+            "é", "30days",
+        ] {
+            let error = parse_age(bad).unwrap_err();
+            assert!(
+                error.contains("expected a whole number and a unit"),
+                "{bad}: {error}"
+            );
+        }
+        assert!(parse_age("99999999999999999999d").is_err());
+        assert_eq!(
+            parse_age("999999999999999d").unwrap_err(),
+            "invalid age `999999999999999d`: too long"
+        );
+        assert_eq!(format_age(Duration::from_secs(30 * 86_400)), "30d");
+        assert_eq!(format_age(Duration::from_secs(36 * 3600)), "36h");
+        assert_eq!(format_age(Duration::from_secs(90 * 60)), "90m");
+        assert_eq!(format_age(Duration::from_secs(61)), "61s");
+        assert!(prune_warning(Duration::from_secs(2 * 86_400)).is_some());
+        assert!(prune_warning(STRIPE_RETRY_WINDOW).is_none());
+    }
+
+    #[test]
+    fn prune_removes_old_processed_deliveries_and_says_how_many() {
+        let store = MemoryStore::new();
+        let day = 86_400;
+        for (id, received, done) in [
+            ("evt_old", 1_000_000, true),
+            ("evt_new", 1_000_000 + 20 * day, true),
+            ("evt_pending", 1_000_000, false),
+        ] {
+            let body =
+                crate::testing::event_envelope(id, "customer.created", &serde_json::json!({}))
+                    .to_string();
+            let event = crate::Event::from_slice(body.as_bytes()).unwrap();
+            store.record(&event, body.as_bytes(), received).unwrap();
+            if done {
+                store.claim(id, received, Duration::from_secs(60)).unwrap();
+                store.complete(id).unwrap();
+            }
+        }
+        let now = 1_000_000 + 31 * day;
+        let mut out = Vec::new();
+        let removed = prune(&store, Duration::from_secs(30 * day as u64), now, &mut out).unwrap();
+        assert_eq!(removed, 1);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!(
+                "removed 1 processed deliveries older than 30d (received before {})\n",
+                1_000_000 + day
+            )
+        );
+        let left: Vec<_> = store
+            .list(None)
+            .unwrap()
+            .into_iter()
+            .filter_map(|d| d.event_id)
+            .collect();
+        assert_eq!(left, ["evt_new", "evt_pending"]);
+        let prune = Command::Prune {
+            older_than: Duration::ZERO,
+        };
+        assert!(matches!(
+            read_only(&store, &prune, &mut Vec::new()),
+            Err(CommandError::Writes)
+        ));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::RetryPolicy;
 use crate::Webhook;
 use crate::store::EventStore;
 
@@ -14,7 +15,7 @@ use crate::store::EventStore;
 /// ```
 /// use std::time::Duration;
 /// use stripe_events::Webhook;
-/// use stripe_events::receiver::ReceiverConfig;
+/// use stripe_events::receiver::{Processing, ReceiverConfig, RetryPolicy};
 /// use stripe_events::store::SqliteStore;
 ///
 /// let config = ReceiverConfig::new(Webhook::new("whsec_..."))
@@ -26,7 +27,12 @@ use crate::store::EventStore;
 ///     .max_connections(256)
 ///     .body_budget(8 * 1024 * 1024)
 ///     .forged_prefix(1024)
-///     .forged_budget(128 * 1024, 60, Duration::from_secs(60));
+///     .forged_budget(128 * 1024, 60, Duration::from_secs(60))
+///     // Acknowledge first, process after: 200 once stored, two workers run the handlers.
+///     .processing(Processing::Queue)
+///     .workers(2)
+///     .retry(RetryPolicy::new(Duration::from_secs(5), Duration::from_secs(600), 10))
+///     .poll_interval(Duration::from_millis(500));
 /// # Ok::<(), stripe_events::store::StoreError>(())
 /// ```
 #[derive(Clone)]
@@ -43,6 +49,27 @@ pub struct ReceiverConfig {
     pub(crate) body_budget: usize,
     pub(crate) forged_prefix: usize,
     pub(crate) forged_budget: ForgedBudget,
+    pub(crate) processing: Processing,
+    pub(crate) workers: usize,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) poll_interval: Duration,
+}
+
+/// When a [`Receiver`](super::Receiver) runs the handlers of a delivery: see
+/// [`ReceiverConfig::processing`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Processing {
+    /// In the request (the default): verify, record, claim, run the handlers, and answer with
+    /// their result (a failure is answered 500, and Stripe delivers the event again).
+    #[default]
+    Inline,
+    /// Acknowledge first, process after: verify, record, answer 200
+    /// ([`Outcome::Queued`](super::Outcome::Queued)) as soon as the store has the event, and
+    /// leave the handlers to workers ([`ReceiverConfig::workers`],
+    /// [`Receiver::run_workers`](super::Receiver::run_workers)), which retry failures with
+    /// the [`RetryPolicy`]. See [queue mode](super#queue-mode-acknowledge-first-process-after).
+    Queue,
 }
 
 /// How much of the forged deliveries (signature not verified) may be stored, per period: see
@@ -80,6 +107,10 @@ impl ReceiverConfig {
     pub const DEFAULT_FORGED_ROWS: u32 = 120;
     /// The default forged-delivery budget's period: a minute.
     pub const DEFAULT_FORGED_PERIOD: Duration = Duration::from_secs(60);
+    /// The default number of workers [`serve`](super::serve) starts in queue mode: 4.
+    pub const DEFAULT_WORKERS: usize = 4;
+    /// The default time an idle worker waits before looking for queued events again: 1 s.
+    pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
     /// Deliveries verified and parsed with `webhook` (secrets, tolerance, API-version
     /// policy), kept in an in-memory store unless [`store`](Self::store) is given, bodies up
@@ -103,11 +134,15 @@ impl ReceiverConfig {
                 rows: Self::DEFAULT_FORGED_ROWS,
                 per: Self::DEFAULT_FORGED_PERIOD,
             },
+            processing: Processing::Inline,
+            workers: Self::DEFAULT_WORKERS,
+            retry: RetryPolicy::default(),
+            poll_interval: Self::DEFAULT_POLL_INTERVAL,
         }
     }
 
-    /// Where deliveries are kept (default: a new in-memory
-    /// [`SqliteStore`](crate::store::SqliteStore), so de-duplication works only for the
+    /// Where deliveries are kept (default: a new
+    /// [`MemoryStore`](crate::store::MemoryStore), so de-duplication works only for the
     /// life of the process).
     #[must_use]
     pub fn store(mut self, store: impl EventStore) -> Self {
@@ -126,8 +161,10 @@ impl ReceiverConfig {
 
     /// How long a claim on an event lasts while its handlers run (default 60 s): a delivery
     /// of the same event meanwhile is answered 409 (Stripe retries it later); after it, a
-    /// process that died while running the handlers no longer blocks the event. Make it
-    /// longer than your slowest handler.
+    /// process that died while running the handlers no longer blocks the event. Queue-mode
+    /// workers claim with the same lease; a worker still running handlers when it ends may see
+    /// another worker take the event over and run them too. Make it longer than your slowest
+    /// handler.
     #[must_use]
     pub fn lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
@@ -220,6 +257,51 @@ impl ReceiverConfig {
     }
 }
 
+/// Queue mode (acknowledge first, process after).
+impl ReceiverConfig {
+    /// When the handlers run (default [`Processing::Inline`], in the request).
+    /// [`Processing::Queue`] answers 200 as soon as the delivery is stored and leaves the
+    /// handlers to workers (see [queue mode](super#queue-mode-acknowledge-first-process-after)).
+    #[must_use]
+    pub fn processing(mut self, processing: Processing) -> Self {
+        self.processing = processing;
+        self
+    }
+
+    /// How many workers [`serve`](super::serve) and
+    /// [`serve_with_shutdown`](super::serve_with_shutdown) run beside the endpoint in queue
+    /// mode (default 4; ignored inline). `0` starts none: the endpoint only stores, and workers
+    /// of other processes ([`Receiver::run_workers`](super::Receiver::run_workers), `stripe-events
+    /// worker`) on the same store run the handlers.
+    #[must_use]
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = workers;
+        self
+    }
+
+    /// How queue-mode workers retry failed handlers, and when they give up (default
+    /// [`RetryPolicy::default`]: base 10 s, cap 1 h, 12 attempts).
+    #[must_use]
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How long an idle worker waits before looking for queued events again (default 1 s).
+    /// Deliveries this process stores wake its workers at once; this is how they find the
+    /// ones other processes stored, retries that came due, and events whose worker died.
+    ///
+    /// # Panics
+    ///
+    /// If `interval` is zero.
+    #[must_use]
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        assert!(!interval.is_zero(), "the poll interval must not be zero");
+        self.poll_interval = interval;
+        self
+    }
+}
+
 impl ReceiverConfig {
     /// The application whose handlers this receiver runs (default: the executable's name,
     /// without the hash cargo adds to test binaries). A store belongs to the first
@@ -273,6 +355,10 @@ impl std::fmt::Debug for ReceiverConfig {
             .field("body_budget", &self.body_budget)
             .field("forged_prefix", &self.forged_prefix)
             .field("forged_budget", &self.forged_budget)
+            .field("processing", &self.processing)
+            .field("workers", &self.workers)
+            .field("retry", &self.retry)
+            .field("poll_interval", &self.poll_interval)
             .finish()
     }
 }

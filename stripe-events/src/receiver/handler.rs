@@ -13,13 +13,43 @@ use axum::routing::post;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use super::{Outcome, Receiver, unix_now};
+use super::{Outcome, Processing, Receiver, unix_now};
 use crate::store::{Claim, EventStore, StoreError};
 use crate::{Event, EventObject, WebhookError};
 
 /// How often recording the result of handlers that ran is tried, and the pause before each
 /// retry: a store that hiccups once does not make Stripe deliver the event again.
 const SETTLE_RETRIES: [Duration; 2] = [Duration::from_millis(20), Duration::from_millis(200)];
+
+/// The longest pause between two tries of a worker recording a result.
+const SETTLE_PAUSE_MAX: Duration = Duration::from_secs(1);
+
+/// How long [`Receiver::settle`] keeps trying to record the result of handlers that ran.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Patience {
+    /// In a request, which Stripe is waiting for: [`SETTLE_RETRIES`], then give up.
+    Request,
+    /// A queue worker: until this instant (within its lease), pauses doubling from 20 ms to
+    /// [`SETTLE_PAUSE_MAX`]. While the claim is held nobody else runs the handlers, so a
+    /// store that comes back within the lease (a PostgreSQL restart, a failover) costs no
+    /// second run.
+    Until(Instant),
+}
+
+impl Patience {
+    /// The pause before try number `retry` (0-based), or `None` to give up.
+    fn pause(self, retry: u32) -> Option<Duration> {
+        match self {
+            Self::Request => SETTLE_RETRIES.get(retry as usize).copied(),
+            Self::Until(deadline) => {
+                let pause = Duration::from_millis(20)
+                    .saturating_mul(1 << retry.min(16))
+                    .min(SETTLE_PAUSE_MAX);
+                (Instant::now() + pause < deadline).then_some(pause)
+            }
+        }
+    }
+}
 
 impl Receiver {
     /// The endpoint: `POST /webhook`, bodies up to the configured limit (413 beyond it).
@@ -75,6 +105,12 @@ impl Receiver {
         {
             return Outcome::StoreFailed(e);
         }
+        if self.inner.processing == Processing::Queue {
+            // Stored: the answer can go. A worker of this process starts on it now, others
+            // find it when they poll.
+            self.inner.intake.notify_one();
+            return Outcome::Queued;
+        }
         self.process(event, now).await
     }
 
@@ -118,7 +154,20 @@ impl Receiver {
             Claim::Run { attempt } => attempt,
         };
         tracing::Span::current().record("attempt", attempt);
-        match self.inner.dispatcher.dispatch(&event).await {
+        self.run_claimed(&event, Patience::Request, || OnFailure::Fail)
+            .await
+    }
+
+    /// Runs the handlers of `event`, claimed by this process, and records how they went
+    /// (with [`settle`](Self::settle), as patiently as `patience` says): processed, untyped,
+    /// or a failure recorded as `on_failure` says (asked only when a handler failed).
+    pub(super) async fn run_claimed(
+        &self,
+        event: &Event,
+        patience: Patience,
+        on_failure: impl FnOnce() -> OnFailure,
+    ) -> Outcome {
+        match self.inner.dispatcher.dispatch(event).await {
             Ok(dispatched) if dispatched.skipped > 0 => {
                 let EventObject::Untyped(untyped) = &event.data.object else {
                     unreachable!("only an untyped payload skips typed handlers")
@@ -134,7 +183,7 @@ impl Receiver {
                 );
                 let reason = error.to_string();
                 match self
-                    .settle(&event.id, move |s, id| s.untyped(id, &reason))
+                    .settle(&event.id, patience, move |s, id| s.untyped(id, &reason))
                     .await
                 {
                     Ok(()) => Outcome::Untyped {
@@ -144,7 +193,10 @@ impl Receiver {
                     Err(e) => Outcome::StoreFailed(e),
                 }
             }
-            Ok(dispatched) => match self.settle(&event.id, |s, id| s.complete(id)).await {
+            Ok(dispatched) => match self
+                .settle(&event.id, patience, |s, id| s.complete(id))
+                .await
+            {
                 Err(e) => Outcome::StoreFailed(e),
                 Ok(()) if dispatched.ran == 0 => Outcome::Unhandled,
                 Ok(()) => Outcome::Processed {
@@ -153,10 +205,26 @@ impl Receiver {
             },
             Err(error) => {
                 let message = error.to_string();
-                if let Err(e) = self
-                    .settle(&event.id, move |s, id| s.fail(id, &message))
-                    .await
-                {
+                let span = tracing::Span::current();
+                let settled = match on_failure() {
+                    OnFailure::Fail => {
+                        self.settle(&event.id, patience, move |s, id| s.fail(id, &message))
+                            .await
+                    }
+                    OnFailure::RetryAt(at) => {
+                        span.record("retry_at", at);
+                        self.settle(&event.id, patience, move |s, id| {
+                            s.retry_at(id, &message, at)
+                        })
+                        .await
+                    }
+                    OnFailure::Dead => {
+                        span.record("dead", true);
+                        self.settle(&event.id, patience, move |s, id| s.dead(id, &message))
+                            .await
+                    }
+                };
+                if let Err(e) = settled {
                     tracing::error!(error = %e, "could not record a handler failure");
                 }
                 Outcome::HandlerFailed(error)
@@ -164,24 +232,30 @@ impl Receiver {
         }
     }
 
-    /// Records the result of handlers that ran (`op`), retrying a failing store a few times.
-    /// If it still fails, releases the claim, so that the next delivery runs the handlers
-    /// again at once (they ran, but nothing says so) instead of getting 409 until the lease
-    /// ends; returns the last error.
-    async fn settle<F>(&self, event_id: &str, op: F) -> Result<(), StoreError>
+    /// Records the result of handlers that ran (`op`), retrying a failing store as long as
+    /// `patience` says. If it still fails, releases the claim, so that the next delivery runs
+    /// the handlers again at once (they ran, but nothing says so) instead of getting 409
+    /// until the lease ends; returns the last error.
+    pub(super) async fn settle<F>(
+        &self,
+        event_id: &str,
+        patience: Patience,
+        op: F,
+    ) -> Result<(), StoreError>
     where
         F: Fn(&dyn EventStore, &str) -> Result<(), StoreError> + Clone + Send + 'static,
     {
-        let mut pauses = SETTLE_RETRIES.iter();
+        let mut retry = 0;
         loop {
             let (id, op) = (event_id.to_owned(), op.clone());
             let error = match self.blocking(move |s| op(s, &id)).await {
                 Ok(()) => return Ok(()),
                 Err(e) => e,
             };
-            if let Some(pause) = pauses.next() {
+            if let Some(pause) = patience.pause(retry) {
                 tracing::warn!(error = %error, "recording a webhook result failed; retrying");
-                tokio::time::sleep(*pause).await;
+                tokio::time::sleep(pause).await;
+                retry += 1;
                 continue;
             }
             let id = event_id.to_owned();
@@ -194,6 +268,17 @@ impl Receiver {
     }
 }
 
+/// How a handler failure is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OnFailure {
+    /// Inline: [`Status::Failed`](crate::store::Status::Failed), Stripe delivers it again.
+    Fail,
+    /// Queue mode: another attempt from this unix time on ([`EventStore::retry_at`]).
+    RetryAt(i64),
+    /// Queue mode, attempts used up: [`EventStore::dead`].
+    Dead,
+}
+
 /// Runs `work` in a `stripe_webhook` span and logs its outcome and duration.
 pub(super) async fn traced(kind: &'static str, work: impl Future<Output = Outcome>) -> Outcome {
     let started = Instant::now();
@@ -202,12 +287,14 @@ pub(super) async fn traced(kind: &'static str, work: impl Future<Output = Outcom
         kind,
         event_id = Empty,
         event_type = Empty,
-        attempt = Empty
+        attempt = Empty,
+        retry_at = Empty,
+        dead = Empty
     );
     let outcome = work.instrument(span.clone()).await;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     span.in_scope(|| match &outcome {
-        Outcome::Processed { .. } | Outcome::Unhandled | Outcome::Duplicate => {
+        Outcome::Processed { .. } | Outcome::Unhandled | Outcome::Duplicate | Outcome::Queued => {
             tracing::info!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
         Outcome::InProgress

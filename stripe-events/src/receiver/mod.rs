@@ -53,6 +53,47 @@
 //! # }
 //! ```
 //!
+//! # Queue mode: acknowledge first, process after
+//!
+//! Stripe wants a 2xx quickly; a slow handler answered inline makes Stripe time out and
+//! deliver again. With [`ReceiverConfig::processing`]`(`[`Processing::Queue`]`)`, steps 0-4
+//! above stay (413, rejections and store failures are answered as inline), but once the
+//! event is [`EventStore::record`]ed (the store call has returned: the event is in the store
+//! before the answer is sent, so an event answered 200 is never lost) it is answered 200
+//! ([`Outcome::Queued`]) and nothing is dispatched in the request. Workers run the handlers:
+//!
+//! * [`serve`] / [`serve_with_shutdown`] start [`ReceiverConfig::workers`] of them (default 4)
+//!   beside the endpoint; [`Receiver::run_workers`] runs them without an endpoint (a worker
+//!   process: the same application, store and webhook, no listener). Any number of processes
+//!   can serve and work on one store.
+//! * A worker claims the oldest due event ([`EventStore::claim_next`]), runs the handlers,
+//!   and records the result: processed, untyped, or after a failure another attempt after an
+//!   exponential backoff with jitter ([`RetryPolicy`], [`ReceiverConfig::retry`]), until the
+//!   attempts are used up: then [`Status::Dead`](crate::store::Status::Dead), listed and
+//!   replayable ([`Receiver::replay_all`]). A stored body that no longer parses is dead at
+//!   once.
+//! * An idle worker wakes when this process stores a delivery, and otherwise every
+//!   [`ReceiverConfig::poll_interval`] (default 1 s), which is how it finds other processes'
+//!   deliveries, retries that came due, and events whose worker died.
+//! * Shutdown is graceful: the endpoint stops first, then each worker finishes the job it
+//!   holds and stops; the events not yet claimed stay queued for the next start.
+//!
+//! What runs how often, across any number of processes on one store:
+//!
+//! * An event's handlers run **successfully once** per event id: a claim is exclusive while
+//!   its [lease](ReceiverConfig::lease) runs, and a processed event is never claimed again
+//!   (a redelivery of it is answered 200 and changes nothing).
+//! * A process **killed inside a handler** leaves the event claimed: once the lease ends,
+//!   another worker takes it over (that counts as an attempt), so those handlers may run
+//!   twice for that event. Handlers should be idempotent (keyed on the event id, say).
+//! * A handler **running longer than the lease** may also be run a second time meanwhile, by
+//!   another worker that takes the event over when the lease ends; leases are not renewed
+//!   while a handler runs. Make the lease longer than your slowest handler (default 60 s).
+//! * Events that failed inline (`Status::Failed` by [`EventStore::fail`]) are left to
+//!   Stripe's redelivery and are not taken by workers; after switching a store from inline
+//!   to queue mode, replay them (`events replay`), since a redelivery is now answered 200
+//!   without running them.
+//!
 //! # Limits against hostile clients
 //!
 //! Anyone can connect to the endpoint, not only Stripe. Each limit is a [`ReceiverConfig`]
@@ -87,7 +128,9 @@ mod handler;
 mod intake;
 mod limits;
 mod replay;
+mod retry;
 mod server;
+mod worker;
 
 mod ready;
 
@@ -101,8 +144,9 @@ use crate::dispatch::DispatchError;
 use crate::store::{EventStore, MemoryStore, StoreError};
 use crate::{Dispatcher, PayloadError, Webhook, WebhookError};
 
-pub use config::ReceiverConfig;
+pub use config::{Processing, ReceiverConfig};
 pub use replay::ReplayError;
+pub use retry::RetryPolicy;
 pub use server::serve_with_shutdown;
 
 /// A webhook endpoint: verifies, records, de-duplicates and dispatches deliveries (see the
@@ -123,6 +167,14 @@ struct Inner {
     /// Set once [`Receiver::ready`] passed.
     ready: AtomicBool,
     limits: limits::Limits,
+    processing: Processing,
+    /// Workers [`serve_with_shutdown`] starts in queue mode.
+    workers: usize,
+    retry: RetryPolicy,
+    poll_interval: Duration,
+    /// Signalled after each delivery recorded in queue mode: wakes an idle worker of this
+    /// process at once (other processes' deliveries are found by polling).
+    intake: tokio::sync::Notify,
 }
 
 impl Receiver {
@@ -144,6 +196,11 @@ impl Receiver {
                     .unwrap_or_else(config::default_application),
                 ready: AtomicBool::new(false),
                 limits,
+                processing: config.processing,
+                workers: config.workers,
+                retry: config.retry,
+                poll_interval: config.poll_interval,
+                intake: tokio::sync::Notify::new(),
             }),
         }
     }
@@ -162,6 +219,11 @@ impl Receiver {
     /// The dispatcher running the handlers.
     pub fn dispatcher(&self) -> &Dispatcher {
         &self.inner.dispatcher
+    }
+
+    /// When deliveries' handlers run (see [`ReceiverConfig::processing`]).
+    pub fn processing(&self) -> Processing {
+        self.inner.processing
     }
 
     /// Runs a store call on tokio's blocking pool.
@@ -185,6 +247,10 @@ impl std::fmt::Debug for Receiver {
             .field("body_limit", &self.inner.body_limit)
             .field("lease", &self.inner.lease)
             .field("application", &self.inner.application)
+            .field("processing", &self.inner.processing)
+            .field("workers", &self.inner.workers)
+            .field("retry", &self.inner.retry)
+            .field("poll_interval", &self.inner.poll_interval)
             .finish_non_exhaustive()
     }
 }
@@ -202,6 +268,11 @@ pub enum Outcome {
     Unhandled,
     /// Its handlers already succeeded for an earlier delivery: not run again.
     Duplicate,
+    /// Queue mode ([`Processing::Queue`]): verified, parsed and stored (the store call
+    /// returned before this answer), handlers not run yet: a worker will (200: Stripe is
+    /// done with it). Also the answer to a redelivery of an event already stored, whatever
+    /// its status (it is not changed). Not [done](Self::is_done): the handlers have not run.
+    Queued,
     /// Another delivery of the same event is running its handlers (409: Stripe retries).
     InProgress,
     /// Typed handlers exist for its type, but its payload did not fit the generated type, so
@@ -231,13 +302,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The HTTP status to answer: 200 (processed, unhandled, duplicate, untyped), 409 (in
-    /// progress), 500 (handler or store failed, crashed), 400 (rejected), 413 (too large).
+    /// The HTTP status to answer: 200 (processed, unhandled, duplicate, queued, untyped), 409
+    /// (in progress), 500 (handler or store failed, crashed), 400 (rejected), 413 (too large).
     pub fn status_code(&self) -> StatusCode {
         match self {
-            Self::Processed { .. } | Self::Unhandled | Self::Duplicate | Self::Untyped { .. } => {
-                StatusCode::OK
-            }
+            Self::Processed { .. }
+            | Self::Unhandled
+            | Self::Duplicate
+            | Self::Queued
+            | Self::Untyped { .. } => StatusCode::OK,
             Self::InProgress => StatusCode::CONFLICT,
             Self::HandlerFailed(_) | Self::StoreFailed(_) | Self::Crashed(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -259,6 +332,7 @@ impl Outcome {
             Self::Processed { .. } => "Processed",
             Self::Unhandled => "Unhandled",
             Self::Duplicate => "Duplicate",
+            Self::Queued => "Queued",
             Self::InProgress => "InProgress",
             Self::Untyped { .. } => "Untyped",
             Self::HandlerFailed(_) => "HandlerFailed",
@@ -270,7 +344,7 @@ impl Outcome {
     }
 
     /// Whether the event's handlers are done with it: processed now or earlier, or wanted by
-    /// none. (`Untyped` is answered 200 but is not done.)
+    /// none. (`Untyped` and `Queued` are answered 200 but are not done.)
     pub fn is_done(&self) -> bool {
         matches!(
             self,
@@ -285,6 +359,7 @@ impl std::fmt::Display for Outcome {
             Self::Processed { ran } => write!(f, "processed ({ran} handler(s) ran)"),
             Self::Unhandled => f.write_str("unhandled (no handler for this event)"),
             Self::Duplicate => f.write_str("duplicate (already processed)"),
+            Self::Queued => f.write_str("queued (stored; a worker runs its handlers)"),
             Self::InProgress => f.write_str("in progress (another delivery is running it)"),
             Self::Untyped { skipped, error } => write!(
                 f,

@@ -111,10 +111,13 @@ impl Receiver {
     }
 
     /// Replays every authentic stored event whose status is `which`: [`Status::Failed`]
-    /// (handlers failed and Stripe has not redelivered yet), [`Status::Untyped`] (typed
-    /// handlers could not run; replay after a rebuild with types that fit) or
-    /// [`Status::Pending`] (the process died while running them; one whose lease has not
-    /// expired answers [`Outcome::InProgress`]). Returns each event id with its outcome, or
+    /// (handlers failed and Stripe has not redelivered yet, or queue mode will retry them),
+    /// [`Status::Dead`] (queue mode gave up after its last attempt), [`Status::Untyped`]
+    /// (typed handlers could not run; replay after a rebuild with types that fit) or
+    /// [`Status::Pending`] (the process died while running them, or queued and not run yet;
+    /// one whose lease has not expired answers [`Outcome::InProgress`]). Replaying runs the
+    /// handlers here and now, as inline: a failure is recorded as failed, not retried by
+    /// workers. Returns each event id with its outcome, or
     /// why it could not be replayed, in received order.
     ///
     /// # Errors

@@ -47,6 +47,11 @@ pub(super) const LINGER: Duration = Duration::from_secs(2);
 /// body and header timeouts) and closes it, and returns once all are closed (each closing
 /// connection is drained for up to 2 s, so that its client reads its answer).
 ///
+/// In [queue mode](super::Processing::Queue) it also runs the configured number of
+/// [workers](super::ReceiverConfig::workers) (see [`Receiver::run_workers`]) from the start;
+/// at shutdown, once the connections are closed, each worker finishes the job it holds, then
+/// stops.
+///
 /// ```no_run
 /// use stripe_events::receiver::{Receiver, ReceiverConfig, serve_with_shutdown};
 /// use stripe_events::{Dispatcher, Webhook};
@@ -74,11 +79,13 @@ pub async fn serve_with_shutdown(
         .max_header_size(HEAD_MAX)
         .max_buf_size(READ_BUFFER_MAX);
     let router = receiver.router();
+    let workers = (receiver.inner.processing == super::Processing::Queue)
+        .then(|| receiver.start_workers(receiver.inner.workers));
     // Each connection holds a receiver: told to stop by `stop`, and `stop.closed()` once all
     // of them are gone.
     let (stop, stopping) = watch::channel(false);
     let mut signal = pin!(signal);
-    loop {
+    let ended = loop {
         let accepted = async {
             let permit = Arc::clone(&limits.connections)
                 .acquire_owned()
@@ -89,20 +96,26 @@ pub async fn serve_with_shutdown(
             Ok::<_, std::io::Error>((permit, stream))
         };
         let (permit, stream) = tokio::select! {
-            () = &mut signal => break,
-            accepted = accepted => accepted?,
+            () = &mut signal => break Ok(()),
+            accepted = accepted => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => break Err(e),
+            },
         };
         let service = TowerToHyperService::new(router.clone());
         // Boxed futures, so that the connection can be polled without shutting its socket.
         let service = service_fn(move |request| Box::pin(service.call(request)));
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         tokio::spawn(serve_connection(connection, stopping.clone(), permit));
-    }
+    };
     drop(listener);
     drop(stopping);
     let _ = stop.send(true);
     stop.closed().await;
-    Ok(())
+    if let Some(workers) = workers {
+        workers.stop().await;
+    }
+    ended
 }
 
 /// Runs one connection to its end (or to a graceful end once `stopping` turns true), then

@@ -107,7 +107,11 @@ impl EventStore for MemoryStore {
         received_at: i64,
     ) -> Result<(), StoreError> {
         let mut inner = self.inner();
-        if inner.authentic.contains_key(&event.id) {
+        if let Some(row) = inner.authentic_mut(&event.id) {
+            // Stripe delivers a failed event again: queued again if it was out of the queue.
+            if row.delivery.status == Status::Failed && row.run_after.is_none() {
+                row.run_after = Some(received_at);
+            }
             return Ok(());
         }
         let index = inner.push(

@@ -283,7 +283,11 @@ impl std::error::Error for StoreError {
 pub trait EventStore: Send + Sync + 'static {
     /// An authentic delivery: inserted as [`Status::Pending`] the first time its event id is
     /// seen, queued from `received_at` on (see [`claim_next`](Self::claim_next)); a
-    /// redelivery of a known id keeps the existing row (status, attempts, body).
+    /// redelivery of a known id keeps the existing row (status, attempts, body), and queues it
+    /// again from `received_at` if it is [`Status::Failed`] and out of the queue (a failure
+    /// recorded by [`fail`](Self::fail), in inline mode: when a store moves to queue mode,
+    /// Stripe's retry of such an event is then run by the workers instead of being answered
+    /// 200 and left failed).
     fn record(&self, event: &crate::Event, body: &[u8], received_at: i64)
     -> Result<(), StoreError>;
 
@@ -499,6 +503,7 @@ pub(crate) fn finishing(status: Status, event_id: &str) -> String {
 
 /// The error for a database written by a newer release: its schema `found` is past the
 /// `supported` one, and this code would misread it (or break it) if it went on.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn newer_schema(found: i64, supported: i64) -> String {
     format!(
         "the event store has schema version {found}, newer than this program supports \

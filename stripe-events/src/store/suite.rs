@@ -120,6 +120,7 @@ fn only_queued_events_are_claimed_by_workers(store: &dyn EventStore) {
     // Inline mode: Stripe delivers a failed event again; the queue leaves it alone.
     store.fail("evt_f", "handler failed").unwrap();
     record_at(store, "evt_t", 100);
+    // (evt_f is queued again below, when Stripe delivers it again.)
     assert_eq!(next(store, 100), Some(("evt_t".to_owned(), 1)));
     store.untyped("evt_t", "does not fit").unwrap();
     let far = i64::MAX / 2;
@@ -131,6 +132,18 @@ fn only_queued_events_are_claimed_by_workers(store: &dyn EventStore) {
     );
     store.release("evt_f", "result not recorded").unwrap();
     assert_eq!(next(store, far), Some(("evt_f".to_owned(), 3)));
+    // Failed inline, then delivered again by Stripe: queued from the redelivery on.
+    store.fail("evt_f", "handler failed again").unwrap();
+    assert_eq!(next(store, far), None);
+    record_at(store, "evt_f", 500);
+    assert_eq!(next(store, 499), None);
+    assert_eq!(next(store, 500), Some(("evt_f".to_owned(), 4)));
+    let row = store.get("evt_f").unwrap().unwrap();
+    assert_eq!((row.status, row.received_at), (Status::Pending, 100));
+    // A redelivery of a queued or processed event changes nothing.
+    store.retry_at("evt_f", "boom", 900).unwrap();
+    record_at(store, "evt_f", 600);
+    assert_eq!(next(store, 899), None);
 }
 
 fn pruning_removes_old_processed_deliveries_only(store: &dyn EventStore) {

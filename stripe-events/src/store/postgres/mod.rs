@@ -32,7 +32,7 @@ use super::{
 /// process on one machine, `SqliteStore` (feature `sqlite`) needs no server.
 ///
 /// **Exactly once across processes**: every write is one statement, so atomic on its own.
-/// [`record`](EventStore::record) is an `INSERT ... ON CONFLICT DO NOTHING` on a unique index of
+/// [`record`](EventStore::record) is an `INSERT ... ON CONFLICT` on a unique index of
 /// the authentic deliveries' event ids, so duplicates reaching two instances at once keep one
 /// row; [`claim`](EventStore::claim) is one `UPDATE ... WHERE` (not processed, lease expired)
 /// `RETURNING`, so of two processes claiming one event only one gets [`Claim::Run`]; the

@@ -16,7 +16,10 @@ pub(super) const RECORD: &str = "
 INSERT INTO stripe_events_deliveries (event_id, event_type, api_version, account, livemode,
     received_at, body, signature_valid, rejected, status, attempts, run_after)
 VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, FALSE, 'pending', 0, $6)
-ON CONFLICT (event_id) WHERE NOT rejected DO NOTHING";
+ON CONFLICT (event_id) WHERE NOT rejected DO UPDATE
+    SET run_after = EXCLUDED.received_at
+    WHERE stripe_events_deliveries.status = 'failed'
+      AND stripe_events_deliveries.run_after IS NULL";
 
 pub(super) const RECORD_REJECTED: &str = "
 INSERT INTO stripe_events_deliveries (event_id, event_type, received_at, body, signature_valid,
