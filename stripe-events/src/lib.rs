@@ -48,6 +48,7 @@
 // than the default 128 levels (rustdoc fails without it).
 #![recursion_limit = "256"]
 
+mod date_time;
 pub mod dispatch;
 mod event;
 mod expandable;
@@ -69,6 +70,7 @@ pub mod testing;
 mod timestamp;
 mod webhook;
 
+pub use date_time::{DateTime, DateTimeError};
 pub use dispatch::{Dispatcher, EventContext, RawEvent};
 pub use event::{Event, EventData, EventRequest, ParseError};
 pub use expandable::Expandable;
