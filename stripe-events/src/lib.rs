@@ -14,6 +14,9 @@
 //! * [`Webhook`]: verify the `Stripe-Signature` of the raw body, then parse it
 //!   ([`Webhook::construct_event`], like Stripe's `constructEvent`); the [`signature`] module
 //!   underneath does HMAC-SHA256, constant-time compare, timestamp tolerance, several secrets.
+//! * Thin events (Stripe's v2 event notifications): their types in [`thin`], generated from
+//!   the v2 spec the pin names (none without one), with the resource of each type's related
+//!   object and the typed `data` of its fetched event.
 //! * Which payload each event type carries: the table on
 //!   [`EventObject`](EventObject#every-event-type-and-its-payload) (generated, like the types).
 //! * [`webhook_handler`]: register a handler at compile time; its documentation lists the
