@@ -44,6 +44,10 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "DateTime",
     "ThinEventType",
     "RelatedObjectType",
+    "EventNotification",
+    "RelatedObject",
+    "EventReason",
+    "EventReasonRequest",
 ];
 
 /// Replaces every character that cannot appear in an identifier with `_`.
