@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::extra::ExtraEvents;
-use crate::pin::{self, EXTRA_ENV, PIN_FILE, Pin, SPEC_ENV};
+use crate::pin::{self, EXTRA_ENV, PIN_FILE, Pin, PinnedSpec, SPEC_ENV, SPEC_V2_ENV};
 use crate::sample_spec::{self, DOCS_RS_ENV};
 use crate::{Settings, Spec, generate_events};
 
@@ -47,27 +47,46 @@ impl BuildPaths {
 /// Reads an environment variable (tests supply their own).
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-/// The inputs of a build: the spec and extra events the pin and environment select, and the
+/// The inputs of a build: the specs and extra events the pin and environment select, and the
 /// `cargo:` lines that make the build rerun when any of them changes.
 struct Inputs {
     spec: Spec,
+    /// The v2 spec (thin events), when the pin or [`SPEC_V2_ENV`] names one and it was asked
+    /// for.
+    thin_spec: Option<Spec>,
     extra: ExtraEvents,
     cargo: Vec<String>,
     /// Whether `spec` is the docs.rs [sample](sample_spec) rather than the pinned spec.
     sample: bool,
 }
 
-fn inputs(paths: &BuildPaths, env: Env<'_>) -> Result<Inputs> {
+/// Which specs a build step reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    /// The v1 spec only (the macros' event table).
+    V1,
+    /// The v1 spec and the v2 spec, if one is configured (the typed code).
+    V1AndV2,
+}
+
+fn inputs(paths: &BuildPaths, env: Env<'_>, wanted: Wanted) -> Result<Inputs> {
     let mut cargo = vec![
         format!("cargo:rerun-if-env-changed={SPEC_ENV}"),
         format!("cargo:rerun-if-env-changed={EXTRA_ENV}"),
         format!("cargo:rerun-if-env-changed={DOCS_RS_ENV}"),
     ];
-    let env_spec = env(SPEC_ENV).filter(|s| !s.is_empty()).map(PathBuf::from);
+    if wanted == Wanted::V1AndV2 {
+        cargo.push(format!("cargo:rerun-if-env-changed={SPEC_V2_ENV}"));
+    }
+    let env_path = |name: &str| env(name).filter(|s| !s.is_empty()).map(PathBuf::from);
+    let env_spec = env_path(SPEC_ENV);
+    let env_v2 = env_path(SPEC_V2_ENV).filter(|_| wanted == Wanted::V1AndV2);
     if env_spec.is_none() && on_docs_rs(env) {
-        // docs.rs: no network, no spec beside the crate, no `spec/` pin in the package.
+        // docs.rs: no network, no spec beside the crate, no `spec/` pin in the package. The
+        // sample has thin events of its own; a v2 spec named explicitly replaces them.
         return Ok(Inputs {
             spec: sample_spec::sample_spec()?,
+            thin_spec: env_v2.as_deref().map(Spec::load).transpose()?,
             extra: ExtraEvents::none(),
             cargo,
             sample: true,
@@ -78,13 +97,16 @@ fn inputs(paths: &BuildPaths, env: Env<'_>) -> Result<Inputs> {
         paths.spec_dir.display()
     ));
     let pin = Pin::load(&paths.spec_dir.join(PIN_FILE))?;
-    let located = pin::locate(
-        &pin,
-        &paths.spec_dir,
-        &paths.shared_dir,
-        env_spec.as_deref(),
-    )?;
-    cargo.push(format!("cargo:rerun-if-changed={}", located.path.display()));
+    let spec = load_pinned(paths, &pin.spec, env_spec.as_deref(), &mut cargo)?;
+    let thin_spec = match (&pin.v2, env_v2) {
+        _ if wanted == Wanted::V1 => None,
+        (Some(v2), env_v2) => Some(load_pinned(paths, v2, env_v2.as_deref(), &mut cargo)?),
+        (None, Some(own)) => {
+            cargo.push(format!("cargo:rerun-if-changed={}", own.display()));
+            Some(Spec::load(&own)?)
+        }
+        (None, None) => None,
+    };
     let extra_path = env(EXTRA_ENV)
         .filter(|s| !s.is_empty())
         .map(PathBuf::from)
@@ -96,24 +118,39 @@ fn inputs(paths: &BuildPaths, env: Env<'_>) -> Result<Inputs> {
         }
         None => ExtraEvents::none(),
     };
+    Ok(Inputs {
+        spec,
+        thin_spec,
+        extra,
+        cargo,
+        sample: false,
+    })
+}
+
+/// Finds ([`pin::locate`]) and loads the spec `pinned` describes (or the user's own file,
+/// `env_override`), checking that a pinned file is of the pinned API version.
+fn load_pinned(
+    paths: &BuildPaths,
+    pinned: &PinnedSpec,
+    env_override: Option<&Path>,
+    cargo: &mut Vec<String>,
+) -> Result<Spec> {
+    let located = pin::locate(pinned, &paths.spec_dir, &paths.shared_dir, env_override)?;
+    cargo.push(format!("cargo:rerun-if-changed={}", located.path.display()));
     let spec = Spec::load(&located.path)?;
-    if located.pinned && spec.doc.info.version != pin.version {
+    if located.pinned && spec.doc.info.version != pinned.version {
+        let [key, ..] = pinned.kind.keys();
         return Err(Error::Pin {
             path: paths.spec_dir.join(PIN_FILE),
             reason: format!(
-                "pins version {} but {} is version {}",
-                pin.version,
+                "pins {key} {} but {} is version {}",
+                pinned.version,
                 located.path.display(),
                 spec.doc.info.version
             ),
         });
     }
-    Ok(Inputs {
-        spec,
-        extra,
-        cargo,
-        sample: false,
-    })
+    Ok(spec)
 }
 
 /// Whether this is a docs.rs build (`DOCS_RS` set), which generates from the
@@ -127,10 +164,11 @@ pub fn on_docs_rs(env: Env<'_>) -> bool {
 pub fn run(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
     let Inputs {
         spec,
+        thin_spec,
         extra,
         mut cargo,
         sample,
-    } = inputs(paths, env)?;
+    } = inputs(paths, env, Wanted::V1AndV2)?;
     // `cfg(stripe_events_sample_spec)`: the crate docs say which types a docs.rs build shows.
     cargo.push(format!("cargo:rustc-check-cfg=cfg({SAMPLE_CFG})"));
     if sample {
@@ -149,7 +187,7 @@ pub fn run(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
         groups,
         ..Settings::default()
     };
-    let generated = generate_events(&spec, events, &settings)?;
+    let generated = generate_events(&spec, events, thin_spec.as_ref(), &settings)?;
     write_if_changed(&paths.out_file, &generated.to_source())?;
     cargo.push(format!(
         "cargo:rustc-env=STRIPE_EVENTS_SPEC_PATH={}",
@@ -186,7 +224,7 @@ pub fn enabled_groups(events: &[crate::EventDef], env: Env<'_>) -> Option<BTreeS
 pub fn run_event_table(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
     let Inputs {
         spec, extra, cargo, ..
-    } = inputs(paths, env)?;
+    } = inputs(paths, env, Wanted::V1)?;
     let events = crate::discover::discover(&spec, &extra)?;
     let rows: String = events
         .iter()
@@ -327,5 +365,105 @@ mod tests {
         let code = std::fs::read_to_string(&paths.out_file).unwrap();
         assert!(code.contains("\"2099-09-09\""), "the file given is used");
         assert!(!code.contains("PriceUpdated"), "the file given is used");
+    }
+
+    /// A v2 spec with one thin event (written for this test).
+    const V2_SPEC: &str = r#"{"openapi": "3.0.0", "info": {"version": "2099-12-12.test"},
+        "components": {"schemas": {"v2.thing.made": {"type": "object",
+            "x-stripeEvent": {"type": "v2.thing.made", "kind": "thin"},
+            "properties": {"related_object": {"type": "object",
+                "properties": {"type": {"type": "string", "enum": ["v2.thing"]}}}}}}}}"#;
+
+    /// A project with a pin for the sample spec (and, with `v2`, for [`V2_SPEC`]), both
+    /// files in `spec/`.
+    fn pinned_project(name: &str, v2: bool) -> BuildPaths {
+        let paths = docs_rs_paths(name, OUT_FILE);
+        std::fs::create_dir_all(&paths.spec_dir).unwrap();
+        let v1 = crate::sample_spec::SAMPLE_SPEC;
+        std::fs::write(paths.spec_dir.join("spec-2024-04-10.json"), v1).unwrap();
+        let mut pin = format!(
+            "version = \"2024-04-10\"\nsha256 = \"{}\"\n",
+            crate::spec::sha256_hex(v1.as_bytes())
+        );
+        if v2 {
+            std::fs::write(paths.spec_dir.join("spec-v2-2099-12-12.test.json"), V2_SPEC).unwrap();
+            pin.push_str(&format!(
+                "v2_version = \"2099-12-12.test\"\nv2_sha256 = \"{}\"\n",
+                crate::spec::sha256_hex(V2_SPEC.as_bytes())
+            ));
+        }
+        std::fs::write(paths.spec_dir.join(PIN_FILE), pin).unwrap();
+        paths
+    }
+
+    #[test]
+    fn a_pinned_v2_spec_gives_thin_types_and_none_gives_none() {
+        let env = env_of(&[("CARGO_FEATURE_ALL_EVENTS", "1")]);
+        let paths = pinned_project("with-v2", true);
+        let cargo = run(&paths, &env).unwrap();
+        let v2_file = paths.spec_dir.join("spec-v2-2099-12-12.test.json");
+        assert!(
+            cargo.contains(&format!("cargo:rerun-if-changed={}", v2_file.display())),
+            "{cargo:?}"
+        );
+        assert!(cargo.contains(&format!("cargo:rerun-if-env-changed={SPEC_V2_ENV}")));
+        let code = std::fs::read_to_string(&paths.out_file).unwrap();
+        assert!(code.contains("V2ThingMade"), "{code}");
+        assert!(code.contains("\"2099-12-12.test\""), "{code}");
+
+        let paths = pinned_project("without-v2", false);
+        run(&paths, &env).expect("no v2 spec configured: still builds");
+        let code = std::fs::read_to_string(&paths.out_file).unwrap();
+        assert!(
+            code.contains("pub enum ThinEventType"),
+            "the module is there"
+        );
+        assert!(!code.contains("V2ThingMade"), "with no thin event type");
+
+        // The variable names a v2 spec even without a pin entry.
+        let own = paths.out_file.with_file_name("own-v2.json");
+        std::fs::write(&own, V2_SPEC).unwrap();
+        let own_path = own.display().to_string();
+        let with_own = env_of(&[
+            ("CARGO_FEATURE_ALL_EVENTS", "1"),
+            (SPEC_V2_ENV, own_path.as_str()),
+        ]);
+        run(&paths, &with_own).unwrap();
+        let code = std::fs::read_to_string(&paths.out_file).unwrap();
+        assert!(code.contains("V2ThingMade"), "{code}");
+
+        // The macros' table reads the v1 spec only.
+        let table = pinned_project("macros-v2", true);
+        let cargo = run_event_table(&table, &env).unwrap();
+        assert!(!cargo.iter().any(|l| l.contains("spec-v2-")), "{cargo:?}");
+    }
+
+    #[test]
+    fn a_pinned_v2_spec_that_is_missing_or_altered_fails_the_build_naming_it() {
+        let env = env_of(&[("CARGO_FEATURE_ALL_EVENTS", "1")]);
+        let paths = pinned_project("v2-missing", true);
+        let v2_file = paths.spec_dir.join("spec-v2-2099-12-12.test.json");
+        std::fs::remove_file(&v2_file).unwrap();
+        let err = run(&paths, &env).unwrap_err().to_string();
+        assert!(
+            err.contains("no Stripe v2 OpenAPI spec (thin events) found"),
+            "{err}"
+        );
+        assert!(err.contains(&v2_file.display().to_string()), "{err}");
+
+        std::fs::write(&v2_file, V2_SPEC.replace("made", "done")).unwrap();
+        let err = run(&paths, &env).unwrap_err().to_string();
+        assert!(err.contains("does not match the pin"), "{err}");
+
+        // A pinned file of another version than the pin says.
+        let other = V2_SPEC.replace("2099-12-12.test", "2099-01-01.other");
+        std::fs::write(&v2_file, &other).unwrap();
+        let pin = std::fs::read_to_string(paths.spec_dir.join(PIN_FILE)).unwrap();
+        let sha = crate::spec::sha256_hex(V2_SPEC.as_bytes());
+        let pin = pin.replace(&sha, &crate::spec::sha256_hex(other.as_bytes()));
+        std::fs::write(paths.spec_dir.join(PIN_FILE), pin).unwrap();
+        let err = run(&paths, &env).unwrap_err().to_string();
+        assert!(err.contains("pins v2_version 2099-12-12.test but"), "{err}");
+        assert!(err.contains("is version 2099-01-01.other"), "{err}");
     }
 }

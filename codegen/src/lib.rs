@@ -2,8 +2,10 @@
 //!
 //! This is the engine behind `stripe-events`' `build.rs` and the `stripe-events-codegen`
 //! command. The pipeline: [`Spec::load`] (read and check the spec) -> [`discover::discover`]
-//! (which event types exist, which payload each carries) -> `ir` (the Rust types reachable from
-//! those payloads) -> `emit` (tokens, built with `quote`).
+//! (which event types exist, which payload each carries) and [`discover::discover_thin`] (the
+//! thin event types, from the same spec or a v2 spec of its own) -> `ir` (the Rust types
+//! reachable from those payloads and thin events' `data`) -> `emit` (tokens, built with
+//! `quote`).
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -36,7 +38,7 @@ mod toml_file;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-pub use discover::EventDef;
+pub use discover::{EventDef, ThinEventDef};
 pub use error::{Error, Result};
 pub use extra::ExtraEvents;
 pub use spec::Spec;
@@ -81,6 +83,8 @@ pub struct Generated {
     pub api_version: String,
     /// Every event type, sorted.
     pub events: Vec<EventDef>,
+    /// Every thin event type, sorted.
+    pub thin_events: Vec<ThinEventDef>,
     /// Number of generated types (structs and enums).
     pub type_count: usize,
     /// The code, unformatted.
@@ -118,32 +122,43 @@ fn header(api_version: &str) -> String {
     )
 }
 
-/// Generates the typed events for `spec` (plus `extra` event types).
+/// Generates the typed events for `spec` (plus `extra` event types), with the thin event types
+/// of `spec` itself (a unified spec has both kinds; the v1 specs have none).
 pub fn generate(spec: &Spec, extra: &ExtraEvents, settings: &Settings) -> Result<Generated> {
-    generate_events(spec, discover::discover(spec, extra)?, settings)
+    generate_events(spec, discover::discover(spec, extra)?, None, settings)
 }
 
 /// [`generate`] for event types already discovered ([`discover::discover`]), e.g. by a caller
-/// that chose the settings from them.
+/// that chose the settings from them. The thin event types come from `thin_spec` (a v2 spec)
+/// when given, else from `spec` itself.
 pub fn generate_events(
     spec: &Spec,
     events: Vec<EventDef>,
+    thin_spec: Option<&Spec>,
     settings: &Settings,
 ) -> Result<Generated> {
     let runtime = proc_macro2::TokenStream::from_str(&settings.runtime_path).map_err(|e| {
         Error::InvalidOutput(format!("runtime path {:?}: {e}", settings.runtime_path))
     })?;
     let ir = ir::build(spec, events, |e| settings.includes(e));
+    let thin_spec = thin_spec.unwrap_or(spec);
+    let thin = ir::build_thin(thin_spec, discover::discover_thin(thin_spec));
     let cx = emit::Ctx {
-        runtime,
+        runtime: runtime.clone(),
         space: &ir.space,
         emitted: &ir.emitted,
     };
-    let tokens = emit::file(&cx, &spec.doc.info.version, &ir.events);
+    let thin_cx = emit::Ctx {
+        runtime,
+        space: &thin.space,
+        emitted: &thin.emitted,
+    };
+    let tokens = emit::file(&cx, &spec.doc.info.version, &ir.events, &thin_cx, &thin);
     Ok(Generated {
         api_version: spec.doc.info.version.clone(),
-        type_count: ir.emitted.len(),
+        type_count: ir.emitted.len() + thin.emitted.len(),
         events: ir.events.into_iter().map(|e| e.def).collect(),
+        thin_events: thin.events.into_iter().map(|e| e.def).collect(),
         tokens,
     })
 }

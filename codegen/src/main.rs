@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use stripe_events_codegen::{ExtraEvents, Settings, Spec, generate};
+use stripe_events_codegen::{ExtraEvents, Settings, Spec, generate_events};
 
 #[derive(Parser)]
 #[command(
@@ -20,7 +20,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print one line per event type: type, payload schema(s) (`-` if none), Rust variant.
+    /// Print one line per event type: type, payload schema(s) (`-` if none), Rust variant;
+    /// then one line per thin event type: type, related object's resource (`-` if none), Rust
+    /// variant, `thin`.
     Events {
         /// The spec file.
         #[arg(long)]
@@ -63,6 +65,9 @@ enum Command {
         /// A TOML file of extra event types.
         #[arg(long)]
         extra_events: Option<PathBuf>,
+        /// A v2 spec to take the thin event types from (default: those of `--spec` itself).
+        #[arg(long)]
+        spec_v2: Option<PathBuf>,
         /// Path of the runtime crate in the generated code.
         #[arg(long, default_value = "::stripe_events")]
         runtime_path: String,
@@ -122,22 +127,26 @@ fn run(cli: Cli) -> stripe_events_codegen::Result<ExitCode> {
         }
         Command::Events { spec, extra_events } => {
             let (spec, extra) = load(&spec, extra_events.as_ref())?;
-            let events = stripe_events_codegen::discover::discover(&spec, &extra)?;
-            print!("{}", stripe_events_codegen::discover::table(&events));
+            use stripe_events_codegen::discover::{discover, discover_thin, table, thin_table};
+            print!("{}", table(&discover(&spec, &extra)?));
+            print!("{}", thin_table(&discover_thin(&spec)));
         }
         Command::Generate {
             spec,
             out,
             extra_events,
+            spec_v2,
             runtime_path,
             groups,
         } => {
             let started = std::time::Instant::now();
             let (spec, extra) = load(&spec, extra_events.as_ref())?;
+            let thin_spec = spec_v2.as_deref().map(Spec::load).transpose()?;
             let loaded = started.elapsed();
-            let generated = generate(
+            let generated = generate_events(
                 &spec,
-                &extra,
+                stripe_events_codegen::discover::discover(&spec, &extra)?,
+                thin_spec.as_ref(),
                 &Settings {
                     runtime_path,
                     groups: groups.map(|g| g.into_iter().collect()),
@@ -151,9 +160,10 @@ fn run(cli: Cli) -> stripe_events_codegen::Result<ExitCode> {
                 source,
             })?;
             eprintln!(
-                "wrote {} ({} event types, {} types, API version {}): spec read in {} ms, code generated in {} ms, formatted in {} ms",
+                "wrote {} ({} event types, {} thin event types, {} types, API version {}): spec read in {} ms, code generated in {} ms, formatted in {} ms",
                 out.display(),
                 generated.events.len(),
+                generated.thin_events.len(),
                 generated.type_count,
                 generated.api_version,
                 loaded.as_millis(),

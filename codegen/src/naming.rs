@@ -41,6 +41,13 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "HashMap",
     "UnknownPayload",
     "UntypedPayload",
+    "DateTime",
+    "ThinEventType",
+    "RelatedObjectType",
+    "EventNotification",
+    "RelatedObject",
+    "EventReason",
+    "EventReasonRequest",
 ];
 
 /// Replaces every character that cannot appear in an identifier with `_`.
@@ -87,6 +94,15 @@ pub fn event_variant(event_type: &str) -> String {
     type_name(event_type)
 }
 
+/// Thin event variant name: brackets, which name a part of the object the event is about,
+/// read as `Including` (as in Stripe's SDKs): `v2.core.account[requirements].updated` ->
+/// `V2CoreAccountIncludingRequirementsUpdated`,
+/// `v2.core.account[configuration.customer].updated` ->
+/// `V2CoreAccountIncludingConfigurationCustomerUpdated`. Otherwise as [`event_variant`].
+pub fn thin_event_variant(event_type: &str) -> String {
+    type_name(&event_type.replace('[', ".including.").replace(']', "."))
+}
+
 /// Picks a name not yet in `taken`: `base`, then `base` + suffix, then numbered, and records it.
 pub fn unique(taken: &mut std::collections::BTreeSet<String>, base: &str, suffix: &str) -> String {
     let mut candidate = base.to_owned();
@@ -129,6 +145,28 @@ mod tests {
         assert_eq!(type_name(""), "Empty");
         assert_eq!(type_name("*"), "Empty");
         assert_eq!(type_name("self"), "SelfValue");
+    }
+
+    #[test]
+    fn thin_event_variants_read_brackets_as_including() {
+        for (event_type, variant) in [
+            ("v2.core.account.created", "V2CoreAccountCreated"),
+            (
+                "v2.core.account[requirements].updated",
+                "V2CoreAccountIncludingRequirementsUpdated",
+            ),
+            (
+                "v2.core.account[configuration.customer].capability_status_updated",
+                "V2CoreAccountIncludingConfigurationCustomerCapabilityStatusUpdated",
+            ),
+            (
+                "v1.billing.meter.error_report_triggered",
+                "V1BillingMeterErrorReportTriggered",
+            ),
+            ("x[a]", "XIncludingA"),
+        ] {
+            assert_eq!(thin_event_variant(event_type), variant, "{event_type}");
+        }
     }
 
     #[test]

@@ -1,12 +1,15 @@
-//! The spec pin (`spec/stripe-api.toml`) and finding the spec file it pins.
+//! The spec pin (`spec/stripe-api.toml`) and finding the spec files it pins.
 //!
-//! Search order:
-//! 1. the `STRIPE_OPENAPI_SPEC` environment variable (a path; the user's own file, so no
-//!    checksum check);
-//! 2. `spec/spec-<version>.json` beside the pin (ignored by git);
-//! 3. `../shared/stripe-openapi/spec-<version>.json` beside the project root.
+//! The pin names one v1 spec (snapshot events: `version`, `sha256`) and, optionally, one v2
+//! spec (thin events: `v2_version`, `v2_sha256`). Each is searched for in the same order:
+//! 1. an environment variable naming a path ([`SPEC_ENV`] for the v1 spec, [`SPEC_V2_ENV`]
+//!    for the v2 one; the user's own file, so no checksum check);
+//! 2. `spec/<file>` beside the pin (ignored by git);
+//! 3. `../shared/stripe-openapi/<file>` beside the project root;
 //!
-//! A pinned file (2 or 3) must match the pin's SHA-256.
+//! where `<file>` is `spec-<version>.json` for the v1 spec and `spec-v2-<version>.json` for
+//! the v2 one ([`SpecKind::file_name`]). A pinned file (2 or 3) must match the pin's SHA-256.
+//! Without `v2_version` in the pin and without [`SPEC_V2_ENV`], no v2 spec is used.
 
 use std::path::{Path, PathBuf};
 
@@ -15,20 +18,84 @@ use crate::spec::sha256_hex;
 
 /// Environment variable naming a spec file to use instead of the pinned one.
 pub const SPEC_ENV: &str = "STRIPE_OPENAPI_SPEC";
+/// Environment variable naming a v2 spec file (thin events) to use instead of the pinned one.
+pub const SPEC_V2_ENV: &str = "STRIPE_OPENAPI_SPEC_V2";
 /// Environment variable naming an extra-events TOML file.
 pub const EXTRA_ENV: &str = "STRIPE_EVENTS_EXTRA";
 /// File name of the pin inside `spec/`.
 pub const PIN_FILE: &str = "stripe-api.toml";
 
-/// The contents of `spec/stripe-api.toml`.
-#[derive(Debug, Clone)]
-pub struct Pin {
+/// Which of the two specs a pin entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecKind {
+    /// Stripe's v1 spec: snapshot events (`spec-<version>.json`).
+    V1,
+    /// Stripe's v2 SDK spec: thin events (`spec-v2-<version>.json`).
+    V2,
+}
+
+impl SpecKind {
+    /// The environment variable that names the user's own file of this kind.
+    pub fn env(self) -> &'static str {
+        match self {
+            Self::V1 => SPEC_ENV,
+            Self::V2 => SPEC_V2_ENV,
+        }
+    }
+
+    /// The file name a pinned spec of this kind has: `spec-<version>.json` or
+    /// `spec-v2-<version>.json`.
+    pub fn file_name(self, version: &str) -> String {
+        match self {
+            Self::V1 => format!("spec-{version}.json"),
+            Self::V2 => format!("spec-v2-{version}.json"),
+        }
+    }
+
+    /// The pin's keys for this kind: version, checksum, upstream.
+    pub(crate) fn keys(self) -> [&'static str; 3] {
+        match self {
+            Self::V1 => ["version", "sha256", "source"],
+            Self::V2 => ["v2_version", "v2_sha256", "v2_source"],
+        }
+    }
+
+    /// What the messages call a spec of this kind.
+    fn what(self) -> &'static str {
+        match self {
+            Self::V1 => "Stripe OpenAPI spec",
+            Self::V2 => "Stripe v2 OpenAPI spec (thin events)",
+        }
+    }
+}
+
+/// One pinned spec: its API version, checksum and upstream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinnedSpec {
+    /// v1 or v2.
+    pub kind: SpecKind,
     /// The Stripe API version (`info.version` of the spec).
     pub version: String,
     /// SHA-256 (lowercase hex) of the spec file.
     pub sha256: String,
     /// Where the file comes from upstream.
     pub source: Option<String>,
+}
+
+impl PinnedSpec {
+    /// The file name the pinned spec has ([`SpecKind::file_name`]).
+    pub fn file_name(&self) -> String {
+        self.kind.file_name(&self.version)
+    }
+}
+
+/// The contents of `spec/stripe-api.toml`.
+#[derive(Debug, Clone)]
+pub struct Pin {
+    /// The v1 spec (`version`, `sha256`, `source`): snapshot events.
+    pub spec: PinnedSpec,
+    /// The v2 spec (`v2_version`, `v2_sha256`, `v2_source`), if any: thin events.
+    pub v2: Option<PinnedSpec>,
     /// An extra-events TOML file, relative to the pin's directory.
     pub extra_events: Option<String>,
 }
@@ -47,20 +114,35 @@ impl Pin {
     }
 
     fn parse(text: &str) -> std::result::Result<Self, String> {
-        use crate::toml_file::{only_keys, parse, required_string, string};
+        use crate::toml_file::{only_keys, parse, string};
         let table = parse(text)?;
-        only_keys(&table, &["version", "sha256", "source", "extra_events"])?;
+        let [v1, v2] = [SpecKind::V1, SpecKind::V2].map(SpecKind::keys);
+        let known: Vec<&str> = v1
+            .iter()
+            .chain(&v2)
+            .copied()
+            .chain(["extra_events"])
+            .collect();
+        only_keys(&table, &known)?;
+        let entry = |kind: SpecKind| -> std::result::Result<Option<PinnedSpec>, String> {
+            let [version, sha256, source] = kind.keys();
+            match (string(&table, version)?, string(&table, sha256)?) {
+                (Some(version), Some(sha256)) => Ok(Some(PinnedSpec {
+                    kind,
+                    version,
+                    sha256,
+                    source: string(&table, source)?,
+                })),
+                (None, None) if string(&table, source)?.is_none() => Ok(None),
+                (None, _) => Err(format!("missing field `{version}`")),
+                (Some(_), None) => Err(format!("missing field `{sha256}`")),
+            }
+        };
         Ok(Self {
-            version: required_string(&table, "version")?,
-            sha256: required_string(&table, "sha256")?,
-            source: string(&table, "source")?,
+            spec: entry(SpecKind::V1)?.ok_or("missing field `version`")?,
+            v2: entry(SpecKind::V2)?,
             extra_events: string(&table, "extra_events")?,
         })
-    }
-
-    /// The file name a pinned spec has: `spec-<version>.json`.
-    pub fn file_name(&self) -> String {
-        format!("spec-{}.json", self.version)
     }
 }
 
@@ -69,18 +151,21 @@ impl Pin {
 pub struct Located {
     /// Its path.
     pub path: PathBuf,
-    /// Whether its checksum was checked against the pin (false for `STRIPE_OPENAPI_SPEC`).
+    /// Whether its checksum was checked against the pin (false for a file named by the
+    /// environment variable).
     pub pinned: bool,
 }
 
-/// Finds the spec: `env_override` (the value of `STRIPE_OPENAPI_SPEC`), else the pinned file
-/// in `spec_dir`, else in `shared_dir`. Pinned files must match `pin.sha256`.
+/// Finds the spec `pinned` describes: `env_override` (the value of its environment variable,
+/// [`SpecKind::env`]), else the pinned file in `spec_dir`, else in `shared_dir`. Pinned files
+/// must match `pinned.sha256`.
 pub fn locate(
-    pin: &Pin,
+    pinned: &PinnedSpec,
     spec_dir: &Path,
     shared_dir: &Path,
     env_override: Option<&Path>,
 ) -> Result<Located> {
+    let env = pinned.kind.env();
     if let Some(path) = env_override {
         if path.is_file() {
             return Ok(Located {
@@ -89,30 +174,33 @@ pub fn locate(
             });
         }
         return Err(Error::SpecNotFound(format!(
-            "{SPEC_ENV} is set to {}, which is not a file.\nUnset it to use the pinned spec (API version {}), or point it at a Stripe OpenAPI spec file.",
+            "{env} is set to {}, which is not a file.\nUnset it to use the pinned spec (API version {}), or point it at a {} file.",
             path.display(),
-            pin.version
+            pinned.version,
+            pinned.kind.what(),
         )));
     }
     let candidates = [
-        spec_dir.join(pin.file_name()),
-        shared_dir.join(pin.file_name()),
+        spec_dir.join(pinned.file_name()),
+        shared_dir.join(pinned.file_name()),
     ];
+    let source = pinned
+        .source
+        .as_deref()
+        .unwrap_or("Stripe's public openapi repository");
     for path in &candidates {
         let Ok(bytes) = std::fs::read(path) else {
             continue;
         };
         let actual = sha256_hex(&bytes);
-        if actual != pin.sha256 {
+        if actual != pinned.sha256 {
+            let [_, sha_key, _] = pinned.kind.keys();
             return Err(Error::SpecNotFound(format!(
-                "the spec file {} does not match the pin in spec/{PIN_FILE}:\n  pinned SHA-256: {}\n  file SHA-256:   {actual}\nReplace the file with the published spec for API version {} ({}), \
-                 or, to build against a spec of your own, set {SPEC_ENV}=/path/to/spec.json.",
+                "the spec file {} does not match the pin in spec/{PIN_FILE}:\n  pinned SHA-256 ({sha_key}): {}\n  file SHA-256:   {actual}\nReplace the file with the published spec for API version {} ({source}), \
+                 or, to build against a spec of your own, set {env}=/path/to/spec.json.",
                 path.display(),
-                pin.sha256,
-                pin.version,
-                pin.source
-                    .as_deref()
-                    .unwrap_or("Stripe's public openapi repository"),
+                pinned.sha256,
+                pinned.version,
             )));
         }
         return Ok(Located {
@@ -120,18 +208,27 @@ pub fn locate(
             pinned: true,
         });
     }
+    let download = match pinned.kind {
+        SpecKind::V1 => format!(
+            "Download it with `cargo run -p stripe-events-codegen -- fetch-spec {} --out spec/` (needs network access), or from {source}",
+            pinned.version
+        ),
+        SpecKind::V2 => format!("Download it from {source}"),
+    };
+    let without = match pinned.kind {
+        SpecKind::V1 => String::new(),
+        SpecKind::V2 => format!(
+            "\nTo build without thin event types, remove `v2_version` and `v2_sha256` from spec/{PIN_FILE}."
+        ),
+    };
     Err(Error::SpecNotFound(format!(
-        "no Stripe OpenAPI spec found for API version {} (pinned SHA-256 {}).\nTried:\n  ${SPEC_ENV} (not set)\n  {}\n  {}\n\
-         Download it with `cargo run -p stripe-events-codegen -- fetch-spec {} --out spec/` (needs network access), \
-         or from {} and save it as {}, or set {SPEC_ENV}=/path/to/spec.json.",
-        pin.version,
-        pin.sha256,
+        "no {} found for API version {} (pinned SHA-256 {}).\nTried:\n  ${env} (not set)\n  {}\n  {}\n\
+         {download} and save it as {}, or set {env}=/path/to/spec.json.{without}",
+        pinned.kind.what(),
+        pinned.version,
+        pinned.sha256,
         candidates[0].display(),
         candidates[1].display(),
-        pin.version,
-        pin.source
-            .as_deref()
-            .unwrap_or("Stripe's public openapi repository"),
         candidates[0].display(),
     )))
 }
@@ -148,12 +245,16 @@ mod tests {
         dir
     }
 
-    fn pin_for(bytes: &[u8]) -> Pin {
-        Pin {
+    fn pin_for(bytes: &[u8]) -> PinnedSpec {
+        pinned(SpecKind::V1, bytes)
+    }
+
+    fn pinned(kind: SpecKind, bytes: &[u8]) -> PinnedSpec {
+        PinnedSpec {
+            kind,
             version: "2099-01-01".into(),
             sha256: sha256_hex(bytes),
             source: None,
-            extra_events: None,
         }
     }
 
@@ -214,5 +315,116 @@ mod tests {
         );
         assert!(err.contains("fetch-spec 2099-01-01 --out spec/"), "{err}");
         assert!(err.contains("STRIPE_OPENAPI_SPEC"), "{err}");
+    }
+
+    #[test]
+    fn the_v2_spec_is_found_the_same_way_under_its_own_name_and_variable() {
+        let spec_dir = temp_dir("v2-spec");
+        let shared = temp_dir("v2-shared");
+        let pin = pinned(SpecKind::V2, b"{\"thin\": true}");
+        assert_eq!(pin.file_name(), "spec-v2-2099-01-01.json");
+        let err = locate(&pin, &spec_dir, &shared, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "no Stripe v2 OpenAPI spec (thin events) found for API version 2099-01-01"
+            ),
+            "{err}"
+        );
+        for path in [&spec_dir, &shared] {
+            let path = path.join("spec-v2-2099-01-01.json").display().to_string();
+            assert!(err.contains(&path), "{err}");
+        }
+        assert!(err.contains("$STRIPE_OPENAPI_SPEC_V2 (not set)"), "{err}");
+        assert!(err.contains("remove `v2_version` and `v2_sha256`"), "{err}");
+        assert!(
+            !err.contains("fetch-spec"),
+            "fetch-spec downloads v1 specs only: {err}"
+        );
+
+        std::fs::write(shared.join(pin.file_name()), b"{\"thin\": true}").unwrap();
+        assert_eq!(
+            locate(&pin, &spec_dir, &shared, None).unwrap(),
+            Located {
+                path: shared.join(pin.file_name()),
+                pinned: true
+            }
+        );
+        std::fs::write(spec_dir.join(pin.file_name()), b"{}").unwrap();
+        let err = locate(&pin, &spec_dir, &shared, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("pinned SHA-256 (v2_sha256)"), "{err}");
+        assert!(
+            err.contains("set STRIPE_OPENAPI_SPEC_V2=/path/to/spec.json"),
+            "{err}"
+        );
+
+        let own = shared.join("own.json");
+        std::fs::write(&own, b"[]").unwrap();
+        assert!(!locate(&pin, &spec_dir, &shared, Some(&own)).unwrap().pinned);
+        let err = locate(&pin, &spec_dir, &shared, Some(&shared.join("nope.json")))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("STRIPE_OPENAPI_SPEC_V2 is set to"), "{err}");
+    }
+
+    #[test]
+    fn the_pin_reads_an_optional_v2_entry_and_refuses_half_of_one() {
+        let v1_only = Pin::parse("version = \"2024-04-10\"\nsha256 = \"aa\"\n").unwrap();
+        assert_eq!(v1_only.spec.version, "2024-04-10");
+        assert_eq!(v1_only.spec.kind, SpecKind::V1);
+        assert_eq!(v1_only.v2, None);
+        let both = Pin::parse(
+            "version = \"2024-04-10\"\nsha256 = \"aa\"\nv2_version = \"2025-12-15.clover\"\nv2_sha256 = \"bb\"\nv2_source = \"up\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            both.v2,
+            Some(PinnedSpec {
+                kind: SpecKind::V2,
+                version: "2025-12-15.clover".into(),
+                sha256: "bb".into(),
+                source: Some("up".into()),
+            })
+        );
+        for (text, expected) in [
+            (
+                "version = \"x\"\nsha256 = \"a\"\nv2_version = \"y\"\n",
+                "missing field `v2_sha256`",
+            ),
+            (
+                "version = \"x\"\nsha256 = \"a\"\nv2_sha256 = \"b\"\n",
+                "missing field `v2_version`",
+            ),
+            (
+                "version = \"x\"\nsha256 = \"a\"\nv2_source = \"b\"\n",
+                "missing field `v2_version`",
+            ),
+            ("sha256 = \"a\"\n", "missing field `version`"),
+            (
+                "version = \"x\"\nsha256 = \"a\"\nv2_versoin = \"y\"\n",
+                "unknown field `v2_versoin`",
+            ),
+        ] {
+            let err = Pin::parse(text).unwrap_err();
+            assert!(err.starts_with(expected), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_repositorys_pin_names_both_specs_of_shared() {
+        let pin = Pin::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../spec")
+                .join(PIN_FILE),
+        )
+        .unwrap();
+        assert_eq!(pin.spec.file_name(), "spec-2024-04-10.json");
+        assert_eq!(
+            pin.v2.map(|v2| v2.file_name()).as_deref(),
+            Some("spec-v2-2025-12-15.clover.json")
+        );
     }
 }

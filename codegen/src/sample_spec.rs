@@ -7,7 +7,7 @@
 //! runtime (parsing, verification, dispatch, receiver, store) is documented in full, and the
 //! generated part shows what every generated type looks like (a resource, an expandable
 //! field, a string enum, a list, a polymorphic-free nested object) on a handful of event
-//! types. The full reference for the pinned API version is `cargo doc -p stripe-events`
+//! types, and two thin event types (with their `data`) beside them. The full reference for the pinned API version is `cargo doc -p stripe-events`
 //! locally (about ten seconds).
 //!
 //! Nothing here is cut from Stripe's spec: names follow Stripe's public API, the descriptions
@@ -116,6 +116,27 @@ pub const SAMPLE_SPEC: &str = r##"{
         "object": {"type": "string", "enum": ["subscription_item"]},
         "price": {"$ref": "#/components/schemas/price"},
         "quantity": {"type": "integer", "description": "How many."}
+      }},
+    "v2.core.account.created": {"type": "object",
+      "description": "A v2 account was created (sample thin event: a unified spec has thin events beside its snapshot events).",
+      "x-stripeEvent": {"type": "v2.core.account.created", "kind": "thin"},
+      "required": ["data", "related_object", "type"],
+      "properties": {
+        "type": {"type": "string", "enum": ["v2.core.account.created"]},
+        "related_object": {"type": "object", "required": ["type"], "description": "The account.",
+          "properties": {"type": {"type": "string", "enum": ["v2.core.account"]}}},
+        "data": {"type": "object", "properties": {}, "description": "Nothing more than the notification says."}
+      }},
+    "v2.core.account[requirements].updated": {"type": "object",
+      "description": "What a v2 account must still provide changed (sample thin event).",
+      "x-stripeEvent": {"type": "v2.core.account[requirements].updated", "kind": "thin"},
+      "required": ["data", "related_object", "type"],
+      "properties": {
+        "type": {"type": "string", "enum": ["v2.core.account[requirements].updated"]},
+        "related_object": {"type": "object", "required": ["type"], "description": "The account.",
+          "properties": {"type": {"type": "string", "enum": ["v2.core.account"]}}},
+        "data": {"type": "object", "required": ["due_at"], "description": "When the requirements are due.",
+          "properties": {"due_at": {"type": "string", "format": "date-time", "description": "The deadline."}}}
       }}
   }}
 }"##;
@@ -161,5 +182,18 @@ mod tests {
             assert!(source.contains(item), "no `{item}` in the sample's code");
         }
         assert!(!source.contains("compile_error"), "{source}");
+        let thin: Vec<&str> = generated
+            .thin_events
+            .iter()
+            .map(|e| e.variant.as_str())
+            .collect();
+        assert_eq!(
+            thin,
+            [
+                "V2CoreAccountCreated",
+                "V2CoreAccountIncludingRequirementsUpdated"
+            ]
+        );
+        assert!(source.contains("pub struct V2CoreAccountIncludingRequirementsUpdatedData"));
     }
 }

@@ -264,3 +264,65 @@ fn extra_events_add_the_2018_bitcoin_events_and_bad_entries_are_named() {
     );
     assert!(stderr.contains("extra-events-2018.toml"), "{stderr}");
 }
+
+/// `events --spec` on a v2 spec: one row per thin type, four tab-separated columns.
+fn thin_rows(file: &str) -> Vec<Vec<String>> {
+    let out = run(&["events", "--spec", shared(file).to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn lists_the_thin_types_of_a_v2_spec_with_related_object_variant_and_thin() {
+    let rows = thin_rows("spec-v2-2025-12-15.clover.json");
+    assert_eq!(
+        rows,
+        [
+            [
+                "v1.billing.meter.error_report_triggered",
+                "billing.meter",
+                "V1BillingMeterErrorReportTriggered",
+                "thin"
+            ],
+            [
+                "v1.billing.meter.no_meter_found",
+                "-",
+                "V1BillingMeterNoMeterFound",
+                "thin"
+            ],
+            [
+                "v2.core.event_destination.ping",
+                "v2.core.event_destination",
+                "V2CoreEventDestinationPing",
+                "thin"
+            ],
+        ]
+    );
+    let preview = thin_rows("spec-v2-2025-12-15.preview.json");
+    assert_eq!(preview.len(), 58);
+    assert!(preview.iter().all(|r| r.len() == 4 && r[3] == "thin"));
+    assert!(
+        preview.contains(
+            &[
+                "v2.core.account[requirements].updated",
+                "v2.core.account",
+                "V2CoreAccountIncludingRequirementsUpdated",
+                "thin"
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        )
+    );
+    let mut types: Vec<&str> = preview.iter().map(|r| r[0].as_str()).collect();
+    let listed = types.clone();
+    types.sort_unstable();
+    assert_eq!(listed, types, "sorted by type");
+}

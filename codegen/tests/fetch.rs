@@ -126,7 +126,7 @@ fn downloads_checks_saves_and_records_the_checksum_in_the_pin() {
     // The pin it wrote is one the build accepts.
     let parsed = stripe_events_codegen::pin::Pin::load(&out.join("stripe-api.toml")).unwrap();
     assert_eq!(
-        (parsed.version.as_str(), parsed.sha256.as_str()),
+        (parsed.spec.version.as_str(), parsed.spec.sha256.as_str()),
         ("2020-08-27", sha.as_str())
     );
 }

@@ -2,15 +2,16 @@
 //! any change to the generated code is a diff to review:
 //!
 //! * `<fragment>.rs`: the whole code generated for spec fragments written for these tests
-//!   (`common/mod.rs`), as `build.rs` generates it (runtime path `crate`), formatted with
+//!   (`common/mod.rs`; `thin_form.rs`: a spec with snapshot and thin events), as `build.rs` generates it (runtime path `crate`), formatted with
 //!   prettyplease as `stripe-events-codegen generate` writes it. The workspace crate `tests/`
 //!   compiles each one as the root of a test crate that re-exports `stripe_events`' runtime
 //!   (`tests/tests/snapshot_*.rs`) and parses payloads with it, so a snapshot is known to build.
 //! * `events-<version>.tsv`: the event table (type, payload schema(s), Rust variant: what
 //!   `stripe-events-codegen events --spec FILE` prints) of each spec in
 //!   `../shared/stripe-openapi/` up to 2024-04-10, so that a change of the event -> payload
-//!   mapping is a visible diff. The v2 specs (thin events only) have no event types the
-//!   generator supports yet, and no table. These tests fail when `../shared` is missing.
+//!   mapping is a visible diff; and `events-v2-<version>.tsv`, the thin event table (type,
+//!   related object's resource, Rust variant, `thin`) of each v2 spec there. These tests fail
+//!   when `../shared` is missing.
 //!
 //! A mismatch fails with a diff. To accept the new output after a deliberate change, refresh
 //! the files and review the diff with git:
@@ -25,9 +26,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{CRATE_SCHEMAS, SCHEMAS, SHELF_SCHEMAS, legacy_spec, stripe_event_spec};
+use common::{CRATE_SCHEMAS, SCHEMAS, SHELF_SCHEMAS, legacy_spec, stripe_event_spec, thin_spec};
 use expect_test::expect_file;
-use stripe_events_codegen::discover::{discover, table};
+use stripe_events_codegen::discover::{discover, discover_thin, table, thin_table};
 use stripe_events_codegen::{ExtraEvents, Settings, Spec, generate};
 
 /// Compares `actual` with `codegen/tests/snapshots/<file>` (or rewrites it under
@@ -105,6 +106,11 @@ fn stripe_event_schemas() {
     );
 }
 
+#[test]
+fn thin_events() {
+    check("thin_form.rs", &generated(&thin_spec(), None));
+}
+
 /// `../shared/stripe-openapi/spec-<version>.json`; panics naming the path when it is missing.
 fn shared_spec(version: &str) -> Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -142,4 +148,29 @@ fn event_table_2023_08_16() {
 #[test]
 fn event_table_2024_04_10() {
     event_table("2024-04-10");
+}
+
+/// The thin event table of a v2 spec (`version` is `v2-<API version>`): what `events` prints
+/// for it.
+fn thin_event_table(version: &str) {
+    let spec = shared_spec(version);
+    assert_eq!(
+        discover(&spec, &ExtraEvents::none()).unwrap(),
+        [],
+        "{version}: thin events only"
+    );
+    check(
+        &format!("events-{version}.tsv"),
+        &thin_table(&discover_thin(&spec)),
+    );
+}
+
+#[test]
+fn event_table_v2_2025_12_15_clover() {
+    thin_event_table("v2-2025-12-15.clover");
+}
+
+#[test]
+fn event_table_v2_2025_12_15_preview() {
+    thin_event_table("v2-2025-12-15.preview");
 }

@@ -86,6 +86,20 @@ pub enum ParseError {
     /// `data.object` given twice (Stripe never repeats them, and a body that does could be read
     /// two ways). The path says which member, e.g. `$.type`.
     NotAnEvent(PayloadError),
+    /// The body is a thin event notification (`"object": "v2.core.event"`) given to the
+    /// snapshot path ([`Event::from_slice`], [`Webhook::parse`](crate::Webhook::parse),
+    /// [`Webhook::construct`](crate::Webhook::construct)): parse it with
+    /// [`EventNotification::from_slice`](crate::EventNotification::from_slice) or
+    /// [`Webhook::parse_notification`](crate::Webhook::parse_notification) (verified:
+    /// [`Webhook::construct_notification`](crate::Webhook::construct_notification)).
+    ThinEvent,
+    /// The body is a snapshot event (`"object": "event"`) given to the thin path
+    /// ([`EventNotification::from_slice`](crate::EventNotification::from_slice),
+    /// [`Webhook::parse_notification`](crate::Webhook::parse_notification),
+    /// [`Webhook::construct_notification`](crate::Webhook::construct_notification)): parse it
+    /// with [`Event::from_slice`] or [`Webhook::parse`](crate::Webhook::parse) (verified:
+    /// [`Webhook::construct`](crate::Webhook::construct)).
+    SnapshotEvent,
 }
 
 impl std::fmt::Display for ParseError {
@@ -95,6 +109,16 @@ impl std::fmt::Display for ParseError {
                 write!(f, "body is not valid JSON: {reason} at byte {offset}")
             }
             Self::NotAnEvent(e) => write!(f, "body is JSON but not a Stripe event: {e}"),
+            Self::ThinEvent => f.write_str(
+                "body is a thin event notification (\"object\": \"v2.core.event\"), not a snapshot \
+                 event: parse it with Webhook::parse_notification or EventNotification::from_slice \
+                 (verify and parse: Webhook::construct_notification)",
+            ),
+            Self::SnapshotEvent => f.write_str(
+                "body is a snapshot event (\"object\": \"event\"), not a thin event notification: \
+                 parse it with Webhook::parse or Event::from_slice (verify and parse: \
+                 Webhook::construct or Webhook::construct_event)",
+            ),
         }
     }
 }
@@ -121,20 +145,9 @@ impl Event {
     /// not an event envelope, is an error.
     pub fn from_slice(body: &[u8]) -> Result<Self, ParseError> {
         let mut p = Parser::new(body);
-        let result = parse_envelope(&mut p).and_then(|event| p.end().map(|()| event));
-        match result {
-            Ok(event) => Ok(event),
-            // "Not an event" only for valid JSON: a syntax error later in the body (past the
-            // point where the envelope already failed) makes it "not JSON".
-            Err(e) if !e.is_syntax() => {
-                let mut whole = Parser::new(body);
-                match whole.skip_value().and_then(|()| whole.end()) {
-                    Err(syntax) => Err(syntax.into()),
-                    Ok(()) => Err(e.into()),
-                }
-            }
-            Err(e) => Err(e.into()),
-        }
+        parse_envelope(&mut p)
+            .and_then(|event| p.end().map(|()| event))
+            .map_err(|e| classify(body, e, Expected::Snapshot))
     }
 
     /// The event's `api_version` when it differs from this build's [`crate::API_VERSION`]
@@ -152,6 +165,48 @@ impl Event {
             _ => None,
         }
     }
+}
+
+/// Which kind of event a body was parsed as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expected {
+    /// A snapshot [`Event`] (`"object": "event"`).
+    Snapshot,
+    /// A thin [`EventNotification`](crate::EventNotification) (`"object": "v2.core.event"`).
+    Thin,
+}
+
+/// The [`ParseError`] for `e`, the error of parsing `body` as the `expected` kind of event.
+/// "Not an event" only for valid JSON: a syntax error later in the body (past the point where
+/// the envelope already failed) makes it "not JSON". And a body of the other kind, told by its
+/// top-level `object`, gets the error that names the function to call; looked at only here, on
+/// the error path, so a body parses in one pass whatever the order of its members.
+pub(crate) fn classify(body: &[u8], e: JsonError, expected: Expected) -> ParseError {
+    if e.is_syntax() {
+        return e.into();
+    }
+    let mut whole = Parser::new(body);
+    if let Err(syntax) = whole.skip_value().and_then(|()| whole.end()) {
+        return syntax.into();
+    }
+    match (expected, top_level_object(body).as_deref()) {
+        (Expected::Snapshot, Some(crate::notification::THIN_OBJECT)) => ParseError::ThinEvent,
+        (Expected::Thin, Some("event")) => ParseError::SnapshotEvent,
+        _ => e.into(),
+    }
+}
+
+/// The string value of the first top-level `object` member of a JSON object, if it has one.
+fn top_level_object(body: &[u8]) -> Option<String> {
+    let mut p = Parser::new(body);
+    p.begin_object().ok()?;
+    while let Some(key) = p.next_key().ok()? {
+        if &*key == "object" {
+            return p.parse_string().ok();
+        }
+        p.skip_value().ok()?;
+    }
+    None
 }
 
 fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
@@ -246,7 +301,7 @@ fn parse_envelope(p: &mut Parser<'_>) -> Result<Event, JsonError> {
 /// two ways (a payload typed by the first `type` under an event reporting the last), so it is
 /// refused rather than read one of them.
 #[cold]
-fn duplicate(name: &'static str, p: &Parser<'_>) -> JsonError {
+pub(crate) fn duplicate(name: &'static str, p: &Parser<'_>) -> JsonError {
     JsonError::new(ErrorKind::DuplicateField(name), p.position()).at_field(name)
 }
 

@@ -1,5 +1,6 @@
 //! The code generated from Stripe's OpenAPI spec by `build.rs`: [`EventType`], [`EventObject`],
-//! [`API_VERSION`] and every payload type reachable from an event.
+//! [`API_VERSION`] and every payload type reachable from an event; and in [`thin`], the thin
+//! event types of the v2 spec (`thin::ThinEventType`) and their fetched events' `data`.
 //!
 //! Descriptions come from the spec; links in them point at Stripe's documentation.
 #![allow(

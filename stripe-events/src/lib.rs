@@ -14,6 +14,11 @@
 //! * [`Webhook`]: verify the `Stripe-Signature` of the raw body, then parse it
 //!   ([`Webhook::construct_event`], like Stripe's `constructEvent`); the [`signature`] module
 //!   underneath does HMAC-SHA256, constant-time compare, timestamp tolerance, several secrets.
+//! * Thin events (Stripe's v2 event notifications): [`EventNotification`], verified and parsed
+//!   by [`Webhook::construct_notification`] (each path refuses the other kind of event, naming
+//!   the function to call); their types in [`thin`] ([`ThinEventType`]), generated from the v2
+//!   spec the pin names (none without one), with the resource of each type's related object
+//!   ([`RelatedObjectType`]) and the typed `data` of its fetched event.
 //! * Which payload each event type carries: the table on
 //!   [`EventObject`](EventObject#every-event-type-and-its-payload) (generated, like the types).
 //! * [`webhook_handler`]: register a handler at compile time; its documentation lists the
@@ -48,6 +53,7 @@
 // than the default 128 levels (rustdoc fails without it).
 #![recursion_limit = "256"]
 
+mod date_time;
 pub mod dispatch;
 mod event;
 mod expandable;
@@ -56,6 +62,7 @@ pub mod json;
 mod list;
 #[cfg(feature = "axum")]
 pub mod manage;
+mod notification;
 mod payload;
 #[cfg(feature = "axum")]
 pub mod receiver;
@@ -69,11 +76,14 @@ pub mod testing;
 mod timestamp;
 mod webhook;
 
+pub use date_time::{DateTime, DateTimeError};
 pub use dispatch::{Dispatcher, EventContext, RawEvent};
 pub use event::{Event, EventData, EventRequest, ParseError};
 pub use expandable::Expandable;
+pub use generated::thin::{RelatedObjectType, ThinEventType};
 pub use generated::*;
 pub use list::List;
+pub use notification::{EventNotification, EventReason, EventReasonRequest, RelatedObject};
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
 pub use signature::SecretError;
 #[doc = include_str!("docs/webhook_handler.md")]

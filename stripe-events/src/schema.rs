@@ -15,6 +15,15 @@ pub fn string_enum(values: &[&str]) -> Schema {
     })
 }
 
+impl JsonSchema for crate::DateTime {
+    fn schema_name() -> Cow<'static, str> {
+        "DateTime".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "format": "date-time"})
+    }
+}
+
 impl JsonSchema for crate::UnknownPayload {
     fn schema_name() -> Cow<'static, str> {
         "UnknownPayload".into()

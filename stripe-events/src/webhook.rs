@@ -1,10 +1,13 @@
 //! The webhook entry point: verify the signature of the raw body, then parse it into a typed
 //! [`Event`], in one call (like Stripe's `constructEvent`) or in two steps (verify now, parse
-//! later).
+//! later); and the same for thin events ([`EventNotification`], like Stripe's
+//! `parseEventNotification`), each refusing the other kind with an error naming the function to
+//! call.
 
 use std::time::Duration;
 
 use crate::event::{Event, ParseError};
+use crate::notification::EventNotification;
 use crate::signature::{Clock, Secret, SecretError, SignatureError, Verified, Verifier};
 
 /// Why a webhook delivery was rejected. Signature problems come first and never involve the
@@ -15,9 +18,11 @@ pub enum WebhookError {
     /// The `Stripe-Signature` header is missing, malformed, carries no `v1` signature, matches
     /// no secret, or is outside the timestamp tolerance (see [`SignatureError`]).
     Signature(SignatureError),
-    /// The body verified but is not an event: not JSON ([`ParseError::NotJson`]) or JSON but not
-    /// an event envelope ([`ParseError::NotAnEvent`]). Shown as the [`ParseError`], which is
-    /// also its [`source`](std::error::Error::source).
+    /// The body verified but is not an event of the kind asked for: not JSON
+    /// ([`ParseError::NotJson`]), JSON but not an event envelope ([`ParseError::NotAnEvent`]),
+    /// or an event of the other kind ([`ParseError::ThinEvent`] on the snapshot path,
+    /// [`ParseError::SnapshotEvent`] on the thin path, each naming the function to call).
+    /// Shown as the [`ParseError`], which is also its [`source`](std::error::Error::source).
     Parse(ParseError),
     /// The event was rendered for another API version than this build's [`crate::API_VERSION`]
     /// and the [`Webhook`] was told to reject such events ([`ApiVersionPolicy::Reject`]).
@@ -272,7 +277,8 @@ impl Webhook {
     ///
     /// # Errors
     ///
-    /// Any [`WebhookError`].
+    /// Any [`WebhookError`]; a thin event notification is
+    /// [`ParseError::ThinEvent`] (call [`Webhook::construct_notification`]).
     pub fn construct(
         &self,
         payload: &[u8],
@@ -280,6 +286,57 @@ impl Webhook {
     ) -> Result<Event, WebhookError> {
         self.verify(payload, signature_header)?;
         self.parse(payload)
+    }
+
+    /// Parses an already verified body as a thin event notification (Stripe's
+    /// `parseEventNotification` without the verification: for a body verified earlier with
+    /// [`Webhook::verify`], or from a source trusted otherwise). Thin events are not versioned,
+    /// so the API-version policy does not apply.
+    ///
+    /// # Errors
+    ///
+    /// [`WebhookError::Parse`]; a snapshot event is [`ParseError::SnapshotEvent`] (call
+    /// [`Webhook::parse`]).
+    pub fn parse_notification(
+        &self,
+        verified_payload: &[u8],
+    ) -> Result<EventNotification, WebhookError> {
+        Ok(EventNotification::from_slice(verified_payload)?)
+    }
+
+    /// Verifies, then parses a thin event notification: [`Webhook::verify`] (the same
+    /// `Stripe-Signature` scheme as snapshot events) followed by
+    /// [`Webhook::parse_notification`]. The body is not parsed at all unless the signature
+    /// verifies.
+    ///
+    /// ```
+    /// use stripe_events::{ThinEventType, Webhook, testing};
+    ///
+    /// let secret = "whsec_test";
+    /// let body = br#"{"id": "evt_1", "object": "v2.core.event", "type": "v1.billing.meter.no_meter_found",
+    ///     "created": "2025-12-15T09:30:00Z", "livemode": false}"#;
+    /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    /// let header = testing::generate_test_header(body, secret, now);
+    /// let webhook = Webhook::new(secret);
+    /// let notification = webhook.construct_notification(body, Some(&header))?;
+    /// assert_eq!(notification.type_, ThinEventType::V1BillingMeterNoMeterFound);
+    /// assert!(notification.related_object.is_none());
+    /// // The snapshot path refuses it, naming the function to call.
+    /// let err = webhook.construct(body, Some(&header)).unwrap_err();
+    /// assert!(err.to_string().contains("Webhook::construct_notification"));
+    /// # Ok::<(), stripe_events::WebhookError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Any [`WebhookError`] but [`WebhookError::ApiVersionMismatch`].
+    pub fn construct_notification(
+        &self,
+        payload: &[u8],
+        signature_header: Option<&str>,
+    ) -> Result<EventNotification, WebhookError> {
+        self.verify(payload, signature_header)?;
+        self.parse_notification(payload)
     }
 }
 
@@ -504,6 +561,105 @@ mod tests {
             rotated.verify(&body, Some(&header)).unwrap().secret_index,
             1
         );
+    }
+
+    fn thin_body() -> Vec<u8> {
+        serde_json::json!({
+            "id": "evt_t1", "object": "v2.core.event", "type": "v2.core.event_destination.ping",
+            "created": "2025-12-15T09:30:00.000Z", "livemode": false, "context": "acct_9",
+            "related_object": {"id": "ed_1", "type": "v2.core.event_destination",
+                "url": "/v2/core/event_destinations/ed_1"}
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn thin_notifications_verify_then_parse() {
+        let body = thin_body();
+        let header = generate_test_header(&body, SECRET, NOW);
+        let n = webhook()
+            .construct_notification(&body, Some(&header))
+            .unwrap();
+        assert_eq!(n.id, "evt_t1");
+        assert_eq!(n.context.as_deref(), Some("acct_9"));
+        assert_eq!(
+            n.related_object.map(|r| r.type_),
+            crate::ThinEventType::V2CoreEventDestinationPing.related_object_type()
+        );
+        // Bad signature first, before the body is read.
+        let forged = generate_test_header(&body, "whsec_other", NOW);
+        assert_eq!(
+            webhook()
+                .construct_notification(&body, Some(&forged))
+                .unwrap_err(),
+            WebhookError::Signature(SignatureError::NoMatchingSignature)
+        );
+        let err = webhook()
+            .construct_notification(
+                b"{{ nope",
+                Some(&generate_test_header(b"{{ nope", SECRET, NOW)),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(err, WebhookError::Parse(ParseError::NotJson { .. })),
+            "{err:?}"
+        );
+        // Verify now, parse later; the API-version policy is for snapshot events only.
+        webhook().verify(&body, Some(&header)).unwrap();
+        let strict = webhook().api_version_policy(ApiVersionPolicy::Reject);
+        assert_eq!(strict.parse_notification(&body).unwrap().id, "evt_t1");
+    }
+
+    #[test]
+    fn each_path_refuses_the_other_kind_naming_the_function_to_call() {
+        let thin = thin_body();
+        let header = generate_test_header(&thin, SECRET, NOW);
+        let err = webhook().construct(&thin, Some(&header)).unwrap_err();
+        assert_eq!(err, WebhookError::Parse(ParseError::ThinEvent));
+        assert!(
+            err.to_string().contains("Webhook::construct_notification"),
+            "{err}"
+        );
+        assert_eq!(
+            crate::Event::from_slice(&thin).unwrap_err(),
+            ParseError::ThinEvent
+        );
+
+        let snapshot = customer_body(crate::API_VERSION);
+        let header = generate_test_header(&snapshot, SECRET, NOW);
+        let err = webhook()
+            .construct_notification(&snapshot, Some(&header))
+            .unwrap_err();
+        assert_eq!(err, WebhookError::Parse(ParseError::SnapshotEvent));
+        let message = err.to_string();
+        assert!(message.contains("Webhook::construct "), "{message}");
+        assert!(message.contains("Event::from_slice"), "{message}");
+
+        // Told by `object` wherever it is: Stripe's order, or last, after members the other
+        // parser trips on first (`created` as a string, a `data` without `object`).
+        let mut v: serde_json::Value = serde_json::from_slice(&thin).unwrap();
+        let object = v.as_object_mut().unwrap().remove("object").unwrap();
+        v["object"] = object;
+        let last = v.to_string().into_bytes();
+        assert_eq!(
+            crate::Event::from_slice(&last).unwrap_err(),
+            ParseError::ThinEvent
+        );
+        // A body of neither kind is "not an event", and broken JSON is "not JSON" even with
+        // a thin `object` in front.
+        assert!(matches!(
+            crate::Event::from_slice(br#"{"object": "v2.core.account", "id": "x"}"#),
+            Err(ParseError::NotAnEvent(_))
+        ));
+        assert!(matches!(
+            crate::Event::from_slice(br#"{"object": "v2.core.event", "created": "x", "#),
+            Err(ParseError::NotJson { .. })
+        ));
+        assert!(matches!(
+            crate::EventNotification::from_slice(br#"{"object": "event", "id": 1} x"#),
+            Err(ParseError::NotJson { .. })
+        ));
     }
 
     #[test]

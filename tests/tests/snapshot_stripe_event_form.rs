@@ -24,4 +24,7 @@ fn a_polymorphic_event_payload_is_chosen_by_object() {
         ["gadget", "widget"]
     );
     assert_eq!(EventType::ALL.len(), 2, "the thin event has no variant");
+    // It is a thin event type instead (the fragment is a spec with both kinds).
+    assert_eq!(thin::ThinEventType::ALL, [thin::ThinEventType::ThinEvent]);
+    assert_eq!(thin::API_VERSION, Some("2099-02-02"));
 }

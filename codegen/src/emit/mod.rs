@@ -5,12 +5,13 @@ mod enums;
 mod events;
 mod source_text;
 mod structs;
+mod thin;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Event, ItemKind, TypeSet, TypeSpace};
+use crate::ir::{Event, ItemKind, ThinIr, TypeSet, TypeSpace};
 
 pub use source_text::line_broken;
 
@@ -46,10 +47,28 @@ fn derives(string_enum: bool) -> TokenStream {
     }
 }
 
-/// The whole generated file.
-pub fn file(cx: &Ctx<'_>, api_version: &str, events: &[Event]) -> TokenStream {
-    let items = cx
-        .space
+/// The whole generated file: the snapshot event items and types (`cx`), then the `thin`
+/// module (its types in `thin_cx`).
+pub fn file(
+    cx: &Ctx<'_>,
+    api_version: &str,
+    events: &[Event],
+    thin_cx: &Ctx<'_>,
+    thin: &ThinIr,
+) -> TokenStream {
+    let event_items = events::emit_events(cx, api_version, events);
+    let items = items(cx);
+    let thin = thin::emit_thin(thin_cx, thin);
+    quote! {
+        #event_items
+        #(#items)*
+        #thin
+    }
+}
+
+/// The items of `cx.space` that `cx.emitted` holds, in creation order.
+fn items<'a>(cx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> + 'a {
+    cx.space
         .iter()
         .filter(|(id, _)| cx.emitted.contains(*id))
         .map(|(_, item)| match &item.kind {
@@ -58,10 +77,5 @@ pub fn file(cx: &Ctx<'_>, api_version: &str, events: &[Event]) -> TokenStream {
             }
             ItemKind::Enum { values } => enums::emit_string_enum(cx, item, values),
             ItemKind::Poly { variants } => enums::emit_poly(cx, item, variants),
-        });
-    let event_items = events::emit_events(cx, api_version, events);
-    quote! {
-        #event_items
-        #(#items)*
-    }
+        })
 }

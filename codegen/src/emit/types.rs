@@ -16,6 +16,7 @@ pub fn rust_type(cx: &Ctx<'_>, space: &TypeSpace, ty: &Ty) -> TokenStream {
         Ty::F64 => quote!(f64),
         Ty::String => quote!(::std::string::String),
         Ty::Timestamp => quote!(#rt::Timestamp),
+        Ty::DateTime => quote!(#rt::DateTime),
         Ty::Json => quote!(::serde_json::Value),
         Ty::Named(id) => {
             let name = ident(&space.item(*id).name);

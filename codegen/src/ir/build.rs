@@ -13,8 +13,9 @@
 //!      optional (the first definition of a field wins);
 //!    * anything else: raw JSON.
 //! 3. `string` with `enum` -> a string enum that keeps unknown values (identical value sets
-//!    share one enum); `integer` with `format: unix-time` -> timestamp; `integer`, `number`,
-//!    `boolean`, `array` as expected.
+//!    share one enum); `integer` with `format: unix-time` -> timestamp; `string` with
+//!    `format: date-time` -> RFC 3339 date-time; `integer`, `number`, `boolean`, `array` as
+//!    expected.
 //! 4. `object` with properties -> a struct (Stripe's list shape -> `List<T>`); with
 //!    `additionalProperties` only -> a map; free-form -> raw JSON.
 //!
@@ -34,15 +35,7 @@ use super::{Event, Field, Ir, Item, ItemKind, PolyVariant, Ty, TypeId, TypeSpace
 /// types this build emits (their group is on). Names are chosen over every event, so they do
 /// not depend on `typed`.
 pub fn build(spec: &Spec, events: Vec<EventDef>, typed: impl Fn(&EventDef) -> bool) -> Ir {
-    let mut b = Builder {
-        spec,
-        space: TypeSpace::default(),
-        by_schema: BTreeMap::new(),
-        enums: BTreeMap::new(),
-        enum_names: BTreeMap::new(),
-        polys: BTreeMap::new(),
-        taken: BTreeSet::new(),
-    };
+    let mut b = Builder::new(spec);
     let roots: Vec<&str> = events
         .iter()
         .flat_map(|e| e.payload.iter().map(String::as_str))
@@ -56,9 +49,7 @@ pub fn build(spec: &Spec, events: Vec<EventDef>, typed: impl Fn(&EventDef) -> bo
             def,
         })
         .collect();
-    b.name_enums();
-    let mut space = b.space;
-    super::cycles::box_recursive_fields(&mut space);
+    let space = b.finish();
     let emitted = space.reachable_from(
         events
             .iter()
@@ -72,9 +63,12 @@ pub fn build(spec: &Spec, events: Vec<EventDef>, typed: impl Fn(&EventDef) -> bo
     }
 }
 
-struct Builder<'a> {
-    spec: &'a Spec,
-    space: TypeSpace,
+/// Builds one [`TypeSpace`] from one spec: component schemas first
+/// ([`Builder::add_components`]), then whatever refers to them ([`Builder::convert`]), then
+/// [`Builder::finish`].
+pub(super) struct Builder<'a> {
+    pub(super) spec: &'a Spec,
+    pub(super) space: TypeSpace,
     by_schema: BTreeMap<String, TypeId>,
     /// Sorted value set -> enum.
     enums: BTreeMap<Vec<String>, TypeId>,
@@ -87,11 +81,11 @@ struct Builder<'a> {
 
 /// The name an item gets if it needs one, how good a source it is (lower is better), and the
 /// field it is used by.
-struct NameCtx {
-    name: String,
-    rank: u8,
+pub(super) struct NameCtx {
+    pub(super) name: String,
+    pub(super) rank: u8,
     /// The field, as an intra-doc link: ``[`Shelf::books`]``.
-    used_by: String,
+    pub(super) used_by: String,
 }
 
 fn sorted(names: &[String]) -> Vec<String> {
@@ -123,10 +117,32 @@ fn list_items(schema: &Schema) -> Option<&Schema> {
     props["data"].items.as_deref()
 }
 
+impl<'a> Builder<'a> {
+    pub(super) fn new(spec: &'a Spec) -> Self {
+        Self {
+            spec,
+            space: TypeSpace::default(),
+            by_schema: BTreeMap::new(),
+            enums: BTreeMap::new(),
+            enum_names: BTreeMap::new(),
+            polys: BTreeMap::new(),
+            taken: BTreeSet::new(),
+        }
+    }
+
+    /// Names the shared enums and boxes recursive fields: the finished space.
+    pub(super) fn finish(mut self) -> TypeSpace {
+        self.name_enums();
+        let mut space = self.space;
+        super::cycles::box_recursive_fields(&mut space);
+        space
+    }
+}
+
 impl Builder<'_> {
     /// An item for each component schema in `reachable`, which claim their natural names
     /// first, in name order; then their kinds.
-    fn add_components(&mut self, reachable: &BTreeSet<String>) {
+    pub(super) fn add_components(&mut self, reachable: &BTreeSet<String>) {
         let spec = self.spec;
         for name in reachable {
             let schema = &spec.doc.components.schemas[name.as_str()];
@@ -187,7 +203,7 @@ impl Builder<'_> {
 
     /// Fields of an object schema; `all_optional` for merged anyOf structs.
     /// `rank` says how good a name source this struct is for shared enums (0: a resource).
-    fn struct_kind(
+    pub(super) fn struct_kind(
         &mut self,
         type_name: &str,
         schema: &Schema,
@@ -229,7 +245,7 @@ impl Builder<'_> {
     }
 
     /// The base (non-optional) type of `schema`; `ctx` names any item it needs.
-    fn convert(&mut self, schema: &Schema, ctx: &NameCtx) -> Ty {
+    pub(super) fn convert(&mut self, schema: &Schema, ctx: &NameCtx) -> Ty {
         if let Some(name) = schema.ref_name() {
             return Ty::Named(self.by_schema[name]);
         }
@@ -248,6 +264,7 @@ impl Builder<'_> {
                         .collect();
                     Ty::Named(self.string_enum(&values, ctx, schema.description.as_deref()))
                 }
+                _ if schema.format.as_deref() == Some("date-time") => Ty::DateTime,
                 _ => Ty::String,
             },
             Some("integer") if schema.format.as_deref() == Some("unix-time") => Ty::Timestamp,
@@ -315,7 +332,12 @@ impl Builder<'_> {
     }
 
     /// A new item (no component schema) with a unique name derived from `base`.
-    fn new_item(&mut self, base: &str, doc: Option<String>, origin: Option<String>) -> TypeId {
+    pub(super) fn new_item(
+        &mut self,
+        base: &str,
+        doc: Option<String>,
+        origin: Option<String>,
+    ) -> TypeId {
         let name = naming::unique(&mut self.taken, base, "Inner");
         self.space.push(Item {
             name,

@@ -4,8 +4,10 @@
 
 mod build;
 mod cycles;
+mod thin;
 
 pub use build::build;
+pub use thin::{ThinEvent, ThinIr, build_thin};
 
 use crate::discover::EventDef;
 
@@ -56,6 +58,8 @@ pub enum Ty {
     String,
     /// Unix timestamp (`format: unix-time`).
     Timestamp,
+    /// RFC 3339 date and time (`format: date-time`, in the v2 specs).
+    DateTime,
     /// Any JSON (`serde_json::Value`): free-form objects and shapes that cannot be typed.
     Json,
     /// A generated item.

@@ -108,3 +108,86 @@ pub const SHELF_SCHEMAS: &str = r##"
     "donation": {"type": "object", "properties": {"donor": {"type": "string"}}},
     "purchase": {"type": "object", "properties": {"price": {"type": "integer"}}}
 "##;
+
+/// A unified spec (written for these tests): one snapshot event and thin events of every
+/// shape the generator handles: a related object of a v2 resource, of a v1 resource, of a
+/// resource the spec does not name, and none; a bracketed type name; `data` with nested
+/// objects, a string enum, an RFC 3339 date-time, an array, a `$ref`; empty `data`; no
+/// `data`; `changes`.
+pub const THIN_FORM: &str = r##"{"openapi": "3.0.0", "info": {"version": "2099-03-03.thin"}, "paths": {},
+  "components": {"schemas": {
+    "gadget": {"type": "object", "x-resourceId": "gadget",
+        "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["gadget"]}}},
+    "gadget.created": {"type": "object", "x-stripeEvent": {"type": "gadget.created", "kind": "snapshot"},
+        "properties": {"object": {"$ref": "#/components/schemas/gadget"}}},
+    "v2.shop.widget": {"type": "object", "x-resourceId": "v2.shop.widget",
+        "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["v2.shop.widget"]}}},
+    "shop_dimensions": {"type": "object", "description": "How big a widget is.", "required": ["height"],
+        "properties": {"height": {"type": "integer"}, "unit": {"type": "string", "enum": ["cm", "in"]}}},
+    "v2.shop.widget.created": {"type": "object", "description": "A widget was made.",
+        "x-stripeEvent": {"type": "v2.shop.widget.created", "kind": "thin"},
+        "required": ["data", "related_object", "type"],
+        "properties": {
+            "type": {"type": "string", "enum": ["v2.shop.widget.created"]},
+            "related_object": {"type": "object", "required": ["type"],
+                "properties": {"type": {"type": "string", "enum": ["v2.shop.widget"]}}},
+            "data": {"type": "object", "description": "About the new widget.",
+                "required": ["made_at", "line", "dimensions"],
+                "properties": {
+                    "made_at": {"type": "string", "format": "date-time", "description": "When it was made."},
+                    "line": {"type": "string", "enum": ["standard", "deluxe"]},
+                    "dimensions": {"$ref": "#/components/schemas/shop_dimensions"},
+                    "parts": {"type": "array", "items": {"type": "object", "required": ["sku"],
+                        "properties": {"sku": {"type": "string"}, "count": {"type": "integer"}}}},
+                    "inspector": {"type": "object", "properties": {"name": {"type": "string"}}}
+                }}
+        }},
+    "v2.shop.widget_colour_.updated": {"type": "object",
+        "x-stripeEvent": {"type": "v2.shop.widget[colour].updated", "kind": "thin"},
+        "required": ["changes", "data", "related_object", "type"],
+        "properties": {
+            "type": {"type": "string", "enum": ["v2.shop.widget[colour].updated"]},
+            "related_object": {"type": "object", "required": ["type"],
+                "properties": {"type": {"type": "string", "enum": ["v2.shop.widget"]}}},
+            "data": {"type": "object", "properties": {}},
+            "changes": {"type": "object", "properties": {"before": {"type": "object"}, "after": {"type": "object"}}}
+        }},
+    "v1.gadget.spun": {"type": "object",
+        "x-stripeEvent": {"type": "v1.gadget.spun", "kind": "thin"},
+        "properties": {
+            "type": {"type": "string", "enum": ["v1.gadget.spun"]},
+            "related_object": {"type": "object", "properties": {"type": {"type": "string", "enum": ["gadget"]}}},
+            "data": {"type": "object", "required": ["turns"], "properties": {"turns": {"type": "integer"}}}
+        }},
+    "v2.shop.report.ready": {"type": "object",
+        "x-stripeEvent": {"type": "v2.shop.report.ready", "kind": "thin"},
+        "properties": {
+            "type": {"type": "string", "enum": ["v2.shop.report.ready"]},
+            "data": {"type": "object", "required": ["ready_at"],
+                "properties": {"ready_at": {"type": "string", "format": "date-time"}, "url": {"type": "string"}}}
+        }},
+    "v2.shop.anything.happened": {"type": "object",
+        "x-stripeEvent": {"type": "v2.shop.anything.happened", "kind": "thin"},
+        "properties": {
+            "type": {"type": "string", "enum": ["v2.shop.anything.happened"]},
+            "related_object": {"type": "object", "properties": {"type": {"type": "string"}}}
+        }}
+  }}}"##;
+
+/// The unified spec above.
+pub fn thin_spec() -> Spec {
+    Spec::from_bytes(Path::new("thin-form.json"), THIN_FORM.as_bytes())
+        .expect("fragment is a valid spec")
+}
+
+/// A v2 spec with thin events only (no snapshot event, no `enabled_events`).
+pub fn thin_only_spec() -> Spec {
+    let json = THIN_FORM.replace(
+        r##""gadget.created": {"type": "object", "x-stripeEvent": {"type": "gadget.created", "kind": "snapshot"},
+        "properties": {"object": {"$ref": "#/components/schemas/gadget"}}},"##,
+        "",
+    );
+    assert_ne!(json, THIN_FORM, "the snapshot event was taken out");
+    Spec::from_bytes(Path::new("thin-only.json"), json.as_bytes())
+        .expect("fragment is a valid spec")
+}

@@ -12,47 +12,23 @@ pub enum EventType {
     ThingHappened,
     /// `widget.created`
     WidgetCreated,
-    /// An event type this build does not know; holds the type string as received.
+    /// Any other event type: one this build does not know, holding the string as received.
     Unknown(::std::string::String),
 }
 impl EventType {
-    /// Every known event type, sorted by type string.
+    /// Every known event type, sorted by its string.
     pub const ALL: &'static [EventType] = &[
         EventType::GadgetUpdated,
         EventType::ThingHappened,
         EventType::WidgetCreated,
     ];
-    /// The type string, e.g. `"customer.created"`.
+    /// The event type as Stripe writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::GadgetUpdated => "gadget.updated",
             Self::ThingHappened => "thing.happened",
             Self::WidgetCreated => "widget.created",
             Self::Unknown(other) => other,
-        }
-    }
-    /// The event's group: its type up to the first dot (`customer` for
-    /// `customer.subscription.updated`; `""` for [`EventType::Unknown`]). A group's payload
-    /// types are compiled in with the cargo feature `events-<group>` (in kebab case), or
-    /// all of them with the default `all-events`.
-    pub fn group(&self) -> &'static str {
-        match self {
-            Self::GadgetUpdated => "gadget",
-            Self::ThingHappened => "thing",
-            Self::WidgetCreated => "widget",
-            Self::Unknown(_) => "",
-        }
-    }
-    /// Every group, sorted.
-    pub const GROUPS: &'static [&'static str] = &["gadget", "thing", "widget"];
-    /// Whether this build has the payload types of this event type (its group's feature
-    /// is on). Payloads of the others are delivered raw, as [`EventObject::Unknown`].
-    pub fn is_typed(&self) -> bool {
-        match self {
-            Self::GadgetUpdated => true,
-            Self::ThingHappened => false,
-            Self::WidgetCreated => false,
-            Self::Unknown(_) => false,
         }
     }
     /// The known event type for `s`, or `None`.
@@ -65,16 +41,6 @@ impl EventType {
                 _ => return ::std::option::Option::None,
             },
         )
-    }
-    /// The schema names (under `components/schemas`) of this event's payload: one, several
-    /// for a polymorphic payload, none when the spec has no schema for it.
-    pub fn payload_schemas(&self) -> &'static [&'static str] {
-        match self {
-            Self::GadgetUpdated => &["gadget"],
-            Self::ThingHappened => &[],
-            Self::WidgetCreated => &["widget"],
-            Self::Unknown(_) => &[],
-        }
     }
 }
 impl ::std::str::FromStr for EventType {
@@ -118,6 +84,42 @@ impl ::serde::Serialize for EventType {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+impl EventType {
+    /// The event's group: its type up to the first dot (`customer` for
+    /// `customer.subscription.updated`; `""` for [`EventType::Unknown`]). A group's payload
+    /// types are compiled in with the cargo feature `events-<group>` (in kebab case), or
+    /// all of them with the default `all-events`.
+    pub fn group(&self) -> &'static str {
+        match self {
+            Self::GadgetUpdated => "gadget",
+            Self::ThingHappened => "thing",
+            Self::WidgetCreated => "widget",
+            Self::Unknown(_) => "",
+        }
+    }
+    /// Every group, sorted.
+    pub const GROUPS: &'static [&'static str] = &["gadget", "thing", "widget"];
+    /// Whether this build has the payload types of this event type (its group's feature
+    /// is on). Payloads of the others are delivered raw, as [`EventObject::Unknown`].
+    pub fn is_typed(&self) -> bool {
+        match self {
+            Self::GadgetUpdated => true,
+            Self::ThingHappened => false,
+            Self::WidgetCreated => false,
+            Self::Unknown(_) => false,
+        }
+    }
+    /// The schema names (under `components/schemas`) of this event's payload: one, several
+    /// for a polymorphic payload, none when the spec has no schema for it.
+    pub fn payload_schemas(&self) -> &'static [&'static str] {
+        match self {
+            Self::GadgetUpdated => &["gadget"],
+            Self::ThingHappened => &[],
+            Self::WidgetCreated => &["widget"],
+            Self::Unknown(_) => &[],
+        }
     }
 }
 /// The typed `data.object` of an event: one variant per event type, plus
@@ -237,3 +239,168 @@ pub struct Gadget {
 crate::json::struct_from_json!(
     Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
+/// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
+/// carry a reference to the object they are about rather than a copy of it.
+///
+/// [`ThinEventType`] lists the types of the v2 spec this build was generated from
+/// ([`API_VERSION`]), [`ThinEventType::related_object_type`] says which resource each
+/// type's related object is, and `<Variant>Data` is the typed `data` of each type's
+/// event as fetched from `/v2/core/events/{id}`.
+pub mod thin {
+    /// The API version of the spec the thin event types come from (`info.version` of
+    /// the v2 spec), or `None` when this build has no thin event types.
+    pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::None;
+    /// Every thin event type the v2 spec defines (none when this build has no v2 spec), plus [`ThinEventType::Unknown`] for any other.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ThinEventType {
+        /// Any other thin event type: one this build does not know, holding the string as received.
+        Unknown(::std::string::String),
+    }
+    impl ThinEventType {
+        /// Every known thin event type, sorted by its string.
+        pub const ALL: &'static [ThinEventType] = &[];
+        /// The thin event type as Stripe writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Unknown(other) => other,
+            }
+        }
+        /// The known thin event type for `s`, or `None`.
+        pub fn from_known(s: &str) -> ::std::option::Option<Self> {
+            let _ = s;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::str::FromStr for ThinEventType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(
+                Self::from_known(s).unwrap_or_else(|| Self::Unknown(s.to_owned())),
+            )
+        }
+    }
+    impl ::std::fmt::Display for ThinEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl crate::json::FromJson for ThinEventType {
+        fn from_json(
+            p: &mut crate::json::Parser<'_>,
+        ) -> ::std::result::Result<Self, crate::json::Error> {
+            let s = p.parse_str()?;
+            ::std::result::Result::Ok(
+                Self::from_known(&s).unwrap_or_else(|| Self::Unknown(s.into_owned())),
+            )
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ThinEventType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ThinEventType".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            crate::schema::string_enum(&[])
+        }
+    }
+    #[cfg(feature = "serialize")]
+    impl ::serde::Serialize for ThinEventType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl ThinEventType {
+        /// The resource of this event type's related object; `None` for a type whose
+        /// notifications carry none (or whose resource the spec does not name), and
+        /// for [`ThinEventType::Unknown`].
+        pub fn related_object_type(&self) -> ::std::option::Option<RelatedObjectType> {
+            match self {
+                Self::Unknown(_) => ::std::option::Option::None,
+            }
+        }
+        /// Whether notifications of this type carry a related object (`false` for
+        /// [`ThinEventType::Unknown`], which may still have one).
+        pub fn has_related_object(&self) -> bool {
+            match self {
+                Self::Unknown(_) => false,
+            }
+        }
+    }
+    /// The resources the related objects of thin events are (their `related_object.type`), plus [`RelatedObjectType::Unknown`] for any other.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum RelatedObjectType {
+        /// Any other resource: one this build does not know, holding the string as received.
+        Unknown(::std::string::String),
+    }
+    impl RelatedObjectType {
+        /// Every known resource, sorted by its string.
+        pub const ALL: &'static [RelatedObjectType] = &[];
+        /// The resource as Stripe writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Unknown(other) => other,
+            }
+        }
+        /// The known resource for `s`, or `None`.
+        pub fn from_known(s: &str) -> ::std::option::Option<Self> {
+            let _ = s;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::str::FromStr for RelatedObjectType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(
+                Self::from_known(s).unwrap_or_else(|| Self::Unknown(s.to_owned())),
+            )
+        }
+    }
+    impl ::std::fmt::Display for RelatedObjectType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl crate::json::FromJson for RelatedObjectType {
+        fn from_json(
+            p: &mut crate::json::Parser<'_>,
+        ) -> ::std::result::Result<Self, crate::json::Error> {
+            let s = p.parse_str()?;
+            ::std::result::Result::Ok(
+                Self::from_known(&s).unwrap_or_else(|| Self::Unknown(s.into_owned())),
+            )
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for RelatedObjectType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "RelatedObjectType".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            crate::schema::string_enum(&[])
+        }
+    }
+    #[cfg(feature = "serialize")]
+    impl ::serde::Serialize for RelatedObjectType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl RelatedObjectType {
+        /// Whether this is a v2 resource (`v2.core.account`, fetched from `/v2/...`)
+        /// rather than a v1 one (`billing.meter`). An unknown resource is v2 when its
+        /// name starts with `v2.`.
+        pub fn is_v2(&self) -> bool {
+            match self {
+                Self::Unknown(other) => other.starts_with("v2."),
+            }
+        }
+    }
+}

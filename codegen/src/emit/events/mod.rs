@@ -4,6 +4,7 @@
 mod event_object;
 mod event_type;
 mod markers;
+pub(super) mod type_enum;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

@@ -11,6 +11,17 @@
 //!
 //! An event whose payload schema the spec does not contain still gets its variant; its payload
 //! is kept as raw JSON (`events` prints `-` for it).
+//!
+//! Thin events (`x-stripeEvent` of kind `thin`: Stripe's v2 specs, and unified specs beside
+//! their snapshot events) are found separately, by [`discover_thin`]. A spec may have both
+//! kinds; a spec with only thin events has no snapshot events ([`discover`] returns none
+//! rather than failing).
+
+mod thin;
+
+pub use thin::{
+    RelatedObject, ThinEventDef, data_schema, discover_thin, is_v2_resource, thin_table,
+};
 
 use std::collections::BTreeMap;
 
@@ -156,7 +167,10 @@ pub const EXCEPTIONS: &[(&[&str], &[&str])] = &[
 pub fn discover(spec: &Spec, extra: &ExtraEvents) -> Result<Vec<EventDef>> {
     let mut events: BTreeMap<String, (Vec<String>, PayloadSource)> = BTreeMap::new();
     let from_extension = stripe_event_schemas(spec);
-    if from_extension.is_empty() {
+    // A v2 spec has thin events only: no snapshot event to find, and no `enabled_events`.
+    let thin_only =
+        from_extension.is_empty() && !has_enabled_events(spec) && !discover_thin(spec).is_empty();
+    if from_extension.is_empty() && !thin_only {
         let types = enabled_events(spec)?;
         let resources = ResourceIndex::new(spec);
         for event_type in types {
@@ -231,6 +245,11 @@ fn stripe_event_schemas(spec: &Spec) -> BTreeMap<String, (Vec<String>, PayloadSo
 
 /// JSON pointer of the `enabled_events` enum.
 const ENABLED_EVENTS: &str = "#/paths/~1v1~1webhook_endpoints/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/enabled_events/items/enum";
+
+/// Whether the spec has the `enabled_events` enum at all.
+fn has_enabled_events(spec: &Spec) -> bool {
+    enabled_events(spec).is_ok()
+}
 
 /// The `enabled_events` enum of `POST /v1/webhook_endpoints`, minus `*`.
 fn enabled_events(spec: &Spec) -> Result<Vec<String>> {
