@@ -501,6 +501,35 @@ pub(crate) fn finishing(status: Status, event_id: &str) -> String {
     format!("{doing} {event_id}")
 }
 
+/// The columns a database store writes for an authentic delivery, owned (the write may
+/// happen on another thread: SQLite's group commit, PostgreSQL's connection thread).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) struct NewDelivery {
+    pub(crate) event_id: String,
+    pub(crate) event_type: String,
+    pub(crate) api_version: Option<String>,
+    pub(crate) account: Option<String>,
+    pub(crate) livemode: bool,
+    pub(crate) received_at: i64,
+    pub(crate) body: Vec<u8>,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl NewDelivery {
+    /// What [`EventStore::record`] stores of `event` and its raw `body`.
+    pub(crate) fn new(event: &crate::Event, body: &[u8], received_at: i64) -> Self {
+        Self {
+            event_id: event.id.clone(),
+            event_type: event.type_.as_str().to_owned(),
+            api_version: event.api_version.clone(),
+            account: event.account.clone(),
+            livemode: event.livemode,
+            received_at,
+            body: body.to_vec(),
+        }
+    }
+}
+
 /// The error for a database written by a newer release: its schema `found` is past the
 /// `supported` one, and this code would misread it (or break it) if it went on.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]

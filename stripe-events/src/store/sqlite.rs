@@ -7,8 +7,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
-    finishing, lease_end, newer_schema, sniff_id_and_type, unix_now,
+    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, Status, StatusChange, StoreError,
+    StoredDelivery, finishing, lease_end, newer_schema, sniff_id_and_type, unix_now,
 };
 
 /// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before
@@ -119,17 +119,6 @@ pub struct SqliteStore {
 struct Waiting {
     row: NewDelivery,
     result: Mutex<Option<Result<(), StoreError>>>,
-}
-
-/// The columns of an authentic delivery, owned (it may be written by another thread).
-struct NewDelivery {
-    event_id: String,
-    event_type: String,
-    api_version: Option<String>,
-    account: Option<String>,
-    livemode: bool,
-    received_at: i64,
-    body: Vec<u8>,
 }
 
 const RECORD: &str = "INSERT INTO deliveries (event_id, event_type, api_version, account,
@@ -290,10 +279,13 @@ impl SqliteStore {
         f: impl Fn(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
         let conn = self.conn();
-        if let Some(file) = &self.file {
-            file.check().map_err(|e| StoreError::new(ctx(), e))?;
-        }
+        self.check_file().map_err(|e| StoreError::new(ctx(), e))?;
         f(&conn).map_err(|e| StoreError::new(ctx(), e))
+    }
+
+    /// An error unless the path is still the file that was opened (always fine in memory).
+    fn check_file(&self) -> Result<(), String> {
+        self.file.as_ref().map_or(Ok(()), FileId::check)
     }
 
     /// Records every waiting delivery in one transaction (the caller holds the connection),
@@ -303,11 +295,7 @@ impl SqliteStore {
         if batch.is_empty() {
             return;
         }
-        let checked = match &self.file {
-            Some(file) => file.check(),
-            None => Ok(()),
-        };
-        let result = checked.and_then(|()| {
+        let result = self.check_file().and_then(|()| {
             in_transaction(conn, |conn| {
                 let mut insert = conn.prepare_cached(RECORD)?;
                 for waiting in &batch {
@@ -488,15 +476,7 @@ impl EventStore for SqliteStore {
         received_at: i64,
     ) -> Result<(), StoreError> {
         let mine = Arc::new(Waiting {
-            row: NewDelivery {
-                event_id: event.id.clone(),
-                event_type: event.type_.as_str().to_owned(),
-                api_version: event.api_version.clone(),
-                account: event.account.clone(),
-                livemode: event.livemode,
-                received_at,
-                body: body.to_vec(),
-            },
+            row: NewDelivery::new(event, body, received_at),
             result: Mutex::new(None),
         });
         lock(&self.waiting).push(Arc::clone(&mine));

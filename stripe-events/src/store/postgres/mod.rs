@@ -20,8 +20,8 @@ use tokio_postgres::config::Host;
 use self::pool::{Failure, Lease, Pool};
 use self::queries::*;
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
-    finishing, lease_end, sniff_id_and_type, unix_now,
+    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, Status, StatusChange, StoreError,
+    StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in a PostgreSQL database (feature `postgres`; the `tokio-postgres`
@@ -280,11 +280,7 @@ impl EventStore for PostgresStore {
         body: &[u8],
         received_at: i64,
     ) -> Result<(), StoreError> {
-        let id = event.id.clone();
-        let type_ = event.type_.as_str().to_owned();
-        let (api_version, account) = (event.api_version.clone(), event.account.clone());
-        let livemode = event.livemode;
-        let body = body.to_vec();
+        let row = NewDelivery::new(event, body, received_at);
         self.run(
             || format!("recording {}", event.id),
             move |mut lease| async move {
@@ -292,13 +288,13 @@ impl EventStore for PostgresStore {
                     .query(
                         RECORD,
                         &[
-                            &id,
-                            &type_,
-                            &api_version,
-                            &account,
-                            &livemode,
-                            &received_at,
-                            &body,
+                            &row.event_id,
+                            &row.event_type,
+                            &row.api_version,
+                            &row.account,
+                            &row.livemode,
+                            &row.received_at,
+                            &row.body,
                         ],
                     )
                     .await?;
