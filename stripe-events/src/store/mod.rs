@@ -231,6 +231,30 @@ pub struct Job {
     pub body: Vec<u8>,
 }
 
+/// An authentic delivery to record ([`EventStore::record_batch`],
+/// [`EventStore::record_and_claim_batch`]): what [`EventStore::record`] takes, as one value.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// The parsed event.
+    pub event: &'a crate::Event,
+    /// The raw body as it was delivered, byte for byte.
+    pub body: &'a [u8],
+    /// When it arrived (unix seconds).
+    pub received_at: i64,
+}
+
+/// A claim's result to record ([`EventStore::finish_batch`]): what [`EventStore::finish`]
+/// takes, as one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finish<'a> {
+    /// The event id (`evt_...`).
+    pub event_id: &'a str,
+    /// Its new status.
+    pub status: Status,
+    /// Its `last_error`.
+    pub error: Option<&'a str>,
+}
+
 /// A store operation failed: what was being done, and the backend's error. Cheap to clone
 /// (the source is shared); two errors are equal when they say the same.
 #[derive(Debug, Clone)]
@@ -320,6 +344,49 @@ pub trait EventStore: Send + Sync + 'static {
     fn finish(&self, event_id: &str, status: Status, error: Option<&str>)
     -> Result<(), StoreError>;
 
+    /// Records several authentic deliveries, as [`record`](Self::record) records each, and
+    /// returns one result per delivery, in order. The receiver gathers the deliveries that
+    /// arrive while its previous batch is being written into the next one (a group commit):
+    /// the database stores write a batch in one transaction, so that a whole batch costs one
+    /// commit, and then one error fails every delivery of the batch (none of them is stored).
+    /// The provided method records each in turn.
+    fn record_batch(&self, batch: &[Incoming<'_>]) -> Vec<Result<(), StoreError>> {
+        batch
+            .iter()
+            .map(|d| self.record(d.event, d.body, d.received_at))
+            .collect()
+    }
+
+    /// Records each delivery and claims it ([`record`](Self::record), then
+    /// [`claim`](Self::claim) with `now` and `lease`), in order: inline mode's first step, one
+    /// transaction per batch in the database stores (see [`record_batch`](Self::record_batch)).
+    /// A duplicate of an event earlier in the same batch finds it claimed
+    /// ([`Claim::InProgress`]). The provided method calls the two for each in turn.
+    fn record_and_claim_batch(
+        &self,
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> Vec<Result<Claim, StoreError>> {
+        batch
+            .iter()
+            .map(|d| {
+                self.record(d.event, d.body, d.received_at)?;
+                self.claim(&d.event.id, now, lease)
+            })
+            .collect()
+    }
+
+    /// Records several claims' results, as [`finish`](Self::finish) records each, and returns
+    /// one result per entry, in order (one transaction per batch in the database stores; an
+    /// unknown event id fails its own entry only). The provided method finishes each in turn.
+    fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
+        batch
+            .iter()
+            .map(|f| self.finish(f.event_id, f.status, f.error))
+            .collect()
+    }
+
     /// The handlers of `event_id` succeeded: [`Status::Processed`], lease released.
     fn complete(&self, event_id: &str) -> Result<(), StoreError> {
         self.finish(event_id, Status::Processed, None)
@@ -370,6 +437,30 @@ pub trait EventStore: Send + Sync + 'static {
             "claiming a queued event",
             "this event store does not implement queue mode (EventStore::claim_next)",
         ))
+    }
+
+    /// Queue mode: claims up to `max` queued events at once, as
+    /// [`claim_next`](Self::claim_next) claims one, oldest first; fewer only when fewer are
+    /// due. The receiver's workers claim through it together (one transaction for the
+    /// workers that ask at the same moment, in the database stores). The provided method
+    /// calls `claim_next` until it has `max` or there is none left; an error after some were
+    /// claimed returns those (the rest are claimed next time).
+    fn claim_next_batch(
+        &self,
+        now: i64,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<Job>, StoreError> {
+        let mut jobs = Vec::new();
+        while jobs.len() < max {
+            match self.claim_next(now, lease) {
+                Ok(Some(job)) => jobs.push(job),
+                Ok(None) => break,
+                Err(e) if jobs.is_empty() => return Err(e),
+                Err(_) => break,
+            }
+        }
+        Ok(jobs)
     }
 
     /// Queue mode: the handlers of `event_id` failed with `error` and will be tried again at
@@ -458,6 +549,32 @@ impl<S: EventStore + ?Sized> EventStore for Arc<S> {
 
     fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
         (**self).claim_next(now, lease)
+    }
+
+    fn record_batch(&self, batch: &[Incoming<'_>]) -> Vec<Result<(), StoreError>> {
+        (**self).record_batch(batch)
+    }
+
+    fn record_and_claim_batch(
+        &self,
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> Vec<Result<Claim, StoreError>> {
+        (**self).record_and_claim_batch(batch, now, lease)
+    }
+
+    fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
+        (**self).finish_batch(batch)
+    }
+
+    fn claim_next_batch(
+        &self,
+        now: i64,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<Job>, StoreError> {
+        (**self).claim_next_batch(now, lease, max)
     }
 
     fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {
