@@ -23,6 +23,13 @@
 //!   workers the oldest recorded event not yet processed, [`retry_at`](EventStore::retry_at)
 //!   schedules another attempt after a failure, [`dead`](EventStore::dead) gives up
 //!   ([`Status::Dead`]). Workers and receivers of several processes can share one store.
+//! * Batches: [`record_batch`](EventStore::record_batch),
+//!   [`record_and_claim_batch`](EventStore::record_and_claim_batch),
+//!   [`finish_batch`](EventStore::finish_batch) and
+//!   [`claim_next_batch`](EventStore::claim_next_batch) do the same for several deliveries
+//!   at once. The receiver gathers the calls that arrive while its previous batch is being
+//!   written (a group commit), and the database stores write each batch in one transaction.
+//!   A store of an application's own gets them for free (one call per entry).
 //! * [`EventStore::prune`]: retention; deletes processed deliveries past an age, never
 //!   anything still to do or to look at.
 //! * [`EventStore::bind_application`]: a store belongs to the application whose handlers
