@@ -169,20 +169,24 @@ impl Receiver {
             Claim::Run { attempt } => attempt,
         };
         tracing::Span::current().record("attempt", attempt);
-        self.run_claimed(event, Patience::Request, || OnFailure::Fail)
+        self.run_claimed(event, Patience::Request, || (), || OnFailure::Fail)
             .await
     }
 
-    /// Runs the handlers of `event`, claimed by this process, and records how they went
-    /// (with [`settle`](Self::settle), as patiently as `patience` says): processed, untyped,
-    /// or a failure recorded as `on_failure` says (asked only when a handler failed).
+    /// Runs the handlers of `event`, claimed by this process, tells `handlers_done` once they
+    /// have returned, and records how they went (with [`settle`](Self::settle), as patiently
+    /// as `patience` says): processed, untyped, or a failure recorded as `on_failure` says
+    /// (asked only when a handler failed).
     pub(super) async fn run_claimed(
         &self,
         event: &Event,
         patience: Patience,
+        handlers_done: impl FnOnce(),
         on_failure: impl FnOnce() -> OnFailure,
     ) -> Outcome {
-        match self.inner.dispatcher.dispatch(event).await {
+        let dispatched = self.inner.dispatcher.dispatch(event).await;
+        handlers_done();
+        match dispatched {
             Ok(dispatched) if dispatched.skipped > 0 => {
                 let EventObject::Untyped(untyped) = &event.data.object else {
                     unreachable!("only an untyped payload skips typed handlers")

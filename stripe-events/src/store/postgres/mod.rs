@@ -285,7 +285,21 @@ impl PostgresStore {
         let until = lease_end(now, lease);
         let limit = i64::try_from(max).unwrap_or(i64::MAX);
         self.run(ctx, move |mut lease| async move {
-            let rows = lease.query(CLAIM_NEXT, &[&now, &until, &limit]).await?;
+            // A claim is committed without waiting for the disk flush (a worker that waits for
+            // two flushes per job, claim and result, ran at about 100 jobs/s). Safe: a claim
+            // lost in a crash of the server leaves the event claimable again, which is what
+            // its lease ending does anyway (the handlers may run again, as when a worker
+            // dies); and the job's result, committed with a flush, flushes the claim before
+            // it, since the log is written in order.
+            lease
+                .batch("BEGIN; SET LOCAL synchronous_commit = off")
+                .await
+                .map_err(|e| abort(&mut lease, e))?;
+            let rows = lease
+                .query(CLAIM_NEXT, &[&now, &until, &limit])
+                .await
+                .map_err(|e| abort(&mut lease, e))?;
+            commit(&mut lease).await?;
             rows.iter()
                 .map(|row| {
                     Ok(Job {

@@ -85,6 +85,74 @@ fn concurrent_claims_from_two_pools_give_one_run() {
 }
 
 #[test]
+fn batches_of_the_same_events_in_opposite_orders_from_two_pools_never_deadlock() {
+    let schema = schema_or_skip!("batches");
+    let stores = [
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+    ];
+    const EVENTS: usize = 40;
+    const ROUNDS: usize = 5;
+    let barrier = Arc::new(Barrier::new(2));
+    let runs: Vec<usize> = (0..2)
+        .map(|t| {
+            let (store, barrier) = (stores[t].clone(), barrier.clone());
+            thread::spawn(move || {
+                let mut runs = 0;
+                for round in 0..ROUNDS {
+                    // The same events, one store in order, the other backwards: without a
+                    // common lock order the two transactions would wait for each other.
+                    let mut ids: Vec<String> =
+                        (0..EVENTS).map(|n| format!("evt_{round}_{n}")).collect();
+                    if t == 1 {
+                        ids.reverse();
+                    }
+                    let bodies: Vec<(String, Event)> = ids
+                        .iter()
+                        .map(|id| {
+                            let body = event_envelope(
+                                id,
+                                "customer.created",
+                                &serde_json::json!({"id": "cus_1"}),
+                            )
+                            .to_string();
+                            let event = Event::from_slice(body.as_bytes()).unwrap();
+                            (body, event)
+                        })
+                        .collect();
+                    let batch: Vec<Incoming<'_>> = bodies
+                        .iter()
+                        .map(|(body, event)| Incoming {
+                            event,
+                            body: body.as_bytes(),
+                            received_at: 100,
+                        })
+                        .collect();
+                    barrier.wait();
+                    for claim in store.record_and_claim_batch(&batch, 100, LEASE) {
+                        match claim.unwrap() {
+                            Claim::Run { attempt: 1 } => runs += 1,
+                            Claim::InProgress => {}
+                            other => panic!("{other:?}"),
+                        }
+                    }
+                }
+                runs
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(
+        runs.iter().sum::<usize>(),
+        EVENTS * ROUNDS,
+        "one run per event: {runs:?}"
+    );
+    assert_eq!(stores[0].list(None).unwrap().len(), EVENTS * ROUNDS);
+}
+
+#[test]
 fn concurrent_workers_take_each_job_once() {
     let schema = schema_or_skip!("workers");
     let stores = [
