@@ -130,6 +130,9 @@ impl Receiver {
             };
             match self.inner.batches.claim_next.call(lease).await {
                 Ok(Some(job)) => {
+                    // There may be more: an idle worker of this process (waiting for a
+                    // delivery or its next poll) starts too, and wakes the next in turn.
+                    self.inner.intake.notify_one();
                     // In its own task, like a delivery: a panic outside the handlers (which
                     // are caught) is logged as a crash and does not end the worker. The
                     // worker goes on once the handlers have returned (or the task ended).
