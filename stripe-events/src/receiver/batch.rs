@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::unix_now;
 use crate::Event;
@@ -90,28 +90,39 @@ impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
 }
 
 /// Takes every call waiting (up to [`MAX_BATCH`]), runs them as one batch on the blocking pool,
-/// answers each, and again, until every sender is gone.
+/// answers each, and again, until every sender is gone. At most
+/// [`EventStore::concurrent_batches`] batches run at once: the next one gathers while they do.
 async fn run_batches<I: Send + 'static, O: Send + 'static>(
     store: Arc<dyn EventStore>,
     run: RunBatch<I, O>,
     mut waiting: mpsc::UnboundedReceiver<Call<I, O>>,
 ) {
-    let mut calls = Vec::with_capacity(MAX_BATCH);
-    while waiting.recv_many(&mut calls, MAX_BATCH).await > 0 {
-        let (inputs, replies): (Vec<I>, Vec<_>) = calls.drain(..).unzip();
-        let n = inputs.len();
-        let store = Arc::clone(&store);
-        let results = tokio::task::spawn_blocking(move || run(&*store, inputs))
-            .await
-            .unwrap_or_else(|e| {
-                let e = StoreError::new("running a batch of event store calls", e);
-                (0..n).map(|_| Err(e.clone())).collect()
-            });
-        debug_assert_eq!(results.len(), n, "a batch answers every call");
-        for (reply, result) in replies.into_iter().zip(results) {
-            // A caller that went away (its request was dropped) needs no answer.
-            let _ = reply.send(result);
+    let running = Arc::new(Semaphore::new(store.concurrent_batches().max(1)));
+    loop {
+        let Ok(permit) = Arc::clone(&running).acquire_owned().await else {
+            return; // never closed
+        };
+        let mut calls = Vec::new();
+        if waiting.recv_many(&mut calls, MAX_BATCH).await == 0 {
+            return;
         }
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let (inputs, replies): (Vec<I>, Vec<_>) = calls.into_iter().unzip();
+            let n = inputs.len();
+            let results = tokio::task::spawn_blocking(move || run(&*store, inputs))
+                .await
+                .unwrap_or_else(|e| {
+                    let e = StoreError::new("running a batch of event store calls", e);
+                    (0..n).map(|_| Err(e.clone())).collect()
+                });
+            debug_assert_eq!(results.len(), n, "a batch answers every call");
+            for (reply, result) in replies.into_iter().zip(results) {
+                // A caller that went away (its request was dropped) needs no answer.
+                let _ = reply.send(result);
+            }
+        });
     }
 }
 

@@ -384,6 +384,14 @@ pub trait EventStore: Send + Sync + 'static {
             .collect()
     }
 
+    /// How many batches the receiver may have running on this store at once: 1 (the
+    /// provided method) for a store with one connection, where the next batch is best
+    /// gathered while the current one runs; more for a store with a pool of connections, whose
+    /// server spreads the batches over its cores.
+    fn concurrent_batches(&self) -> usize {
+        1
+    }
+
     /// Records several claims' results, as [`finish`](Self::finish) records each, and returns
     /// one result per entry, in order (one transaction per batch in the database stores; an
     /// unknown event id fails its own entry only). The provided method finishes each in turn.
@@ -573,6 +581,10 @@ impl<S: EventStore + ?Sized> EventStore for Arc<S> {
 
     fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
         (**self).finish_batch(batch)
+    }
+
+    fn concurrent_batches(&self) -> usize {
+        (**self).concurrent_batches()
     }
 
     fn claim_next_batch(

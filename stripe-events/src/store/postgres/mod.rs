@@ -513,6 +513,12 @@ impl EventStore for PostgresStore {
         self.claim_jobs(now, lease, max, || "claiming queued events".to_owned())
     }
 
+    /// Half the pool (at least 1): the batches of several kinds (deliveries, results,
+    /// claims) then each have connections left.
+    fn concurrent_batches(&self) -> usize {
+        (self.pool_size() / 2).max(1)
+    }
+
     /// One transaction for the whole batch (see [`EventStore::record_batch`]), pipelined (one
     /// round trip), its statements in event id order, so that two processes writing the same
     /// events lock them in the same order (no deadlock).
