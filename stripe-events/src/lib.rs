@@ -64,6 +64,7 @@ mod list;
 pub mod manage;
 mod notification;
 mod payload;
+mod received;
 #[cfg(feature = "axum")]
 pub mod receiver;
 #[cfg(feature = "schemars")]
@@ -74,6 +75,7 @@ pub mod signature;
 pub mod store;
 pub mod testing;
 mod timestamp;
+mod typed_notification;
 mod webhook;
 
 pub use date_time::{DateTime, DateTimeError};
@@ -85,10 +87,15 @@ pub use generated::*;
 pub use list::List;
 pub use notification::{EventNotification, EventReason, EventReasonRequest, RelatedObject};
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
+pub use received::ReceivedEvent;
 pub use signature::SecretError;
 #[doc = include_str!("docs/webhook_handler.md")]
 pub use stripe_events_macros::webhook_handler;
 pub use timestamp::Timestamp;
+pub use typed_notification::{
+    NoRelatedObject, Notification, NotificationMismatch, RelatedId, RelatedKind, Resource,
+    ThinEventKind,
+};
 pub use webhook::{ApiVersionPolicy, Webhook, WebhookError};
 
 /// Support for the code `#[webhook_handler]` expands to. Not public API.
@@ -96,5 +103,7 @@ pub use webhook::{ApiVersionPolicy, Webhook, WebhookError};
 pub mod __private {
     pub use crate::dispatch::private::*;
     pub use crate::generated::__events as events;
+    pub use crate::generated::thin::kind as thin_events;
+    pub use crate::typed_notification::Notification;
     pub use inventory;
 }

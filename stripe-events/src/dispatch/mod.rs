@@ -159,6 +159,13 @@ impl<'a, P: ?Sized + 'a> PayloadParam<'a, P> for &'a P {
     }
 }
 
+/// A handler of a thin event type may take the untyped `&EventNotification` too.
+impl<'a, K: 'a> PayloadParam<'a, crate::Notification<'a, K>> for &'a crate::EventNotification {
+    fn from_payload(payload: &'a crate::Notification<'a, K>) -> Self {
+        payload
+    }
+}
+
 /// A handler's return value: `()` (the handler cannot fail) or `Result<(), E>` where `E`
 /// converts into [`BoxError`].
 #[diagnostic::on_unimplemented(

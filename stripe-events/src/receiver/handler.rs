@@ -15,7 +15,7 @@ use tracing::field::Empty;
 
 use super::{Outcome, Processing, Receiver, unix_now};
 use crate::store::{Claim, EventStore, StoreError};
-use crate::{Event, EventObject, WebhookError};
+use crate::{EventObject, ReceivedEvent, WebhookError};
 
 /// How often recording the result of handlers that ran is tried, and the pause before each
 /// retry: a store that hiccups once does not make Stripe deliver the event again.
@@ -91,17 +91,18 @@ impl Receiver {
         if let Err(e) = webhook.verify(&body, signature) {
             return self.reject(body, false, e, now).await;
         }
-        let event = match webhook.parse(&body) {
+        // Either kind: the body's `object` decides (a snapshot event, or a thin notification).
+        let event = match webhook.parse_any(&body) {
             Ok(event) => Arc::new(event),
             Err(e) => return self.reject(body, true, e, now).await,
         };
         let span = tracing::Span::current();
-        span.record("event_id", event.id.as_str());
-        span.record("event_type", event.type_.as_str());
+        span.record("event_id", event.id());
+        span.record("event_type", event.type_str());
         let recorded = Arc::clone(&event);
         if self.inner.processing == Processing::Queue {
             if let Err(e) = self
-                .blocking(move |s| s.record(&recorded, &body, now))
+                .blocking(move |s| s.record(&*recorded, &body, now))
                 .await
             {
                 return Outcome::StoreFailed(e);
@@ -116,8 +117,8 @@ impl Receiver {
         let lease = self.inner.lease;
         let claim = self
             .blocking(move |s| {
-                s.record(&recorded, &body, now)?;
-                s.claim(&recorded.id, now, lease)
+                s.record(&*recorded, &body, now)?;
+                s.claim(recorded.id(), now, lease)
             })
             .await;
         self.run_claim(&event, claim).await
@@ -150,15 +151,19 @@ impl Receiver {
     }
 
     /// Claims a recorded event, runs its handlers, and records how they went.
-    pub(super) async fn process(&self, event: Arc<Event>, now: i64) -> Outcome {
-        let id = event.id.clone();
+    pub(super) async fn process(&self, event: Arc<ReceivedEvent>, now: i64) -> Outcome {
+        let id = event.id().to_owned();
         let lease = self.inner.lease;
         let claim = self.blocking(move |s| s.claim(&id, now, lease)).await;
         self.run_claim(&event, claim).await
     }
 
     /// Runs the handlers if `claim` (of a recorded event) says to, inline.
-    async fn run_claim(&self, event: &Event, claim: Result<Claim, StoreError>) -> Outcome {
+    async fn run_claim(
+        &self,
+        event: &ReceivedEvent,
+        claim: Result<Claim, StoreError>,
+    ) -> Outcome {
         let claim = match claim {
             Ok(claim) => claim,
             Err(e) => return Outcome::StoreFailed(e),
@@ -178,13 +183,17 @@ impl Receiver {
     /// or a failure recorded as `on_failure` says (asked only when a handler failed).
     pub(super) async fn run_claimed(
         &self,
-        event: &Event,
+        event: &ReceivedEvent,
         patience: Patience,
         on_failure: impl FnOnce() -> OnFailure,
     ) -> Outcome {
-        match self.inner.dispatcher.dispatch(event).await {
+        let event_id = event.id();
+        match self.inner.dispatcher.dispatch_received(event).await {
             Ok(dispatched) if dispatched.skipped > 0 => {
-                let EventObject::Untyped(untyped) = &event.data.object else {
+                let ReceivedEvent::Snapshot(snapshot) = event else {
+                    unreachable!("a thin notification skips no handler")
+                };
+                let EventObject::Untyped(untyped) = &snapshot.data.object else {
                     unreachable!("only an untyped payload skips typed handlers")
                 };
                 let error = untyped.error.clone();
@@ -198,7 +207,7 @@ impl Receiver {
                 );
                 let reason = error.to_string();
                 match self
-                    .settle(&event.id, patience, move |s, id| s.untyped(id, &reason))
+                    .settle(event_id, patience, move |s, id| s.untyped(id, &reason))
                     .await
                 {
                     Ok(()) => Outcome::Untyped {
@@ -209,7 +218,7 @@ impl Receiver {
                 }
             }
             Ok(dispatched) => match self
-                .settle(&event.id, patience, |s, id| s.complete(id))
+                .settle(event_id, patience, |s, id| s.complete(id))
                 .await
             {
                 Err(e) => Outcome::StoreFailed(e),
@@ -223,19 +232,19 @@ impl Receiver {
                 let span = tracing::Span::current();
                 let settled = match on_failure() {
                     OnFailure::Fail => {
-                        self.settle(&event.id, patience, move |s, id| s.fail(id, &message))
+                        self.settle(event_id, patience, move |s, id| s.fail(id, &message))
                             .await
                     }
                     OnFailure::RetryAt(at) => {
                         span.record("retry_at", at);
-                        self.settle(&event.id, patience, move |s, id| {
+                        self.settle(event_id, patience, move |s, id| {
                             s.retry_at(id, &message, at)
                         })
                         .await
                     }
                     OnFailure::Dead => {
                         span.record("dead", true);
-                        self.settle(&event.id, patience, move |s, id| s.dead(id, &message))
+                        self.settle(event_id, patience, move |s, id| s.dead(id, &message))
                             .await
                     }
                 };

@@ -145,7 +145,7 @@ impl Receiver {
             let span = tracing::Span::current();
             span.record("event_id", job.event_id.as_str());
             span.record("attempt", job.attempt);
-            let event = match self.inner.webhook.parse(&job.body) {
+            let event = match self.inner.webhook.parse_any(&job.body) {
                 Ok(event) => event,
                 Err(error) => {
                     // Parsing again would fail again: never retried, dead with the reason.
@@ -160,7 +160,7 @@ impl Receiver {
                     };
                 }
             };
-            span.record("event_type", event.type_.as_str());
+            span.record("event_type", event.type_str());
             let policy = self.inner.retry;
             let attempt = job.attempt;
             self.run_claimed(&event, patience, || {

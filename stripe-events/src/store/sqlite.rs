@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, Status, StatusChange, StoreError,
+    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status, StatusChange, StoreError,
     StoredDelivery, finishing, lease_end, newer_schema, sniff_id_and_type, unix_now,
 };
 
@@ -471,7 +471,7 @@ impl EventStore for SqliteStore {
     /// far, so while one commit runs the next batch gathers, with no added wait.
     fn record(
         &self,
-        event: &crate::Event,
+        event: &dyn RecordedEvent,
         body: &[u8],
         received_at: i64,
     ) -> Result<(), StoreError> {

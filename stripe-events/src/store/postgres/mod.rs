@@ -20,7 +20,7 @@ use tokio_postgres::config::Host;
 use self::pool::{Failure, Lease, Pool};
 use self::queries::*;
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, Status, StatusChange, StoreError,
+    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status, StatusChange, StoreError,
     StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
@@ -276,13 +276,13 @@ fn attempt(n: i32) -> u32 {
 impl EventStore for PostgresStore {
     fn record(
         &self,
-        event: &crate::Event,
+        event: &dyn RecordedEvent,
         body: &[u8],
         received_at: i64,
     ) -> Result<(), StoreError> {
         let row = NewDelivery::new(event, body, received_at);
         self.run(
-            || format!("recording {}", event.id),
+            || format!("recording {}", event.event_id()),
             move |mut lease| async move {
                 lease
                     .query(
