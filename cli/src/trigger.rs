@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use stripe_events::{DateTime, EventType, ThinEventType};
 use stripe_events::signature::{Clock, SystemClock};
+use stripe_events::{DateTime, EventType, ThinEventType};
 
 /// Where Stripe's example objects are looked for when no file is given.
 pub fn default_fixtures() -> Vec<PathBuf> {
@@ -117,7 +117,11 @@ pub fn closest_thin(name: &str) -> Option<&'static str> {
 /// related object of the resource the generated table names for the type with a plausible id
 /// and URL ([`stripe_events::testing::thin_notification`]), then `overrides` applied to the
 /// notification itself (`context=acct_1`, `related_object.id=acct_2`).
-pub fn thin_event(event_type: &str, event_id: &str, overrides: &[String]) -> Result<Vec<u8>, String> {
+pub fn thin_event(
+    event_type: &str,
+    event_id: &str,
+    overrides: &[String],
+) -> Result<Vec<u8>, String> {
     if ThinEventType::from_known(event_type).is_none() {
         let hint = closest_thin(event_type)
             .map(|t| format!("; did you mean {t}?"))
@@ -346,13 +350,13 @@ mod tests {
         assert!((n.created.unix_seconds() - now()).abs() < 60, "created now");
         let related = n.related_object.unwrap();
         assert_eq!(related.id, "ed_trigger_ab_0");
-        assert_eq!(
-            related.url,
-            "/v2/core/event_destinations/ed_trigger_ab_0"
-        );
+        assert_eq!(related.url, "/v2/core/event_destinations/ed_trigger_ab_0");
         let meter = thin_event("v1.billing.meter.error_report_triggered", "evt_1", &[]).unwrap();
         let meter = stripe_events::EventNotification::from_slice(&meter).unwrap();
-        assert_eq!(meter.related_object.unwrap().url, "/v1/billing/meters/mtr_1");
+        assert_eq!(
+            meter.related_object.unwrap().url,
+            "/v1/billing/meters/mtr_1"
+        );
         let err = thin_event("v2.core.event_destination.pign", "evt_1", &[]).unwrap_err();
         assert!(
             err.ends_with("did you mean v2.core.event_destination.ping?"),

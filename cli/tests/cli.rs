@@ -252,7 +252,13 @@ fn parse_and_verify_report_thin_events_and_unknown_thin_types() {
     let verify = |body: &str| {
         let header = signed(body, "whsec_cli", 1_700_000_000);
         let args = [
-            "verify", "--secret", "whsec_cli", "--header", &header, "--now", "1700000100",
+            "verify",
+            "--secret",
+            "whsec_cli",
+            "--header",
+            &header,
+            "--now",
+            "1700000100",
         ];
         run(&args, body.as_bytes())
     };
@@ -275,7 +281,13 @@ fn parse_and_verify_report_thin_events_and_unknown_thin_types() {
     let header = signed(&known, "whsec_cli", 1_700_000_000);
     let tampered = known.replace("mtr_1", "mtr_2");
     let args = [
-        "verify", "--secret", "whsec_cli", "--header", &header, "--now", "1700000100",
+        "verify",
+        "--secret",
+        "whsec_cli",
+        "--header",
+        &header,
+        "--now",
+        "1700000100",
     ];
     let out = run(&args, tampered.as_bytes());
     assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(1)));

@@ -165,7 +165,15 @@ fn serve_takes_thin_events_from_trigger_thin() {
     let db = db.to_str().unwrap();
     let addr = format!("127.0.0.1:{}", free_port());
     let mut child = bin()
-        .args(["serve", "--addr", &addr, "--db", db, "--secret", "whsec_cli_thin"])
+        .args([
+            "serve",
+            "--addr",
+            &addr,
+            "--db",
+            db,
+            "--secret",
+            "whsec_cli_thin",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -184,8 +192,15 @@ fn serve_takes_thin_events_from_trigger_thin() {
             .unwrap()
     };
 
-    let out = trigger("v2.core.event_destination.ping", &["--override", "context=acct_9"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = trigger(
+        "v2.core.event_destination.ping",
+        &["--override", "context=acct_9"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let sent = String::from_utf8(out.stdout).unwrap();
     let fields: Vec<&str> = sent.trim_end().split('\t').collect();
     assert_eq!(
@@ -209,11 +224,17 @@ fn serve_takes_thin_events_from_trigger_thin() {
         listed,
         format!("{id}\tv2.core.event_destination.ping\ttrue\tprocessed\t1\t-\n")
     );
-    let show = bin().args(["events", "show", "--db", db, id]).output().unwrap();
+    let show = bin()
+        .args(["events", "show", "--db", db, id])
+        .output()
+        .unwrap();
     let shown = String::from_utf8(show.stdout).unwrap();
     assert!(shown.contains("\naccount: acct_9\n"), "{shown}");
     assert!(shown.contains("\napi version: -\n"), "{shown}");
-    let replay = bin().args(["events", "replay", "--db", db, id]).output().unwrap();
+    let replay = bin()
+        .args(["events", "replay", "--db", db, id])
+        .output()
+        .unwrap();
     assert_eq!(
         String::from_utf8(replay.stdout).unwrap(),
         format!("{id}\tDuplicate\n")

@@ -228,7 +228,10 @@ pub fn run_event_table(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> 
         .collect();
     let thin_from = thin_spec.as_ref().unwrap_or(&spec);
     let thin = crate::discover::discover_thin(thin_from);
-    let thin_rows: String = thin.iter().map(|e| row(&e.event_type, &e.variant)).collect();
+    let thin_rows: String = thin
+        .iter()
+        .map(|e| row(&e.event_type, &e.variant))
+        .collect();
     let thin_version = if thin.is_empty() {
         "None".to_owned()
     } else {
@@ -440,10 +443,33 @@ mod tests {
         let code = std::fs::read_to_string(&paths.out_file).unwrap();
         assert!(code.contains("V2ThingMade"), "{code}");
 
-        // The macros' table reads the v1 spec only.
+        // The macros' table reads the same v2 spec: its thin types, and its version.
         let table = pinned_project("macros-v2", true);
         let cargo = run_event_table(&table, &env).unwrap();
-        assert!(!cargo.iter().any(|l| l.contains("spec-v2-")), "{cargo:?}");
+        assert!(cargo.iter().any(|l| l.contains("spec-v2-")), "{cargo:?}");
+        let rows = std::fs::read_to_string(&table.out_file).unwrap();
+        assert!(
+            rows.contains("(\"v2.thing.made\", \"V2ThingMade\"),"),
+            "{rows}"
+        );
+        assert!(
+            rows.contains("THIN_API_VERSION: Option<&str> = Some(\"2099-12-12.test\")"),
+            "{rows}"
+        );
+        // Without one, those of the v1 spec, as the typed code has them (the sample, a unified
+        // spec, has two).
+        let without = pinned_project("macros-no-v2", false);
+        run_event_table(&without, &env).unwrap();
+        let rows = std::fs::read_to_string(&without.out_file).unwrap();
+        assert!(
+            rows.contains("THIN_API_VERSION: Option<&str> = Some(\"2024-04-10\");"),
+            "{rows}"
+        );
+        assert!(
+            rows.contains("(\"v2.core.account.created\", \"V2CoreAccountCreated\"),"),
+            "{rows}"
+        );
+        assert!(!rows.contains("v2.thing.made"), "{rows}");
     }
 
     #[test]

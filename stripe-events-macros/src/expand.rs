@@ -75,7 +75,10 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
                 };
                 let payload = &typed;
             };
-            (fetch, quote!(#rt::Notification<'_, #rt::thin_events::#marker>))
+            (
+                fetch,
+                quote!(#rt::Notification<'_, #rt::thin_events::#marker>),
+            )
         }
         Target::All => (
             quote!(let payload = inv.event();),

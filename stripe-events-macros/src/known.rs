@@ -34,7 +34,9 @@ pub fn variant(event_type: &str) -> Option<(Kind, &'static str)> {
 /// either kind, with its kind.
 pub fn closest(name: &str) -> Option<(Kind, &'static str)> {
     let snapshot = table::EVENT_TYPES.iter().map(|(t, _)| (Kind::Snapshot, *t));
-    let thin = table::THIN_EVENT_TYPES.iter().map(|(t, _)| (Kind::Thin, *t));
+    let thin = table::THIN_EVENT_TYPES
+        .iter()
+        .map(|(t, _)| (Kind::Thin, *t));
     snapshot.chain(thin).min_by(|(_, a), (_, b)| {
         let key = |t: &str| {
             (

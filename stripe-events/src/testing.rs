@@ -136,9 +136,7 @@ pub fn assert_typed(event: &crate::Event) {
 /// # Ok::<(), stripe_events::ParseError>(())
 /// ```
 pub fn thin_notification(id: &str, event_type: &str) -> serde_json::Value {
-    let known: crate::ThinEventType = event_type
-        .parse()
-        .unwrap_or_else(|never| match never {});
+    let known: crate::ThinEventType = event_type.parse().unwrap_or_else(|never| match never {});
     let mut n = serde_json::json!({
         "id": id,
         "object": crate::notification::THIN_OBJECT,

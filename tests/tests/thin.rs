@@ -116,9 +116,16 @@ fn every_thin_type_parses_and_runs_its_typed_handler() {
         assert_eq!(dispatched.ran, 1, "{t}");
         let entry = log.entries().pop().unwrap();
         let related_id = n.related_object.as_ref().map_or("-", |r| r.id.as_str());
-        assert!(entry.ends_with(&format!(":{id}:{related_id}")), "{t}: {entry}");
+        assert!(
+            entry.ends_with(&format!(":{id}:{related_id}")),
+            "{t}: {entry}"
+        );
     }
-    assert_eq!(log.count("any:"), 0, "\"*\" handlers see snapshot events only");
+    assert_eq!(
+        log.count("any:"),
+        0,
+        "\"*\" handlers see snapshot events only"
+    );
 }
 
 #[test]
@@ -131,8 +138,9 @@ fn a_thin_handler_refuses_a_notification_of_another_type_or_resource() {
     let n = EventNotification::from_slice(body.to_string().as_bytes()).unwrap();
     let err = dispatcher.dispatch_notification_blocking(&n).unwrap_err();
     assert!(
-        err.to_string()
-            .contains("whose related object is a `v2.core.account`, not a `v2.core.event_destination`"),
+        err.to_string().contains(
+            "whose related object is a `v2.core.account`, not a `v2.core.event_destination`"
+        ),
         "{err}"
     );
     // A handler function called by hand with another type's notification.
@@ -172,7 +180,10 @@ fn hand_built_handlers_route_by_thin_type() {
     for t in ThinEventType::ALL {
         let n = thin_notification("evt_h", t.as_str()).to_string();
         let n = EventNotification::from_slice(n.as_bytes()).unwrap();
-        assert_eq!(dispatcher.dispatch_notification_blocking(&n).unwrap().ran, 1);
+        assert_eq!(
+            dispatcher.dispatch_notification_blocking(&n).unwrap().ran,
+            1
+        );
         assert_eq!(log.entries().pop(), Some(format!("{t}:evt_h")));
     }
     let unknown = thin_notification("evt_u", "v2.future.thing.happened").to_string();
@@ -186,10 +197,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "stripe-events-thin-{}-{name}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("stripe-events-thin-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
@@ -293,7 +302,11 @@ fn both_kinds_on_one_endpoint(server: &Server, queue: bool) {
     assert_eq!(status, 200, "{text}");
     assert!(text.starts_with(done), "{text}");
     server.wait_for("evt_thin_ping", Status::Processed);
-    let snapshot = event_envelope("evt_snap", "customer.deleted", &serde_json::json!({"id": "cus_1"}));
+    let snapshot = event_envelope(
+        "evt_snap",
+        "customer.deleted",
+        &serde_json::json!({"id": "cus_1"}),
+    );
     let snapshot = snapshot.to_string().into_bytes();
     assert_eq!(server.deliver(&snapshot).0, 200);
     server.wait_for("evt_snap", Status::Processed);
@@ -306,7 +319,10 @@ fn both_kinds_on_one_endpoint(server: &Server, queue: bool) {
     assert_eq!(server.log.count("any:evt_thin"), 0);
 
     let row = server.store().get("evt_thin_ping").unwrap().unwrap();
-    assert_eq!(row.event_type.as_deref(), Some("v2.core.event_destination.ping"));
+    assert_eq!(
+        row.event_type.as_deref(),
+        Some("v2.core.event_destination.ping")
+    );
     assert_eq!((row.body, row.api_version, row.attempts), (ping, None, 1));
 
     // A thin event whose handler fails once: failed (inline: 500, Stripe retries) or retried by
@@ -320,7 +336,10 @@ fn both_kinds_on_one_endpoint(server: &Server, queue: bool) {
             .rt
             .block_on(server.receiver.replay("evt_fail_meter"))
             .unwrap();
-        assert!(matches!(outcome, Outcome::Processed { ran: 1 }), "{outcome:?}");
+        assert!(
+            matches!(outcome, Outcome::Processed { ran: 1 }),
+            "{outcome:?}"
+        );
     } else {
         // The first attempt failed; replaying runs it again now instead of after the backoff.
         server.wait_for_attempts("evt_fail_meter", 1);
@@ -368,20 +387,32 @@ impl Server {
 
 #[test]
 fn inline_sqlite_takes_both_kinds() {
-    both_kinds_on_one_endpoint(&Server::start("inline-sqlite", Processing::Inline, true), false);
+    both_kinds_on_one_endpoint(
+        &Server::start("inline-sqlite", Processing::Inline, true),
+        false,
+    );
 }
 
 #[test]
 fn inline_memory_takes_both_kinds() {
-    both_kinds_on_one_endpoint(&Server::start("inline-memory", Processing::Inline, false), false);
+    both_kinds_on_one_endpoint(
+        &Server::start("inline-memory", Processing::Inline, false),
+        false,
+    );
 }
 
 #[test]
 fn queue_sqlite_takes_both_kinds() {
-    both_kinds_on_one_endpoint(&Server::start("queue-sqlite", Processing::Queue, true), true);
+    both_kinds_on_one_endpoint(
+        &Server::start("queue-sqlite", Processing::Queue, true),
+        true,
+    );
 }
 
 #[test]
 fn queue_memory_takes_both_kinds() {
-    both_kinds_on_one_endpoint(&Server::start("queue-memory", Processing::Queue, false), true);
+    both_kinds_on_one_endpoint(
+        &Server::start("queue-memory", Processing::Queue, false),
+        true,
+    );
 }

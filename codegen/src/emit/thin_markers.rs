@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::discover::is_v2_resource;
+use crate::discover::{RelatedObject, is_v2_resource};
 use crate::ir::ThinIr;
 
 use super::Ctx;
@@ -54,6 +54,10 @@ pub fn emit_thin_markers(
             Some(r) => (
                 quote!(super::resource::#r),
                 format!("its related object is a [`{r}`](super::resource::{r})"),
+            ),
+            None if e.def.related_object == RelatedObject::None => (
+                quote!(#rt::NoRelatedObject),
+                "it has no related object".to_owned(),
             ),
             None => (
                 quote!(#rt::NoRelatedObject),

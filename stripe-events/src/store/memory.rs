@@ -5,8 +5,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, RecordedEvent, Status, StatusChange, StoreError, StoredDelivery,
-    finishing, lease_end, sniff_id_and_type, unix_now,
+    Claim, EventStore, Job, MAX_INVALID_BODY, RecordedEvent, Status, StatusChange, StoreError,
+    StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in memory, gone when dropped: the receiver's default, and a store for

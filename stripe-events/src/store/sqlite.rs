@@ -7,8 +7,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status, StatusChange, StoreError,
-    StoredDelivery, finishing, lease_end, newer_schema, sniff_id_and_type, unix_now,
+    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status, StatusChange,
+    StoreError, StoredDelivery, finishing, lease_end, newer_schema, sniff_id_and_type, unix_now,
 };
 
 /// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before

@@ -372,12 +372,24 @@ fn thin_notifications_are_kept_like_snapshot_events(store: &dyn EventStore) {
         (row.api_version, row.account.as_deref(), row.livemode),
         (None, Some("acct_ctx"), Some(true))
     );
-    assert_eq!((row.body, row.status), (body.clone().into_bytes(), Status::Pending));
+    assert_eq!(
+        (row.body, row.status),
+        (body.clone().into_bytes(), Status::Pending)
+    );
     // Queued in received order with the snapshot event, claimed once.
     let job = store.claim_next(102, LEASE).unwrap().unwrap();
-    assert_eq!((job.event_id.as_str(), job.body), ("evt_thin", body.into_bytes()));
-    assert_eq!(store.claim("evt_thin", 102, LEASE).unwrap(), Claim::InProgress);
+    assert_eq!(
+        (job.event_id.as_str(), job.body),
+        ("evt_thin", body.into_bytes())
+    );
+    assert_eq!(
+        store.claim("evt_thin", 102, LEASE).unwrap(),
+        Claim::InProgress
+    );
     store.complete("evt_thin").unwrap();
-    assert_eq!(store.claim("evt_thin", 103, LEASE).unwrap(), Claim::AlreadyProcessed);
+    assert_eq!(
+        store.claim("evt_thin", 103, LEASE).unwrap(),
+        Claim::AlreadyProcessed
+    );
     assert_eq!(next(store, 103), Some(("evt_snapshot".to_owned(), 1)));
 }

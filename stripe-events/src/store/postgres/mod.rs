@@ -20,8 +20,8 @@ use tokio_postgres::config::Host;
 use self::pool::{Failure, Lease, Pool};
 use self::queries::*;
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status, StatusChange, StoreError,
-    StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
+    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status, StatusChange,
+    StoreError, StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in a PostgreSQL database (feature `postgres`; the `tokio-postgres`
