@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use stripe_events::dispatch::{BoxError, Handler, HandlerFn, Invocation};
+use stripe_events::dispatch::Invocation;
 use stripe_events::receiver::{Outcome, Processing, Receiver, ReceiverConfig, serve};
 use stripe_events::signature::{Clock, SystemClock};
 use stripe_events::store::{EventStore, MemoryStore, SqliteStore, Status};
@@ -152,44 +152,6 @@ fn a_thin_handler_refuses_a_notification_of_another_type_or_resource() {
         .unwrap_err();
     assert_eq!(mismatch.found_type, "v1.billing.meter.no_meter_found");
     assert!(log.entries().is_empty());
-}
-
-/// Hand-built handlers, one per type of `ThinEventType::ALL`: what tests/versions does for any
-/// v2 spec. Here it also checks the routing leaves the other types' handlers alone.
-#[test]
-fn hand_built_handlers_route_by_thin_type() {
-    fn seen(inv: &Invocation<'_>) -> Result<(), BoxError> {
-        let n = inv.notification().ok_or("not a thin event")?;
-        inv.state::<Log>()
-            .push(format!("{}:{}", n.type_.as_str(), n.id));
-        Ok(())
-    }
-    let handlers: &'static [Handler] = ThinEventType::ALL
-        .iter()
-        .map(|t| Handler {
-            event_type: t.as_str(),
-            name: t.as_str(),
-            state: None,
-            call: HandlerFn::Sync(seen),
-        })
-        .collect::<Vec<_>>()
-        .leak();
-    let log = Log::default();
-    let dispatcher = Dispatcher::from_handlers(handlers).with_state(log.clone());
-    dispatcher.check().unwrap();
-    for t in ThinEventType::ALL {
-        let n = thin_notification("evt_h", t.as_str()).to_string();
-        let n = EventNotification::from_slice(n.as_bytes()).unwrap();
-        assert_eq!(
-            dispatcher.dispatch_notification_blocking(&n).unwrap().ran,
-            1
-        );
-        assert_eq!(log.entries().pop(), Some(format!("{t}:evt_h")));
-    }
-    let unknown = thin_notification("evt_u", "v2.future.thing.happened").to_string();
-    let unknown = EventNotification::from_slice(unknown.as_bytes()).unwrap();
-    let dispatched = dispatcher.dispatch_notification_blocking(&unknown).unwrap();
-    assert!(dispatched.is_unhandled());
 }
 
 /// A temp dir removed when dropped.
