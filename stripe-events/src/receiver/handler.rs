@@ -13,8 +13,9 @@ use axum::routing::post;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use super::batch::Arrival;
 use super::{Outcome, Processing, Receiver, unix_now};
-use crate::store::{Claim, EventStore, StoreError};
+use crate::store::{Claim, Status, StoreError};
 use crate::{EventObject, ReceivedEvent, WebhookError};
 
 /// How often recording the result of handlers that ran is tried, and the pause before each
@@ -99,12 +100,13 @@ impl Receiver {
         let span = tracing::Span::current();
         span.record("event_id", event.id());
         span.record("event_type", event.type_str());
-        let recorded = Arc::clone(&event);
+        let arrival = Arrival {
+            event: Arc::clone(&event),
+            body,
+            received_at: now,
+        };
         if self.inner.processing == Processing::Queue {
-            if let Err(e) = self
-                .blocking(move |s| s.record(&*recorded, &body, now))
-                .await
-            {
+            if let Err(e) = self.inner.batches.record.call(arrival).await {
                 return Outcome::StoreFailed(e);
             }
             // Stored: the answer can go. A worker of this process starts on it now, others
@@ -112,14 +114,12 @@ impl Receiver {
             self.inner.intake.notify_one();
             return Outcome::Queued;
         }
-        // Inline: record and claim in one trip to the blocking pool (each trip is a thread
-        // hand-off; the load benchmark counted three per delivery where one would do).
-        let lease = self.inner.lease;
+        // Inline: recorded and claimed in one batch with the deliveries arriving meanwhile.
         let claim = self
-            .blocking(move |s| {
-                s.record(&*recorded, &body, now)?;
-                s.claim(recorded.id(), now, lease)
-            })
+            .inner
+            .batches
+            .record_and_claim
+            .call((arrival, self.inner.lease))
             .await;
         self.run_claim(&event, claim).await
     }
@@ -159,7 +159,11 @@ impl Receiver {
     }
 
     /// Runs the handlers if `claim` (of a recorded event) says to, inline.
-    async fn run_claim(&self, event: &ReceivedEvent, claim: Result<Claim, StoreError>) -> Outcome {
+    async fn run_claim(
+        &self,
+        event: &ReceivedEvent,
+        claim: Result<Claim, StoreError>,
+    ) -> Outcome {
         let claim = match claim {
             Ok(claim) => claim,
             Err(e) => return Outcome::StoreFailed(e),
@@ -203,7 +207,11 @@ impl Receiver {
                 );
                 let reason = error.to_string();
                 match self
-                    .settle(event_id, patience, move |s, id| s.untyped(id, &reason))
+                    .settle(
+                        event_id,
+                        patience,
+                        Settle::Finish(Status::Untyped, Some(reason)),
+                    )
                     .await
                 {
                     Ok(()) => Outcome::Untyped {
@@ -214,7 +222,7 @@ impl Receiver {
                 }
             }
             Ok(dispatched) => match self
-                .settle(event_id, patience, |s, id| s.complete(id))
+                .settle(event_id, patience, Settle::Finish(Status::Processed, None))
                 .await
             {
                 Err(e) => Outcome::StoreFailed(e),
@@ -228,20 +236,26 @@ impl Receiver {
                 let span = tracing::Span::current();
                 let settled = match on_failure() {
                     OnFailure::Fail => {
-                        self.settle(event_id, patience, move |s, id| s.fail(id, &message))
-                            .await
+                        self.settle(
+                            event_id,
+                            patience,
+                            Settle::Finish(Status::Failed, Some(message)),
+                        )
+                        .await
                     }
                     OnFailure::RetryAt(at) => {
                         span.record("retry_at", at);
-                        self.settle(event_id, patience, move |s, id| {
-                            s.retry_at(id, &message, at)
-                        })
-                        .await
+                        self.settle(event_id, patience, Settle::RetryAt(message, at))
+                            .await
                     }
                     OnFailure::Dead => {
                         span.record("dead", true);
-                        self.settle(event_id, patience, move |s, id| s.dead(id, &message))
-                            .await
+                        self.settle(
+                            event_id,
+                            patience,
+                            Settle::Finish(Status::Dead, Some(message)),
+                        )
+                        .await
                     }
                 };
                 if let Err(e) = settled {
@@ -252,23 +266,30 @@ impl Receiver {
         }
     }
 
-    /// Records the result of handlers that ran (`op`), retrying a failing store as long as
-    /// `patience` says. If it still fails, releases the claim, so that the next delivery runs
-    /// the handlers again at once (they ran, but nothing says so) instead of getting 409
-    /// until the lease ends; returns the last error.
-    pub(super) async fn settle<F>(
+    /// Records the result of handlers that ran (`result`), retrying a failing store as long
+    /// as `patience` says. If it still fails, releases the claim, so that the next delivery
+    /// runs the handlers again at once (they ran, but nothing says so) instead of getting 409
+    /// until the lease ends; returns the last error. Results go in batches
+    /// ([`EventStore::finish_batch`]), except a retry's time.
+    pub(super) async fn settle(
         &self,
         event_id: &str,
         patience: Patience,
-        op: F,
-    ) -> Result<(), StoreError>
-    where
-        F: Fn(&dyn EventStore, &str) -> Result<(), StoreError> + Clone + Send + 'static,
-    {
+        result: Settle,
+    ) -> Result<(), StoreError> {
         let mut retry = 0;
         loop {
-            let (id, op) = (event_id.to_owned(), op.clone());
-            let error = match self.blocking(move |s| op(s, &id)).await {
+            let done = match &result {
+                Settle::Finish(status, error) => {
+                    let entry = (event_id.to_owned(), *status, error.clone());
+                    self.inner.batches.finish.call(entry).await
+                }
+                Settle::RetryAt(error, at) => {
+                    let (id, error, at) = (event_id.to_owned(), error.clone(), *at);
+                    self.blocking(move |s| s.retry_at(&id, &error, at)).await
+                }
+            };
+            let error = match done {
                 Ok(()) => return Ok(()),
                 Err(e) => e,
             };
@@ -278,14 +299,23 @@ impl Receiver {
                 retry += 1;
                 continue;
             }
-            let id = event_id.to_owned();
             let reason = format!("handlers ran, but their result could not be recorded: {error}");
-            if let Err(e) = self.blocking(move |s| s.release(&id, &reason)).await {
+            let release = (event_id.to_owned(), Status::Pending, Some(reason));
+            if let Err(e) = self.inner.batches.finish.call(release).await {
                 tracing::error!(error = %e, "could not release the claim either; it ends with its lease");
             }
             return Err(error);
         }
     }
+}
+
+/// A result to record for a claim ([`Receiver::settle`]).
+#[derive(Debug, Clone)]
+pub(super) enum Settle {
+    /// [`EventStore::finish`] with this status and error.
+    Finish(Status, Option<String>),
+    /// [`EventStore::retry_at`]: this error, again from this unix time on.
+    RetryAt(String, i64),
 }
 
 /// How a handler failure is recorded.

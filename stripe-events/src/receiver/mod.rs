@@ -127,6 +127,7 @@
 //! [peak](Receiver::buffered_bytes_peak)), [`Receiver::refused_busy`],
 //! [`Receiver::open_connections`], [`Receiver::rejected_not_stored`].
 
+mod batch;
 mod config;
 mod forged;
 mod handler;
@@ -180,6 +181,8 @@ struct Inner {
     /// Signalled after each delivery recorded in queue mode: wakes an idle worker of this
     /// process at once (other processes' deliveries are found by polling).
     intake: tokio::sync::Notify,
+    /// The store calls of deliveries, results and workers, gathered into batches.
+    batches: batch::Batches,
 }
 
 impl Receiver {
@@ -189,6 +192,7 @@ impl Receiver {
     pub fn new(config: ReceiverConfig, dispatcher: Dispatcher) -> Self {
         let limits = limits::Limits::new(&config);
         let store = config.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
+        let batches = batch::Batches::new(&store);
         Self {
             inner: Arc::new(Inner {
                 webhook: config.webhook,
@@ -206,6 +210,7 @@ impl Receiver {
                 retry: config.retry,
                 poll_interval: config.poll_interval,
                 intake: tokio::sync::Notify::new(),
+                batches,
             }),
         }
     }

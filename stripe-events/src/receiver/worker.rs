@@ -9,10 +9,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::handler::{OnFailure, Patience, traced};
+use super::handler::{OnFailure, Patience, Settle, traced};
 use super::retry::random_jitter;
 use super::{Outcome, Receiver, unix_now};
-use crate::store::{Job, StoreError};
+use crate::store::{Job, Status, StoreError};
 
 /// Workers running in the background, stopped by [`Workers::stop`].
 pub(super) struct Workers {
@@ -109,10 +109,7 @@ impl Receiver {
     async fn work(self, mut stopping: watch::Receiver<bool>) {
         let lease = self.inner.lease;
         while !*stopping.borrow() {
-            match self
-                .blocking(move |s| s.claim_next(unix_now(), lease))
-                .await
-            {
+            match self.inner.batches.claim_next.call(lease).await {
                 Ok(Some(job)) => {
                     // In its own task, like a delivery: a panic outside the handlers (which
                     // are caught) is logged as a crash and does not end the worker.
@@ -152,7 +149,11 @@ impl Receiver {
                     span.record("dead", true);
                     let reason = format!("the stored body no longer parses: {error}");
                     return match self
-                        .settle(&job.event_id, patience, move |s, id| s.dead(id, &reason))
+                        .settle(
+                            &job.event_id,
+                            patience,
+                            Settle::Finish(Status::Dead, Some(reason)),
+                        )
                         .await
                     {
                         Ok(()) => Outcome::Rejected(error),

@@ -23,6 +23,13 @@
 //!   workers the oldest recorded event not yet processed, [`retry_at`](EventStore::retry_at)
 //!   schedules another attempt after a failure, [`dead`](EventStore::dead) gives up
 //!   ([`Status::Dead`]). Workers and receivers of several processes can share one store.
+//! * Batches: [`record_batch`](EventStore::record_batch),
+//!   [`record_and_claim_batch`](EventStore::record_and_claim_batch),
+//!   [`finish_batch`](EventStore::finish_batch) and
+//!   [`claim_next_batch`](EventStore::claim_next_batch) do the same for several deliveries
+//!   at once. The receiver gathers the calls that arrive while its previous batch is being
+//!   written (a group commit), and the database stores write each batch in one transaction.
+//!   A store of an application's own gets them for free (one call per entry).
 //! * [`EventStore::prune`]: retention; deletes processed deliveries past an age, never
 //!   anything still to do or to look at.
 //! * [`EventStore::bind_application`]: a store belongs to the application whose handlers
@@ -231,6 +238,31 @@ pub struct Job {
     pub body: Vec<u8>,
 }
 
+/// An authentic delivery to record ([`EventStore::record_batch`],
+/// [`EventStore::record_and_claim_batch`]): what [`EventStore::record`] takes, as one value.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// The parsed event: a snapshot [`Event`](crate::Event) or a thin
+    /// [`EventNotification`](crate::EventNotification) (see [`RecordedEvent`]).
+    pub event: &'a dyn RecordedEvent,
+    /// The raw body as it was delivered, byte for byte.
+    pub body: &'a [u8],
+    /// When it arrived (unix seconds).
+    pub received_at: i64,
+}
+
+/// A claim's result to record ([`EventStore::finish_batch`]): what [`EventStore::finish`]
+/// takes, as one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finish<'a> {
+    /// The event id (`evt_...`).
+    pub event_id: &'a str,
+    /// Its new status.
+    pub status: Status,
+    /// Its `last_error`.
+    pub error: Option<&'a str>,
+}
+
 /// A store operation failed: what was being done, and the backend's error. Cheap to clone
 /// (the source is shared); two errors are equal when they say the same.
 #[derive(Debug, Clone)]
@@ -329,6 +361,49 @@ pub trait EventStore: Send + Sync + 'static {
     fn finish(&self, event_id: &str, status: Status, error: Option<&str>)
     -> Result<(), StoreError>;
 
+    /// Records several authentic deliveries, as [`record`](Self::record) records each, and
+    /// returns one result per delivery, in order. The receiver gathers the deliveries that
+    /// arrive while its previous batch is being written into the next one (a group commit):
+    /// the database stores write a batch in one transaction, so that a whole batch costs one
+    /// commit, and then one error fails every delivery of the batch (none of them is stored).
+    /// The provided method records each in turn.
+    fn record_batch(&self, batch: &[Incoming<'_>]) -> Vec<Result<(), StoreError>> {
+        batch
+            .iter()
+            .map(|d| self.record(d.event, d.body, d.received_at))
+            .collect()
+    }
+
+    /// Records each delivery and claims it ([`record`](Self::record), then
+    /// [`claim`](Self::claim) with `now` and `lease`), in order: inline mode's first step, one
+    /// transaction per batch in the database stores (see [`record_batch`](Self::record_batch)).
+    /// A duplicate of an event earlier in the same batch finds it claimed
+    /// ([`Claim::InProgress`]). The provided method calls the two for each in turn.
+    fn record_and_claim_batch(
+        &self,
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> Vec<Result<Claim, StoreError>> {
+        batch
+            .iter()
+            .map(|d| {
+                self.record(d.event, d.body, d.received_at)?;
+                self.claim(d.event.event_id(), now, lease)
+            })
+            .collect()
+    }
+
+    /// Records several claims' results, as [`finish`](Self::finish) records each, and returns
+    /// one result per entry, in order (one transaction per batch in the database stores; an
+    /// unknown event id fails its own entry only). The provided method finishes each in turn.
+    fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
+        batch
+            .iter()
+            .map(|f| self.finish(f.event_id, f.status, f.error))
+            .collect()
+    }
+
     /// The handlers of `event_id` succeeded: [`Status::Processed`], lease released.
     fn complete(&self, event_id: &str) -> Result<(), StoreError> {
         self.finish(event_id, Status::Processed, None)
@@ -379,6 +454,30 @@ pub trait EventStore: Send + Sync + 'static {
             "claiming a queued event",
             "this event store does not implement queue mode (EventStore::claim_next)",
         ))
+    }
+
+    /// Queue mode: claims up to `max` queued events at once, as
+    /// [`claim_next`](Self::claim_next) claims one, oldest first; fewer only when fewer are
+    /// due. The receiver's workers claim through it together (one transaction for the
+    /// workers that ask at the same moment, in the database stores). The provided method
+    /// calls `claim_next` until it has `max` or there is none left; an error after some were
+    /// claimed returns those (the rest are claimed next time).
+    fn claim_next_batch(
+        &self,
+        now: i64,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<Job>, StoreError> {
+        let mut jobs = Vec::new();
+        while jobs.len() < max {
+            match self.claim_next(now, lease) {
+                Ok(Some(job)) => jobs.push(job),
+                Ok(None) => break,
+                Err(e) if jobs.is_empty() => return Err(e),
+                Err(_) => break,
+            }
+        }
+        Ok(jobs)
     }
 
     /// Queue mode: the handlers of `event_id` failed with `error` and will be tried again at
@@ -434,7 +533,7 @@ pub trait EventStore: Send + Sync + 'static {
 /// kinds of event, a snapshot [`Event`](crate::Event) and a thin
 /// [`EventNotification`](crate::EventNotification), and by
 /// [`ReceivedEvent`](crate::ReceivedEvent).
-pub trait RecordedEvent: Sync {
+pub trait RecordedEvent: Sync + fmt::Debug {
     /// The event's id (`evt_...`).
     fn event_id(&self) -> &str;
     /// Its type string.
@@ -546,6 +645,32 @@ impl<S: EventStore + ?Sized> EventStore for Arc<S> {
 
     fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
         (**self).claim_next(now, lease)
+    }
+
+    fn record_batch(&self, batch: &[Incoming<'_>]) -> Vec<Result<(), StoreError>> {
+        (**self).record_batch(batch)
+    }
+
+    fn record_and_claim_batch(
+        &self,
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> Vec<Result<Claim, StoreError>> {
+        (**self).record_and_claim_batch(batch, now, lease)
+    }
+
+    fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
+        (**self).finish_batch(batch)
+    }
+
+    fn claim_next_batch(
+        &self,
+        now: i64,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<Job>, StoreError> {
+        (**self).claim_next_batch(now, lease, max)
     }
 
     fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {

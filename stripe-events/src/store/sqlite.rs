@@ -1,14 +1,15 @@
 //! [`SqliteStore`]: the event store in one SQLite table.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status, StatusChange,
-    StoreError, StoredDelivery, finishing, lease_end, newer_schema, sniff_id_and_type, unix_now,
+    Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
+    StatusChange, StoreError, StoredDelivery, finishing, lease_end, newer_schema,
+    sniff_id_and_type, unix_now,
 };
 
 /// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before
@@ -85,6 +86,9 @@ const CLAIM_NEXT: &str = "UPDATE deliveries SET status = 'pending', attempts = a
                               ORDER BY run_after, row_id LIMIT 1)
                           RETURNING event_id, attempts, body";
 
+/// The error for an event id that no authentic delivery has.
+const NO_SUCH_EVENT: &str = "no such event in the store";
+
 const COLUMNS: &str = "row_id, event_id, event_type, api_version, account, livemode, received_at, \
                        body, signature_valid, status, attempts, last_error";
 
@@ -111,14 +115,6 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
     /// The file and its identity when opened; `None` in memory.
     file: Option<FileId>,
-    /// Deliveries waiting to be recorded together (group commit, see [`EventStore::record`]).
-    waiting: Mutex<Vec<Arc<Waiting>>>,
-}
-
-/// A delivery waiting for the next group commit, and its result once committed.
-struct Waiting {
-    row: NewDelivery,
-    result: Mutex<Option<Result<(), StoreError>>>,
 }
 
 const RECORD: &str = "INSERT INTO deliveries (event_id, event_type, api_version, account,
@@ -244,7 +240,6 @@ impl SqliteStore {
         Ok(Self {
             conn: Mutex::new(conn),
             file: Some(FileId::of(path).map_err(|e| StoreError::new(ctx(), e))?),
-            waiting: Mutex::default(),
         })
     }
 
@@ -262,7 +257,6 @@ impl SqliteStore {
         Ok(Self {
             conn: Mutex::new(conn),
             file: None,
-            waiting: Mutex::default(),
         })
     }
 
@@ -288,45 +282,36 @@ impl SqliteStore {
         self.file.as_ref().map_or(Ok(()), FileId::check)
     }
 
-    /// Records every waiting delivery in one transaction (the caller holds the connection),
-    /// and gives each its result.
-    fn commit_waiting(&self, conn: &Connection) {
-        let batch = std::mem::take(&mut *lock(&self.waiting));
-        if batch.is_empty() {
-            return;
-        }
-        let result = self.check_file().and_then(|()| {
-            in_transaction(conn, |conn| {
-                let mut insert = conn.prepare_cached(RECORD)?;
-                for waiting in &batch {
-                    let row = &waiting.row;
-                    insert.execute(params![
-                        row.event_id,
-                        row.event_type,
-                        row.api_version,
-                        row.account,
-                        row.livemode,
-                        row.received_at,
-                        row.body,
-                    ])?;
-                }
-                Ok(())
-            })
-            .map_err(|e| e.to_string())
-        });
-        for waiting in &batch {
-            let outcome = result.clone().map_err(|e| {
-                let context = format!("recording {}", waiting.row.event_id);
-                if batch.len() == 1 {
-                    StoreError::new(context, e)
-                } else {
-                    StoreError::new(
-                        context,
-                        format!("{e} (in a group commit of {} deliveries)", batch.len()),
-                    )
-                }
-            });
-            *lock(&waiting.result) = Some(outcome);
+    /// Runs `f` in one write transaction (see [`write`](Self::write)), then answers each of
+    /// `n` entries: `Ok` when `f` returned, each entry's own result; otherwise every entry gets
+    /// the transaction's error (nothing of it was written), saying `ctx(i)` and the batch's
+    /// size.
+    fn write_batch<T>(
+        &self,
+        n: usize,
+        ctx: impl Fn(usize) -> String,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<Vec<Result<T, String>>>,
+    ) -> Vec<Result<T, StoreError>> {
+        let conn = self.conn();
+        let done = self
+            .check_file()
+            .and_then(|()| in_transaction(&conn, f).map_err(|e| e.to_string()));
+        match done {
+            Ok(results) => results
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| r.map_err(|e| StoreError::new(ctx(i), e)))
+                .collect(),
+            Err(e) => (0..n)
+                .map(|i| {
+                    let e = if n == 1 {
+                        e.clone()
+                    } else {
+                        format!("{e} (in a batch of {n})")
+                    };
+                    Err(StoreError::new(ctx(i), e))
+                })
+                .collect(),
         }
     }
 
@@ -442,6 +427,101 @@ fn add_history(
     Ok(())
 }
 
+/// `INSERT`s (or, for a known event, re-queues: see [`EventStore::record`]) one delivery.
+fn record_in(tx: &Connection, row: &NewDelivery) -> rusqlite::Result<()> {
+    tx.prepare_cached(RECORD)?.execute(params![
+        row.event_id,
+        row.event_type,
+        row.api_version,
+        row.account,
+        row.livemode,
+        row.received_at,
+        row.body,
+    ])?;
+    Ok(())
+}
+
+/// [`EventStore::claim`] inside a transaction: `None` when there is no such event.
+fn claim_in(
+    tx: &Connection,
+    event_id: &str,
+    now: i64,
+    lease: Duration,
+) -> rusqlite::Result<Option<Claim>> {
+    let attempt: Option<u32> = tx
+        .prepare_cached(
+            "UPDATE deliveries SET status = 'pending', attempts = attempts + 1, lease_until = ?3
+             WHERE event_id = ?1 AND rejected = 0 AND status <> 'processed'
+               AND (lease_until IS NULL OR lease_until <= ?2)
+             RETURNING attempts",
+        )?
+        .query_row(params![event_id, now, lease_end(now, lease)], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    if let Some(attempt) = attempt {
+        add_history(tx, event_id, now, Status::Pending, attempt, None)?;
+        return Ok(Some(Claim::Run { attempt }));
+    }
+    let status: Option<String> = tx
+        .prepare_cached("SELECT status FROM deliveries WHERE event_id = ?1 AND rejected = 0")?
+        .query_row(params![event_id], |row| row.get(0))
+        .optional()?;
+    Ok(status.map(|status| {
+        if status == Status::Processed.as_str() {
+            Claim::AlreadyProcessed
+        } else {
+            Claim::InProgress
+        }
+    }))
+}
+
+/// [`EventStore::finish`] inside a transaction: whether the event was found.
+fn finish_in(
+    tx: &Connection,
+    event_id: &str,
+    status: Status,
+    error: Option<&str>,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    // A released claim is queued again at once; any other result leaves the queue.
+    let run_after = (status == Status::Pending).then_some(now);
+    let attempt: Option<u32> = tx
+        .prepare_cached(
+            "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL,
+                 run_after = ?4
+             WHERE event_id = ?1 AND rejected = 0
+             RETURNING attempts",
+        )?
+        .query_row(
+            params![event_id, status.as_str(), error, run_after],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(attempt) = attempt {
+        add_history(tx, event_id, now, status, attempt, error)?;
+    }
+    Ok(attempt.is_some())
+}
+
+/// [`EventStore::claim_next`] inside a transaction.
+fn claim_next_in(tx: &Connection, now: i64, lease: Duration) -> rusqlite::Result<Option<Job>> {
+    let job = tx
+        .prepare_cached(CLAIM_NEXT)?
+        .query_row(params![now, lease_end(now, lease)], |row| {
+            Ok(Job {
+                event_id: row.get(0)?,
+                attempt: row.get(1)?,
+                body: row.get(2)?,
+            })
+        })
+        .optional()?;
+    if let Some(job) = &job {
+        add_history(tx, &job.event_id, now, Status::Pending, job.attempt, None)?;
+    }
+    Ok(job)
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
     let status: String = row.get(9)?;
     let status = status.parse::<Status>().map_err(|e| {
@@ -464,30 +544,104 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
 }
 
 impl EventStore for SqliteStore {
-    /// Group commit: deliveries recorded at the same moment (by the receiver's concurrent
-    /// requests) are written in one transaction, and each call returns once that transaction
-    /// has committed (or with its error: then none of them is stored). A call queues its
-    /// delivery, then takes the connection; whoever holds it commits everything queued so
-    /// far, so while one commit runs the next batch gathers, with no added wait.
     fn record(
         &self,
         event: &dyn RecordedEvent,
         body: &[u8],
         received_at: i64,
     ) -> Result<(), StoreError> {
-        let mine = Arc::new(Waiting {
-            row: NewDelivery::new(event, body, received_at),
-            result: Mutex::new(None),
-        });
-        lock(&self.waiting).push(Arc::clone(&mine));
-        let conn = self.conn();
-        if let Some(result) = lock(&mine.result).take() {
-            return result;
-        }
-        self.commit_waiting(&conn);
-        lock(&mine.result)
-            .take()
-            .expect("a group commit that took this delivery gave it a result")
+        let row = NewDelivery::new(event, body, received_at);
+        self.write(
+            || format!("recording {}", event.event_id()),
+            |conn| in_transaction(conn, |tx| record_in(tx, &row)),
+        )
+    }
+
+    /// One transaction for the whole batch (see [`EventStore::record_batch`]).
+    fn record_batch(&self, batch: &[Incoming<'_>]) -> Vec<Result<(), StoreError>> {
+        self.write_batch(
+            batch.len(),
+            |i| format!("recording {}", batch[i].event.event_id()),
+            |tx| {
+                batch
+                    .iter()
+                    .map(|d| {
+                        record_in(tx, &NewDelivery::new(d.event, d.body, d.received_at))?;
+                        Ok(Ok(()))
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    /// One transaction for the whole batch (see [`EventStore::record_and_claim_batch`]).
+    fn record_and_claim_batch(
+        &self,
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> Vec<Result<Claim, StoreError>> {
+        self.write_batch(
+            batch.len(),
+            |i| format!("recording and claiming {}", batch[i].event.event_id()),
+            |tx| {
+                batch
+                    .iter()
+                    .map(|d| {
+                        record_in(tx, &NewDelivery::new(d.event, d.body, d.received_at))?;
+                        Ok(claim_in(tx, d.event.event_id(), now, lease)?
+                            .ok_or_else(|| NO_SUCH_EVENT.to_owned()))
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    /// One transaction for the whole batch (see [`EventStore::finish_batch`]).
+    fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
+        let now = unix_now();
+        self.write_batch(
+            batch.len(),
+            |i| finishing(batch[i].status, batch[i].event_id),
+            |tx| {
+                batch
+                    .iter()
+                    .map(|f| {
+                        let found = finish_in(tx, f.event_id, f.status, f.error, now)?;
+                        Ok(if found {
+                            Ok(())
+                        } else {
+                            Err(NO_SUCH_EVENT.to_owned())
+                        })
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    /// One transaction, one statement per event claimed (see
+    /// [`EventStore::claim_next_batch`]).
+    fn claim_next_batch(
+        &self,
+        now: i64,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<Job>, StoreError> {
+        self.write(
+            || "claiming queued events".to_owned(),
+            |conn| {
+                in_transaction(conn, |tx| {
+                    let mut jobs = Vec::new();
+                    while jobs.len() < max {
+                        match claim_next_in(tx, now, lease)? {
+                            Some(job) => jobs.push(job),
+                            None => break,
+                        }
+                    }
+                    Ok(jobs)
+                })
+            },
+        )
     }
 
     fn record_rejected(
@@ -522,44 +676,10 @@ impl EventStore for SqliteStore {
 
     fn claim(&self, event_id: &str, now: i64, lease: Duration) -> Result<Claim, StoreError> {
         let ctx = || format!("claiming {event_id}");
-        // One statement: atomic against other connections and processes too.
-        let attempt: Option<u32> = self.write(ctx, |conn| {
-            in_transaction(conn, |tx| {
-                let attempt = tx
-                    .prepare_cached(
-                        "UPDATE deliveries SET status = 'pending', attempts = attempts + 1,
-                         lease_until = ?3
-                     WHERE event_id = ?1 AND rejected = 0 AND status <> 'processed'
-                       AND (lease_until IS NULL OR lease_until <= ?2)
-                     RETURNING attempts",
-                    )?
-                    .query_row(params![event_id, now, lease_end(now, lease)], |row| {
-                        row.get(0)
-                    })
-                    .optional()?;
-                if let Some(attempt) = attempt {
-                    add_history(tx, event_id, now, Status::Pending, attempt, None)?;
-                }
-                Ok(attempt)
-            })
-        })?;
-        if let Some(attempt) = attempt {
-            return Ok(Claim::Run { attempt });
-        }
-        let status: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT status FROM deliveries WHERE event_id = ?1 AND rejected = 0",
-                params![event_id],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| StoreError::new(ctx(), e))?;
-        match status.as_deref() {
-            None => Err(StoreError::new(ctx(), "no such event in the store")),
-            Some("processed") => Ok(Claim::AlreadyProcessed),
-            Some(_) => Ok(Claim::InProgress),
-        }
+        self.write(ctx, |conn| {
+            in_transaction(conn, |tx| claim_in(tx, event_id, now, lease))
+        })?
+        .ok_or_else(|| StoreError::new(ctx(), NO_SUCH_EVENT))
     }
 
     fn finish(
@@ -570,30 +690,11 @@ impl EventStore for SqliteStore {
     ) -> Result<(), StoreError> {
         let ctx = || finishing(status, event_id);
         let now = unix_now();
-        // A released claim is queued again at once; any other result leaves the queue.
-        let run_after = (status == Status::Pending).then_some(now);
-        let changed = self.write(ctx, |conn| {
-            in_transaction(conn, |tx| {
-                let attempt: Option<u32> = tx
-                    .prepare_cached(
-                        "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL,
-                         run_after = ?4
-                     WHERE event_id = ?1 AND rejected = 0
-                     RETURNING attempts",
-                    )?
-                    .query_row(
-                        params![event_id, status.as_str(), error, run_after],
-                        |row| row.get(0),
-                    )
-                    .optional()?;
-                if let Some(attempt) = attempt {
-                    add_history(tx, event_id, now, status, attempt, error)?;
-                }
-                Ok(attempt.is_some())
-            })
+        let found = self.write(ctx, |conn| {
+            in_transaction(conn, |tx| finish_in(tx, event_id, status, error, now))
         })?;
-        if !changed {
-            return Err(StoreError::new(ctx(), "no such event in the store"));
+        if !found {
+            return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
         }
         Ok(())
     }
@@ -603,24 +704,7 @@ impl EventStore for SqliteStore {
         // workers (threads or processes) never take the same event.
         self.write(
             || "claiming a queued event".to_owned(),
-            |conn| {
-                in_transaction(conn, |tx| {
-                    let job = tx
-                        .prepare_cached(CLAIM_NEXT)?
-                        .query_row(params![now, lease_end(now, lease)], |row| {
-                            Ok(Job {
-                                event_id: row.get(0)?,
-                                attempt: row.get(1)?,
-                                body: row.get(2)?,
-                            })
-                        })
-                        .optional()?;
-                    if let Some(job) = &job {
-                        add_history(tx, &job.event_id, now, Status::Pending, job.attempt, None)?;
-                    }
-                    Ok(job)
-                })
-            },
+            |conn| in_transaction(conn, |tx| claim_next_in(tx, now, lease)),
         )
     }
 
@@ -651,7 +735,7 @@ impl EventStore for SqliteStore {
             })
         })?;
         if !changed {
-            return Err(StoreError::new(ctx(), "no such event in the store"));
+            return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
         }
         Ok(())
     }
@@ -940,49 +1024,39 @@ mod tests {
     }
 
     #[test]
-    fn concurrent_records_are_each_stored_before_they_return() {
-        let dir = temp_dir("group");
-        let store = Arc::new(SqliteStore::open(dir.join("events.sqlite3")).unwrap());
-        std::thread::scope(|scope| {
-            for t in 0..16 {
-                let store = Arc::clone(&store);
-                scope.spawn(move || {
-                    for i in 0..50 {
-                        // Every event is recorded by two threads: one row each.
-                        let id = format!("evt_{}_{i}", t / 2);
-                        let body = crate::testing::event_envelope(
-                            &id,
-                            "customer.created",
-                            &serde_json::json!({"id": "cus_1"}),
-                        )
-                        .to_string();
-                        let event = crate::Event::from_slice(body.as_bytes()).unwrap();
-                        store.record(&event, body.as_bytes(), 100).unwrap();
-                        assert!(
-                            store.get(&id).unwrap().is_some(),
-                            "{id} answered, not stored"
-                        );
-                    }
-                });
-            }
-        });
-        assert_eq!(store.list(None).unwrap().len(), 8 * 50);
-        assert!(lock(&store.waiting).is_empty());
-        // A batch that cannot be written answers every delivery in it with the error.
+    fn a_batch_that_cannot_be_written_fails_every_entry() {
+        let dir = temp_dir("batch");
+        let store = SqliteStore::open(dir.join("events.sqlite3")).unwrap();
+        let bodies: Vec<(String, crate::Event)> = ["evt_1", "evt_2"]
+            .iter()
+            .map(|id| {
+                let body = crate::testing::event_envelope(
+                    id,
+                    "customer.created",
+                    &serde_json::json!({"id": "cus_1"}),
+                )
+                .to_string();
+                let event = crate::Event::from_slice(body.as_bytes()).unwrap();
+                (body, event)
+            })
+            .collect();
+        let batch: Vec<Incoming<'_>> = bodies
+            .iter()
+            .map(|(body, event)| Incoming {
+                event,
+                body: body.as_bytes(),
+                received_at: 100,
+            })
+            .collect();
         std::fs::remove_file(dir.join("events.sqlite3")).unwrap();
-        let body = crate::testing::event_envelope(
-            "evt_gone",
-            "customer.created",
-            &serde_json::json!({"id": "cus_1"}),
-        )
-        .to_string();
-        let event = crate::Event::from_slice(body.as_bytes()).unwrap();
-        let err = store.record(&event, body.as_bytes(), 100).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("recording evt_gone: the database file"),
-            "{err}"
-        );
+        for (i, result) in store.record_batch(&batch).into_iter().enumerate() {
+            let err = result.unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("recording evt_{}: the database file", i + 1)),
+                "{err}"
+            );
+            assert!(err.ends_with("(in a batch of 2)"), "{err}");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{Claim, EventStore, Job, MAX_INVALID_BODY, MemoryStore, Status};
+use super::{Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, MemoryStore, Status};
 use crate::testing::{event_envelope, related_object_for};
 use crate::{Event, EventNotification};
 
@@ -17,6 +17,8 @@ pub(crate) fn run<S: EventStore>(mut make: impl FnMut() -> S) {
     the_queue_takes_the_oldest_due_event_and_retries_it(&make());
     only_queued_events_are_claimed_by_workers(&make());
     pruning_removes_old_processed_deliveries_only(&make());
+    batches_answer_each_entry_in_order(&make());
+    batch_claims_take_the_oldest_due_events(&make());
     thin_notifications_are_kept_like_snapshot_events(&make());
 }
 
@@ -32,6 +34,132 @@ fn record_at(store: &dyn EventStore, id: &str, received_at: i64) {
     let body = body_of(id);
     let event = Event::from_slice(body.as_bytes()).unwrap();
     store.record(&event, body.as_bytes(), received_at).unwrap();
+}
+
+/// Bodies and parsed events for `ids`, for the batch calls.
+fn parsed(ids: &[&str]) -> Vec<(String, Event)> {
+    ids.iter()
+        .map(|id| {
+            let body = body_of(id);
+            let event = Event::from_slice(body.as_bytes()).unwrap();
+            (body, event)
+        })
+        .collect()
+}
+
+fn incoming(parsed: &[(String, Event)], received_at: i64) -> Vec<Incoming<'_>> {
+    parsed
+        .iter()
+        .map(|(body, event)| Incoming {
+            event,
+            body: body.as_bytes(),
+            received_at,
+        })
+        .collect()
+}
+
+fn batches_answer_each_entry_in_order(store: &dyn EventStore) {
+    // A batch of records, a duplicate inside it: one row per event id.
+    let first = parsed(&["evt_1", "evt_2", "evt_1"]);
+    let results = store.record_batch(&incoming(&first, 100));
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(store.list(None).unwrap().len(), 2);
+    assert_eq!(
+        next(store, 100),
+        Some(("evt_1".to_owned(), 1)),
+        "recorded batches are queued"
+    );
+
+    // Record and claim: a new event runs, a duplicate later in the same batch finds it
+    // claimed, an event leased by someone else is in progress.
+    let second = parsed(&["evt_3", "evt_3", "evt_1", "evt_2"]);
+    let claims: Vec<Claim> = store
+        .record_and_claim_batch(&incoming(&second, 101), 101, LEASE)
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        claims,
+        [
+            Claim::Run { attempt: 1 },
+            Claim::InProgress,
+            Claim::InProgress,
+            Claim::Run { attempt: 1 },
+        ]
+    );
+    assert_eq!(store.list(None).unwrap().len(), 3);
+
+    // Results: each entry on its own; an unknown id fails only its entry.
+    let results = store.finish_batch(&[
+        Finish {
+            event_id: "evt_3",
+            status: Status::Processed,
+            error: None,
+        },
+        Finish {
+            event_id: "evt_missing",
+            status: Status::Processed,
+            error: None,
+        },
+        Finish {
+            event_id: "evt_2",
+            status: Status::Failed,
+            error: Some("boom"),
+        },
+    ]);
+    assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+    let missing = results[1].as_ref().unwrap_err().to_string();
+    assert!(missing.contains("completing evt_missing"), "{missing}");
+    let row = store.get("evt_2").unwrap().unwrap();
+    assert_eq!(
+        (row.status, row.last_error.as_deref()),
+        (Status::Failed, Some("boom"))
+    );
+    assert_eq!(
+        store.get("evt_3").unwrap().unwrap().status,
+        Status::Processed
+    );
+    let steps: Vec<Status> = store
+        .history("evt_3")
+        .unwrap()
+        .iter()
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(steps, [Status::Pending, Status::Processed]);
+    let again = store.record_and_claim_batch(&incoming(&parsed(&["evt_3"]), 102), 102, LEASE);
+    assert_eq!(again[0].as_ref().unwrap(), &Claim::AlreadyProcessed);
+}
+
+fn batch_claims_take_the_oldest_due_events(store: &dyn EventStore) {
+    for (i, id) in ["evt_c", "evt_a", "evt_b", "evt_late"].iter().enumerate() {
+        let at = if *id == "evt_late" {
+            200
+        } else {
+            100 + i as i64
+        };
+        record_at(store, id, at);
+    }
+    let ids = |jobs: Vec<Job>| {
+        jobs.into_iter()
+            .map(|j| (j.event_id, j.attempt))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(store.claim_next_batch(150, LEASE, 2).unwrap()),
+        [("evt_c".to_owned(), 1), ("evt_a".to_owned(), 1)]
+    );
+    assert_eq!(
+        ids(store.claim_next_batch(150, LEASE, 5).unwrap()),
+        [("evt_b".to_owned(), 1)],
+        "fewer when fewer are due; leased ones are not taken again"
+    );
+    assert!(store.claim_next_batch(150, LEASE, 5).unwrap().is_empty());
+    assert_eq!(
+        store.history("evt_b").unwrap().len(),
+        1,
+        "each claim is in the history"
+    );
 }
 
 /// The event id and attempt of the next queued event, if any.
@@ -392,4 +520,25 @@ fn thin_notifications_are_kept_like_snapshot_events(store: &dyn EventStore) {
         Claim::AlreadyProcessed
     );
     assert_eq!(next(store, 103), Some(("evt_snapshot".to_owned(), 1)));
+
+    // The batch path (what the receiver uses) takes notifications too.
+    let other = body_text_with_id(&n, "evt_thin_2");
+    let other_n = EventNotification::from_slice(other.as_bytes()).unwrap();
+    let incoming = [Incoming {
+        event: &other_n,
+        body: other.as_bytes(),
+        received_at: 104,
+    }];
+    let claims = store.record_and_claim_batch(&incoming, 104, LEASE);
+    assert_eq!(claims, [Ok(Claim::Run { attempt: 1 })]);
+    assert_eq!(store.record_batch(&incoming), [Ok(())]);
+    let row = store.get("evt_thin_2").unwrap().unwrap();
+    assert_eq!(row.account.as_deref(), Some("acct_ctx"));
+}
+
+/// `n` with another id, as a body.
+fn body_text_with_id(n: &serde_json::Value, id: &str) -> String {
+    let mut n = n.clone();
+    n["id"] = id.into();
+    n.to_string()
 }

@@ -20,7 +20,8 @@ use tokio_postgres::config::Host;
 use self::pool::{Failure, Lease, Pool};
 use self::queries::*;
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status, StatusChange,
+    Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
+    StatusChange,
     StoreError, StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
@@ -273,6 +274,125 @@ fn attempt(n: i32) -> u32 {
     u32::try_from(n).unwrap_or(0)
 }
 
+impl PostgresStore {
+    /// `CLAIM_NEXT` for up to `max` events.
+    fn claim_jobs(
+        &self,
+        now: i64,
+        lease: Duration,
+        max: usize,
+        ctx: impl FnOnce() -> String,
+    ) -> Result<Vec<Job>, StoreError> {
+        let until = lease_end(now, lease);
+        let limit = i64::try_from(max).unwrap_or(i64::MAX);
+        self.run(ctx, move |mut lease| async move {
+            let rows = lease.query(CLAIM_NEXT, &[&now, &until, &limit]).await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(Job {
+                        event_id: row.try_get(0)?,
+                        attempt: attempt(row.try_get(1)?),
+                        body: row.try_get(2)?,
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+/// `RECORD` for one delivery.
+async fn record_in(lease: &mut Lease, row: &NewDelivery) -> Result<(), Failure> {
+    lease
+        .query(
+            RECORD,
+            &[
+                &row.event_id,
+                &row.event_type,
+                &row.api_version,
+                &row.account,
+                &row.livemode,
+                &row.received_at,
+                &row.body,
+            ],
+        )
+        .await?;
+    Ok(())
+}
+
+/// `CLAIM` for one event: the claim, or (inner error) that there is no such event.
+async fn claim_in(
+    lease: &mut Lease,
+    event_id: &String,
+    now: i64,
+    until: i64,
+) -> Result<Result<Claim, String>, Failure> {
+    let rows = lease.query(CLAIM, &[event_id, &now, &until]).await?;
+    let attempt: Option<i32> = rows[0].try_get(0)?;
+    let status: Option<String> = rows[0].try_get(1)?;
+    Ok(match (attempt, status.as_deref()) {
+        (Some(attempt), _) => Ok(Claim::Run {
+            attempt: self::attempt(attempt),
+        }),
+        (None, None) => Err("no such event in the store".to_owned()),
+        (None, Some("processed")) => Ok(Claim::AlreadyProcessed),
+        (None, Some(_)) => Ok(Claim::InProgress),
+    })
+}
+
+async fn begin(lease: &mut Lease) -> Result<(), Failure> {
+    lease.batch("BEGIN").await.map_err(|e| abort(lease, e))
+}
+
+async fn commit(lease: &mut Lease) -> Result<(), Failure> {
+    lease.batch("COMMIT").await.map_err(|e| abort(lease, e))
+}
+
+/// A statement of a transaction failed: the connection is closed rather than lent again
+/// (the server rolls the transaction back when it goes).
+fn abort(lease: &mut Lease, e: Failure) -> Failure {
+    lease.discard();
+    e
+}
+
+/// The indexes `0..n` sorted by event id (stable: duplicates keep their order).
+fn by_event_id<'a>(n: usize, id: impl Fn(usize) -> &'a str) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| id(a).cmp(id(b)));
+    order
+}
+
+/// A batch's results, computed in `order`, back in input order; a failed transaction fails
+/// every entry with its error.
+fn in_input_order<T: Clone>(
+    order: &[usize],
+    done: Result<Vec<Result<T, String>>, Failure>,
+    ctx: impl Fn(usize) -> String,
+) -> Vec<Result<T, StoreError>> {
+    let n = order.len();
+    let mut results: Vec<Option<Result<T, StoreError>>> = vec![None; n];
+    match done {
+        Ok(outcomes) => {
+            for (&i, outcome) in order.iter().zip(outcomes) {
+                results[i] = Some(outcome.map_err(|e| StoreError::new(ctx(i), e)));
+            }
+        }
+        Err(e) => {
+            let e = if n == 1 {
+                e.to_string()
+            } else {
+                format!("{e} (in a batch of {n})")
+            };
+            for (i, slot) in results.iter_mut().enumerate() {
+                *slot = Some(Err(StoreError::new(ctx(i), e.clone())));
+            }
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.expect("every entry has a result"))
+        .collect()
+}
+
 impl EventStore for PostgresStore {
     fn record(
         &self,
@@ -283,23 +403,7 @@ impl EventStore for PostgresStore {
         let row = NewDelivery::new(event, body, received_at);
         self.run(
             || format!("recording {}", event.event_id()),
-            move |mut lease| async move {
-                lease
-                    .query(
-                        RECORD,
-                        &[
-                            &row.event_id,
-                            &row.event_type,
-                            &row.api_version,
-                            &row.account,
-                            &row.livemode,
-                            &row.received_at,
-                            &row.body,
-                        ],
-                    )
-                    .await?;
-                Ok(())
-            },
+            move |mut lease| async move { record_in(&mut lease, &row).await },
         )
     }
 
@@ -338,20 +442,10 @@ impl EventStore for PostgresStore {
         let ctx = || format!("claiming {event_id}");
         let id = event_id.to_owned();
         let until = lease_end(now, lease);
-        let (attempt, status) = self.run(ctx, move |mut lease| async move {
-            let rows = lease.query(CLAIM, &[&id, &now, &until]).await?;
-            let attempt: Option<i32> = rows[0].try_get(0)?;
-            let status: Option<String> = rows[0].try_get(1)?;
-            Ok((attempt, status))
-        })?;
-        match (attempt, status.as_deref()) {
-            (Some(attempt), _) => Ok(Claim::Run {
-                attempt: self::attempt(attempt),
-            }),
-            (None, None) => Err(StoreError::new(ctx(), "no such event in the store")),
-            (None, Some("processed")) => Ok(Claim::AlreadyProcessed),
-            (None, Some(_)) => Ok(Claim::InProgress),
-        }
+        self.run(ctx, move |mut lease| async move {
+            claim_in(&mut lease, &id, now, until).await
+        })?
+        .map_err(|e| StoreError::new(ctx(), e))
     }
 
     fn finish(
@@ -377,21 +471,111 @@ impl EventStore for PostgresStore {
     }
 
     fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
+        let mut jobs = self.claim_jobs(now, lease, 1, || "claiming a queued event".to_owned())?;
+        Ok(jobs.pop())
+    }
+
+    /// One statement (`LIMIT max`, see [`EventStore::claim_next_batch`]).
+    fn claim_next_batch(
+        &self,
+        now: i64,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<Job>, StoreError> {
+        if max == 0 {
+            return Ok(Vec::new());
+        }
+        self.claim_jobs(now, lease, max, || "claiming queued events".to_owned())
+    }
+
+    /// One transaction for the whole batch (see [`EventStore::record_batch`]), its
+    /// statements in event id order, so that two processes writing the same events lock them
+    /// in the same order (no deadlock).
+    fn record_batch(&self, batch: &[Incoming<'_>]) -> Vec<Result<(), StoreError>> {
+        let order = by_event_id(batch.len(), |i| batch[i].event.event_id());
+        let rows: Vec<NewDelivery> = order
+            .iter()
+            .map(|&i| NewDelivery::new(batch[i].event, batch[i].body, batch[i].received_at))
+            .collect();
+        let done = self.pool.run(move |mut lease| async move {
+            begin(&mut lease).await?;
+            for row in &rows {
+                record_in(&mut lease, row)
+                    .await
+                    .map_err(|e| abort(&mut lease, e))?;
+            }
+            commit(&mut lease).await?;
+            Ok(vec![Ok(()); rows.len()])
+        });
+        in_input_order(&order, done, |i| format!("recording {}", batch[i].event.event_id()))
+    }
+
+    /// One transaction for the whole batch, in event id order (see
+    /// [`record_batch`](Self::record_batch) and [`EventStore::record_and_claim_batch`]).
+    fn record_and_claim_batch(
+        &self,
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> Vec<Result<Claim, StoreError>> {
+        let order = by_event_id(batch.len(), |i| batch[i].event.event_id());
+        let rows: Vec<NewDelivery> = order
+            .iter()
+            .map(|&i| NewDelivery::new(batch[i].event, batch[i].body, batch[i].received_at))
+            .collect();
         let until = lease_end(now, lease);
-        self.run(
-            || "claiming a queued event".to_owned(),
-            move |mut lease| async move {
-                let rows = lease.query(CLAIM_NEXT, &[&now, &until]).await?;
-                let Some(row) = rows.first() else {
-                    return Ok(None);
-                };
-                Ok(Some(Job {
-                    event_id: row.try_get(0)?,
-                    attempt: attempt(row.try_get(1)?),
-                    body: row.try_get(2)?,
-                }))
-            },
-        )
+        let done = self.pool.run(move |mut lease| async move {
+            begin(&mut lease).await?;
+            let mut claims = Vec::with_capacity(rows.len());
+            for row in &rows {
+                record_in(&mut lease, row)
+                    .await
+                    .map_err(|e| abort(&mut lease, e))?;
+                let claim = claim_in(&mut lease, &row.event_id, now, until)
+                    .await
+                    .map_err(|e| abort(&mut lease, e))?;
+                claims.push(claim);
+            }
+            commit(&mut lease).await?;
+            Ok(claims)
+        });
+        in_input_order(&order, done, |i| {
+            format!("recording and claiming {}", batch[i].event.event_id())
+        })
+    }
+
+    /// One transaction for the whole batch, in event id order (see
+    /// [`EventStore::finish_batch`]).
+    fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
+        let order = by_event_id(batch.len(), |i| batch[i].event_id);
+        let entries: Vec<(String, Status, Option<String>)> = order
+            .iter()
+            .map(|&i| {
+                let f = &batch[i];
+                (f.event_id.to_owned(), f.status, f.error.map(str::to_owned))
+            })
+            .collect();
+        let now = unix_now();
+        let done = self.pool.run(move |mut lease| async move {
+            begin(&mut lease).await?;
+            let mut found = Vec::with_capacity(entries.len());
+            for (id, status, error) in &entries {
+                let rows = lease
+                    .query(FINISH, &[id, &status.as_str(), error, &now])
+                    .await
+                    .map_err(|e| abort(&mut lease, e))?;
+                found.push(if rows.is_empty() {
+                    Err("no such event in the store".to_owned())
+                } else {
+                    Ok(())
+                });
+            }
+            commit(&mut lease).await?;
+            Ok(found)
+        });
+        in_input_order(&order, done, |i| {
+            finishing(batch[i].status, batch[i].event_id)
+        })
     }
 
     fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {

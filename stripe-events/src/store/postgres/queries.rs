@@ -57,7 +57,7 @@ WITH done AS (
 )
 SELECT attempts FROM done";
 
-/// The queue's claim, river's way: the oldest due row is picked and locked with `FOR UPDATE
+/// The queue's claim, river's way: the `$3` oldest due rows are picked and locked with `FOR UPDATE
 /// SKIP LOCKED` (a row another worker is claiming is skipped, never waited for; one whose claim
 /// committed meanwhile is checked again and left), then claimed and logged in the same
 /// statement. The pick has the columns and order of the `stripe_events_deliveries_runnable`
@@ -69,18 +69,18 @@ WITH next AS (
       AND status IN ('pending', 'failed')
       AND (lease_until IS NULL OR lease_until <= $1)
     ORDER BY run_after, row_id
-    LIMIT 1
+    LIMIT $3
     FOR UPDATE SKIP LOCKED
 ), claimed AS (
     UPDATE stripe_events_deliveries AS d
     SET status = 'pending', attempts = d.attempts + 1, lease_until = $2
     FROM next WHERE d.row_id = next.row_id
-    RETURNING d.event_id, d.attempts, d.body
+    RETURNING d.event_id, d.attempts, d.body, d.run_after, d.row_id
 ), logged AS (
     INSERT INTO stripe_events_history (event_id, at, status, attempt)
     SELECT event_id, $1, 'pending', attempts FROM claimed
 )
-SELECT event_id, attempts, body FROM claimed";
+SELECT event_id, attempts, body FROM claimed ORDER BY run_after, row_id";
 
 pub(super) const RETRY_AT: &str = "
 WITH failed AS (

@@ -1,0 +1,267 @@
+//! Store calls gathered into batches (group commit): while one batch runs on tokio's blocking
+//! pool, the calls that arrive wait together, and go as the next batch once it is done.
+//!
+//! Each store write is a transaction, and a transaction's cost is mostly fixed (the commit,
+//! the lock, a thread hand-off to the blocking pool): under load, one per delivery was what
+//! bounded the receiver (BENCHMARKS.md, "Where a delivery's time goes"). A batch costs one of
+//! each for all the deliveries that arrived meanwhile, and adds no wait when the receiver is
+//! idle (a call that finds no batch running starts one at once). Every call still returns only
+//! once its own write has committed, so a 200 still means stored.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use super::unix_now;
+use crate::ReceivedEvent;
+use crate::store::{Claim, EventStore, Finish, Incoming, Job, Status, StoreError};
+
+/// The most calls in one batch.
+const MAX_BATCH: usize = 256;
+
+/// A call waiting in a batch, and where its result goes.
+type Call<I, O> = (I, oneshot::Sender<Result<O, StoreError>>);
+
+/// What a batch runs: the store, the batch's inputs; one result per input, in order.
+pub(super) type RunBatch<I, O> = fn(&dyn EventStore, Vec<I>) -> Vec<Result<O, StoreError>>;
+
+/// Gathers calls of one kind into batches, one batch at a time, on the receiver's store.
+///
+/// The task that runs the batches starts on the first call, on the runtime of that call (a
+/// receiver can be built outside any runtime), and ends when the batcher is dropped. If that
+/// runtime has shut down since (a receiver used by several `#[tokio::test]`s in turn), the
+/// next call starts a new one.
+pub(super) struct Batcher<I, O> {
+    store: Arc<dyn EventStore>,
+    run: RunBatch<I, O>,
+    /// What the calls do, for the error when a batch's task ended without an answer.
+    what: &'static str,
+    calls: Mutex<Option<mpsc::UnboundedSender<Call<I, O>>>>,
+}
+
+impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
+    pub(super) fn new(store: Arc<dyn EventStore>, run: RunBatch<I, O>, what: &'static str) -> Self {
+        Self {
+            store,
+            run,
+            what,
+            calls: Mutex::new(None),
+        }
+    }
+
+    /// Runs `input` in the next batch and returns its result.
+    pub(super) async fn call(&self, input: I) -> Result<O, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let mut call = (input, reply);
+        loop {
+            let calls = self.sender();
+            match calls.send(call) {
+                Ok(()) => break,
+                // The task ended with the runtime it ran on: start another, send again.
+                Err(mpsc::error::SendError(returned)) => {
+                    call = returned;
+                    let mut slot = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+                    if slot.as_ref().is_some_and(|s| s.same_channel(&calls)) {
+                        *slot = None;
+                    }
+                }
+            }
+        }
+        answer.await.unwrap_or_else(|_| {
+            Err(StoreError::new(
+                self.what,
+                "the batch it was in ended without an answer (its runtime is shutting down)",
+            ))
+        })
+    }
+
+    /// The channel to the running task, starting it if there is none.
+    fn sender(&self) -> mpsc::UnboundedSender<Call<I, O>> {
+        let mut slot = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert_with(|| {
+            let (calls, waiting) = mpsc::unbounded_channel();
+            tokio::spawn(run_batches(Arc::clone(&self.store), self.run, waiting));
+            calls
+        })
+        .clone()
+    }
+}
+
+/// Takes every call waiting (up to [`MAX_BATCH`]), runs them as one batch on the blocking pool,
+/// answers each, and again, until every sender is gone.
+async fn run_batches<I: Send + 'static, O: Send + 'static>(
+    store: Arc<dyn EventStore>,
+    run: RunBatch<I, O>,
+    mut waiting: mpsc::UnboundedReceiver<Call<I, O>>,
+) {
+    let mut calls = Vec::with_capacity(MAX_BATCH);
+    while waiting.recv_many(&mut calls, MAX_BATCH).await > 0 {
+        let (inputs, replies): (Vec<I>, Vec<_>) = calls.drain(..).unzip();
+        let n = inputs.len();
+        let store = Arc::clone(&store);
+        let results = tokio::task::spawn_blocking(move || run(&*store, inputs))
+            .await
+            .unwrap_or_else(|e| {
+                let e = StoreError::new("running a batch of event store calls", e);
+                (0..n).map(|_| Err(e.clone())).collect()
+            });
+        debug_assert_eq!(results.len(), n, "a batch answers every call");
+        for (reply, result) in replies.into_iter().zip(results) {
+            // A caller that went away (its request was dropped) needs no answer.
+            let _ = reply.send(result);
+        }
+    }
+}
+
+/// An authentic delivery on its way to the store.
+pub(super) struct Arrival {
+    pub(super) event: Arc<ReceivedEvent>,
+    pub(super) body: Bytes,
+    pub(super) received_at: i64,
+}
+
+/// The receiver's batched store calls.
+pub(super) struct Batches {
+    /// Queue mode's intake: [`EventStore::record_batch`].
+    pub(super) record: Batcher<Arrival, ()>,
+    /// Inline mode's first step: [`EventStore::record_and_claim_batch`], with the lease.
+    pub(super) record_and_claim: Batcher<(Arrival, Duration), Claim>,
+    /// Results: [`EventStore::finish_batch`].
+    pub(super) finish: Batcher<(String, Status, Option<String>), ()>,
+    /// Workers asking for a job: [`EventStore::claim_next_batch`], with the lease.
+    pub(super) claim_next: Batcher<Duration, Option<Job>>,
+}
+
+impl Batches {
+    pub(super) fn new(store: &Arc<dyn EventStore>) -> Self {
+        Self {
+            record: Batcher::new(Arc::clone(store), record, "recording a delivery"),
+            record_and_claim: Batcher::new(
+                Arc::clone(store),
+                record_and_claim,
+                "recording and claiming a delivery",
+            ),
+            finish: Batcher::new(Arc::clone(store), finish, "recording a result"),
+            claim_next: Batcher::new(Arc::clone(store), claim_next, "claiming a queued event"),
+        }
+    }
+}
+
+fn incoming(arrival: &Arrival) -> Incoming<'_> {
+    Incoming {
+        event: &*arrival.event,
+        body: &arrival.body,
+        received_at: arrival.received_at,
+    }
+}
+
+fn record(store: &dyn EventStore, batch: Vec<Arrival>) -> Vec<Result<(), StoreError>> {
+    store.record_batch(&batch.iter().map(incoming).collect::<Vec<_>>())
+}
+
+fn record_and_claim(
+    store: &dyn EventStore,
+    batch: Vec<(Arrival, Duration)>,
+) -> Vec<Result<Claim, StoreError>> {
+    // One lease per receiver: every entry carries the same.
+    let lease = batch.first().map_or(Duration::ZERO, |(_, lease)| *lease);
+    let incoming: Vec<Incoming<'_>> = batch.iter().map(|(a, _)| incoming(a)).collect();
+    store.record_and_claim_batch(&incoming, unix_now(), lease)
+}
+
+fn finish(
+    store: &dyn EventStore,
+    batch: Vec<(String, Status, Option<String>)>,
+) -> Vec<Result<(), StoreError>> {
+    let entries: Vec<Finish<'_>> = batch
+        .iter()
+        .map(|(event_id, status, error)| Finish {
+            event_id,
+            status: *status,
+            error: error.as_deref(),
+        })
+        .collect();
+    store.finish_batch(&entries)
+}
+
+/// One claim for every worker asking: the first ones get the jobs, in order; the others
+/// `None` (nothing else is due).
+fn claim_next(
+    store: &dyn EventStore,
+    batch: Vec<Duration>,
+) -> Vec<Result<Option<Job>, StoreError>> {
+    let lease = batch.first().copied().unwrap_or(Duration::ZERO);
+    match store.claim_next_batch(unix_now(), lease, batch.len()) {
+        Ok(jobs) => {
+            let mut jobs = jobs.into_iter();
+            batch.iter().map(|_| Ok(jobs.next())).collect()
+        }
+        Err(e) => batch.iter().map(|_| Err(e.clone())).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MemoryStore;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static BATCHES: AtomicUsize = AtomicUsize::new(0);
+
+    fn echo(_: &dyn EventStore, inputs: Vec<u32>) -> Vec<Result<u32, StoreError>> {
+        BATCHES.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        inputs
+            .into_iter()
+            .map(|i| {
+                if i % 7 == 0 {
+                    Err(StoreError::new("echo", format!("{i} is not welcome")))
+                } else {
+                    Ok(i * 10)
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn concurrent_calls_share_batches_and_each_gets_its_own_answer() {
+        let batcher = Arc::new(Batcher::new(Arc::new(MemoryStore::new()), echo, "echo"));
+        // Two runtimes in turn: the second call finds the first runtime's task gone.
+        for round in 0..2 {
+            BATCHES.store(0, Ordering::SeqCst);
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .build()
+                .unwrap();
+            let answers = runtime.block_on(async {
+                let calls: Vec<_> = (1..=100u32)
+                    .map(|i| {
+                        let batcher = Arc::clone(&batcher);
+                        tokio::spawn(async move { (i, batcher.call(i).await) })
+                    })
+                    .collect();
+                let mut answers = Vec::new();
+                for call in calls {
+                    answers.push(call.await.unwrap());
+                }
+                answers
+            });
+            for (i, answer) in answers {
+                if i % 7 == 0 {
+                    let err = answer.unwrap_err().to_string();
+                    assert_eq!(err, format!("echo: {i} is not welcome"), "round {round}");
+                } else {
+                    assert_eq!(answer.unwrap(), i * 10, "round {round}");
+                }
+            }
+            let batches = BATCHES.load(Ordering::SeqCst);
+            assert!(
+                (1..50).contains(&batches),
+                "100 concurrent calls, 20 ms per batch: {batches} batches (round {round})"
+            );
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+        }
+    }
+}
