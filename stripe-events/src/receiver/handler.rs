@@ -159,11 +159,7 @@ impl Receiver {
     }
 
     /// Runs the handlers if `claim` (of a recorded event) says to, inline.
-    async fn run_claim(
-        &self,
-        event: &ReceivedEvent,
-        claim: Result<Claim, StoreError>,
-    ) -> Outcome {
+    async fn run_claim(&self, event: &ReceivedEvent, claim: Result<Claim, StoreError>) -> Outcome {
         let claim = match claim {
             Ok(claim) => claim,
             Err(e) => return Outcome::StoreFailed(e),

@@ -21,8 +21,7 @@ use self::pool::{Failure, Lease, Pool};
 use self::queries::*;
 use super::{
     Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
-    StatusChange,
-    StoreError, StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
+    StatusChange, StoreError, StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in a PostgreSQL database (feature `postgres`; the `tokio-postgres`
@@ -507,7 +506,9 @@ impl EventStore for PostgresStore {
             commit(&mut lease).await?;
             Ok(vec![Ok(()); rows.len()])
         });
-        in_input_order(&order, done, |i| format!("recording {}", batch[i].event.event_id()))
+        in_input_order(&order, done, |i| {
+            format!("recording {}", batch[i].event.event_id())
+        })
     }
 
     /// One transaction for the whole batch, in event id order (see
