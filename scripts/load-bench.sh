@@ -5,7 +5,7 @@
 # serde_json::Value, hmac, one INSERT per delivery) on the same stores.
 #
 #   scripts/load-bench.sh [--rounds 3] [--count 20000] [--max-seconds 20] [--warmup 2000]
-#                         [--connections 50] [--duplicates 0] [--workers 2] [--drain-seconds 60]
+#                         [--connections 50] [--duplicates 0] [--workers 16] [--drain-seconds 60]
 #                         [--configs NAME,NAME...] [--perf] [--no-build] [--out DIR]
 #
 # Configurations (default: all): baseline-sqlite sqlite-inline sqlite-queue baseline-postgres
@@ -37,7 +37,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-rounds=3 count=20000 max_seconds=20 warmup=2000 connections=50 duplicates=0 workers=2 drain_seconds=60
+rounds=3 count=20000 max_seconds=20 warmup=2000 connections=50 duplicates=0 workers=16 drain_seconds=60
 configs=all perf=false build=true out=""
 while (($#)); do
   case $1 in

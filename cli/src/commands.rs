@@ -89,7 +89,7 @@ enum Command {
         /// workers run it).
         #[arg(long, value_enum, default_value_t = ProcessingArg::Inline)]
         processing: ProcessingArg,
-        /// Workers in this process (queue mode only; default 4). 0: none, the endpoint only
+        /// Workers in this process (queue mode only; default 16). 0: none, the endpoint only
         /// stores and `stripe-events worker` processes on the same store run the handler.
         #[arg(long, value_name = "N")]
         workers: Option<usize>,

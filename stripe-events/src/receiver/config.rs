@@ -107,8 +107,13 @@ impl ReceiverConfig {
     pub const DEFAULT_FORGED_ROWS: u32 = 120;
     /// The default forged-delivery budget's period: a minute.
     pub const DEFAULT_FORGED_PERIOD: Duration = Duration::from_secs(60);
-    /// The default number of workers [`serve`](super::serve) starts in queue mode: 4.
-    pub const DEFAULT_WORKERS: usize = 4;
+    /// The default number of workers [`serve`](super::serve) starts in queue mode: 16. Workers
+    /// are tasks, not threads: the number bounds how many handlers run at once (inline mode
+    /// runs as many as there are deliveries in flight). The workers of a process that ask for
+    /// a job at the same moment claim together, so more workers also mean fewer, larger
+    /// claims: on PostgreSQL, 2 workers emptied a backlog of 5,000 events at about 150 per
+    /// second, 16 at about 1,500 (BENCHMARKS.md).
+    pub const DEFAULT_WORKERS: usize = 16;
     /// The default time an idle worker waits before looking for queued events again: 1 s.
     pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -270,7 +275,7 @@ impl ReceiverConfig {
 
     /// How many workers [`serve`](super::serve) and
     /// [`serve_with_shutdown`](super::serve_with_shutdown) run beside the endpoint in queue
-    /// mode (default 4; ignored inline). `0` starts none: the endpoint only stores, and workers
+    /// mode (default [`DEFAULT_WORKERS`](Self::DEFAULT_WORKERS), 16; ignored inline). `0` starts none: the endpoint only stores, and workers
     /// of other processes ([`Receiver::run_workers`](super::Receiver::run_workers), `stripe-events
     /// worker`) on the same store run the handlers.
     #[must_use]

@@ -170,21 +170,25 @@ impl Receiver {
             Claim::Run { attempt } => attempt,
         };
         tracing::Span::current().record("attempt", attempt);
-        self.run_claimed(event, Patience::Request, || OnFailure::Fail)
+        self.run_claimed(event, Patience::Request, || (), || OnFailure::Fail)
             .await
     }
 
-    /// Runs the handlers of `event`, claimed by this process, and records how they went
-    /// (with [`settle`](Self::settle), as patiently as `patience` says): processed, untyped,
-    /// or a failure recorded as `on_failure` says (asked only when a handler failed).
+    /// Runs the handlers of `event`, claimed by this process, tells `handlers_done` once they
+    /// have returned, and records how they went (with [`settle`](Self::settle), as patiently
+    /// as `patience` says): processed, untyped, or a failure recorded as `on_failure` says
+    /// (asked only when a handler failed).
     pub(super) async fn run_claimed(
         &self,
         event: &ReceivedEvent,
         patience: Patience,
+        handlers_done: impl FnOnce(),
         on_failure: impl FnOnce() -> OnFailure,
     ) -> Outcome {
         let event_id = event.id();
-        match self.inner.dispatcher.dispatch_received(event).await {
+        let dispatched = self.inner.dispatcher.dispatch_received(event).await;
+        handlers_done();
+        match dispatched {
             Ok(dispatched) if dispatched.skipped > 0 => {
                 let ReceivedEvent::Snapshot(snapshot) = event else {
                     unreachable!("a thin notification skips no handler")

@@ -67,7 +67,7 @@
 //! before the answer is sent, so an event answered 200 is never lost) it is answered 200
 //! ([`Outcome::Queued`]) and nothing is dispatched in the request. Workers run the handlers:
 //!
-//! * [`serve`] / [`serve_with_shutdown`] start [`ReceiverConfig::workers`] of them (default 4)
+//! * [`serve`] / [`serve_with_shutdown`] start [`ReceiverConfig::workers`] of them (default 16)
 //!   beside the endpoint; [`Receiver::run_workers`] runs them without an endpoint (a worker
 //!   process: the same application, store and webhook, no listener). Any number of processes
 //!   can serve and work on one store.

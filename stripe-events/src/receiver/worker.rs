@@ -6,13 +6,24 @@
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::task::{JoinHandle, JoinSet};
 
 use super::handler::{OnFailure, Patience, Settle, traced};
 use super::retry::random_jitter;
 use super::{Outcome, Receiver, unix_now};
 use crate::store::{Job, Status, StoreError};
+
+/// How many claimed jobs of one process may be recording their results at once, beyond the
+/// ones whose handlers are running: a worker whose handlers have returned claims its next job
+/// at once, while the result goes in the next batch ([`EventStore::finish_batch`]). On a store
+/// whose commits wait for a disk flush (PostgreSQL), a worker that waited for each result
+/// first ran at one job per flush.
+///
+/// [`EventStore::finish_batch`]: crate::store::EventStore::finish_batch
+const RECORDING_MAX: usize = 256;
 
 /// Workers running in the background, stopped by [`Workers::stop`].
 pub(super) struct Workers {
@@ -21,7 +32,8 @@ pub(super) struct Workers {
 }
 
 impl Workers {
-    /// Tells every worker to stop, and waits until each has finished the job it holds.
+    /// Tells every worker to stop, and waits until each has finished the job it holds and
+    /// recorded the results of those it ran.
     pub(super) async fn stop(self) {
         let _ = self.stop.send(true);
         for task in self.tasks {
@@ -94,8 +106,9 @@ impl Receiver {
     /// Starts `workers` worker tasks.
     pub(super) fn start_workers(&self, workers: usize) -> Workers {
         let (stop, stopping) = watch::channel(false);
+        let recording = Arc::new(Semaphore::new(RECORDING_MAX));
         let tasks = (0..workers)
-            .map(|_| tokio::spawn(self.clone().work(stopping.clone())))
+            .map(|_| tokio::spawn(self.clone().work(stopping.clone(), Arc::clone(&recording))))
             .collect();
         tracing::info!(
             workers,
@@ -105,18 +118,31 @@ impl Receiver {
         Workers { stop, tasks }
     }
 
-    /// One worker: claims and runs jobs until told to stop.
-    async fn work(self, mut stopping: watch::Receiver<bool>) {
+    /// One worker: claims and runs jobs until told to stop, then waits for the results of
+    /// the jobs it ran to be recorded.
+    async fn work(self, mut stopping: watch::Receiver<bool>, recording: Arc<Semaphore>) {
         let lease = self.inner.lease;
+        let mut jobs = JoinSet::new();
         while !*stopping.borrow() {
+            reap(&mut jobs);
+            let Ok(permit) = Arc::clone(&recording).acquire_owned().await else {
+                break; // never closed
+            };
             match self.inner.batches.claim_next.call(lease).await {
                 Ok(Some(job)) => {
+                    // There may be more: an idle worker of this process (waiting for a
+                    // delivery or its next poll) starts too, and wakes the next in turn.
+                    self.inner.intake.notify_one();
                     // In its own task, like a delivery: a panic outside the handlers (which
-                    // are caught) is logged as a crash and does not end the worker.
+                    // are caught) is logged as a crash and does not end the worker. The
+                    // worker goes on once the handlers have returned (or the task ended).
+                    let (done, handlers_done) = oneshot::channel();
                     let receiver = self.clone();
-                    if let Err(e) = tokio::spawn(async move { receiver.run_job(job).await }).await {
-                        tracing::error!(error = %e, "a webhook job's task crashed");
-                    }
+                    jobs.spawn(async move {
+                        let _permit = permit;
+                        receiver.run_job(job, done).await;
+                    });
+                    let _ = handlers_done.await;
                     continue;
                 }
                 Ok(None) => {}
@@ -125,16 +151,21 @@ impl Receiver {
                     "claiming a queued webhook event failed; trying again after the poll interval"
                 ),
             }
+            drop(permit);
             tokio::select! {
                 () = self.inner.intake.notified() => {}
                 () = tokio::time::sleep(self.inner.poll_interval) => {}
                 _ = stopping.wait_for(|&stop| stop) => break,
             }
         }
+        while let Some(ended) = jobs.join_next().await {
+            log_crash(ended);
+        }
     }
 
-    /// Runs one claimed job and records its result.
-    async fn run_job(&self, job: Job) -> Outcome {
+    /// Runs one claimed job, tells `handlers_done` once its handlers have returned (or it
+    /// will not run them), and records its result.
+    async fn run_job(&self, job: Job, handlers_done: oneshot::Sender<()>) -> Outcome {
         // Results are recorded patiently, within the lease this claim holds (three quarters
         // of it, so that a slow store call still ends before anyone else may claim it).
         let patience = Patience::Until(Instant::now() + self.inner.lease.mul_f64(0.75));
@@ -145,6 +176,7 @@ impl Receiver {
             let event = match self.inner.webhook.parse_any(&job.body) {
                 Ok(event) => event,
                 Err(error) => {
+                    let _ = handlers_done.send(());
                     // Parsing again would fail again: never retried, dead with the reason.
                     span.record("dead", true);
                     let reason = format!("the stored body no longer parses: {error}");
@@ -164,7 +196,10 @@ impl Receiver {
             span.record("event_type", event.type_str());
             let policy = self.inner.retry;
             let attempt = job.attempt;
-            self.run_claimed(&event, patience, || {
+            let handlers_done = move || {
+                let _ = handlers_done.send(());
+            };
+            self.run_claimed(&event, patience, handlers_done, || {
                 if policy.gives_up_after(attempt) {
                     OnFailure::Dead
                 } else {
@@ -174,6 +209,19 @@ impl Receiver {
             .await
         })
         .await
+    }
+}
+
+/// Logs the jobs of `jobs` that have ended by a crash, and forgets those that have ended.
+fn reap(jobs: &mut JoinSet<()>) {
+    while let Some(ended) = jobs.try_join_next() {
+        log_crash(ended);
+    }
+}
+
+fn log_crash(ended: Result<(), tokio::task::JoinError>) {
+    if let Err(e) = ended {
+        tracing::error!(error = %e, "a webhook job's task crashed");
     }
 }
 

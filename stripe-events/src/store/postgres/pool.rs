@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, mpsc};
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -279,6 +281,47 @@ impl Lease {
         Ok(rows?)
     }
 
+    /// Runs each statement of `calls` with its parameters, pipelined: every request is sent
+    /// before the first answer is read, so that the whole list costs about one round trip to
+    /// the server instead of one each (tokio-postgres sends a request when its future is
+    /// first polled; the server answers in order). Statements are prepared once per
+    /// connection, as [`query`](Self::query) does. The first error is returned once every
+    /// answer has been read; in a transaction, the statements after a failed one fail too, so
+    /// the caller [`discard`](Self::discard)s the connection.
+    pub(super) async fn pipeline(
+        &mut self,
+        calls: &[(&'static str, &[&(dyn ToSql + Sync)])],
+    ) -> Result<Vec<Vec<Row>>, Failure> {
+        self.in_flight = true;
+        let conn = self.conn();
+        let mut statements = Vec::with_capacity(calls.len());
+        for (sql, _) in calls {
+            let statement = match conn.statements.get(sql) {
+                Some(statement) => statement.clone(),
+                None => {
+                    let statement = conn.client.prepare(sql).await?;
+                    conn.statements.insert(sql, statement.clone());
+                    statement
+                }
+            };
+            statements.push(statement);
+        }
+        let client = &conn.client;
+        let answers = in_order(
+            statements
+                .iter()
+                .zip(calls)
+                .map(|(statement, (_, params))| client.query(statement, params))
+                .collect(),
+        )
+        .await;
+        self.in_flight = false;
+        answers
+            .into_iter()
+            .map(|rows| rows.map_err(Failure::from))
+            .collect()
+    }
+
     /// Runs `sql` (one or more statements, no parameters), as is.
     pub(super) async fn batch(&mut self, sql: &str) -> Result<(), Failure> {
         self.in_flight = true;
@@ -312,4 +355,28 @@ impl Drop for Lease {
             .unwrap_or_else(|p| p.into_inner())
             .push(conn);
     }
+}
+
+/// Polls every future once (each sends its request), then awaits them in order (the order
+/// their answers arrive in), and returns their outputs in order.
+async fn in_order<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut early: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        for (future, output) in futures.iter_mut().zip(early.iter_mut()) {
+            if let Poll::Ready(value) = future.as_mut().poll(cx) {
+                *output = Some(value);
+            }
+        }
+        Poll::Ready(())
+    })
+    .await;
+    let mut outputs = Vec::with_capacity(futures.len());
+    for (future, output) in futures.into_iter().zip(early) {
+        outputs.push(match output {
+            Some(value) => value,
+            None => future.await,
+        });
+    }
+    outputs
 }

@@ -124,3 +124,12 @@ pub(super) const GET: &str =
 
 pub(super) const LIST: &str =
     select_deliveries!("WHERE $1::TEXT IS NULL OR status = $1 ORDER BY row_id");
+
+/// Transactions of pipelined statements ([`Lease::pipeline`](super::pool::Lease::pipeline))
+/// begin and end with prepared statements like the rest.
+pub(super) const BEGIN: &str = "BEGIN";
+
+pub(super) const COMMIT: &str = "COMMIT";
+
+/// The current transaction commits without waiting for its log to reach the disk.
+pub(super) const NO_FLUSH: &str = "SET LOCAL synchronous_commit = off";

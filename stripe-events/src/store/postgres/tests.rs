@@ -85,6 +85,124 @@ fn concurrent_claims_from_two_pools_give_one_run() {
 }
 
 #[test]
+fn batches_of_the_same_events_in_opposite_orders_from_two_pools_never_deadlock() {
+    let schema = schema_or_skip!("batches");
+    let stores = [
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+    ];
+    const EVENTS: usize = 40;
+    const ROUNDS: usize = 5;
+    let barrier = Arc::new(Barrier::new(2));
+    let runs: Vec<usize> = (0..2)
+        .map(|t| {
+            let (store, barrier) = (stores[t].clone(), barrier.clone());
+            thread::spawn(move || {
+                let mut runs = 0;
+                for round in 0..ROUNDS {
+                    // The same events, one store in order, the other backwards: without a
+                    // common lock order the two transactions would wait for each other.
+                    let mut ids: Vec<String> =
+                        (0..EVENTS).map(|n| format!("evt_{round}_{n}")).collect();
+                    if t == 1 {
+                        ids.reverse();
+                    }
+                    let bodies: Vec<(String, Event)> = ids
+                        .iter()
+                        .map(|id| {
+                            let body = event_envelope(
+                                id,
+                                "customer.created",
+                                &serde_json::json!({"id": "cus_1"}),
+                            )
+                            .to_string();
+                            let event = Event::from_slice(body.as_bytes()).unwrap();
+                            (body, event)
+                        })
+                        .collect();
+                    let batch: Vec<Incoming<'_>> = bodies
+                        .iter()
+                        .map(|(body, event)| Incoming {
+                            event,
+                            body: body.as_bytes(),
+                            received_at: 100,
+                        })
+                        .collect();
+                    barrier.wait();
+                    for claim in store.record_and_claim_batch(&batch, 100, LEASE) {
+                        match claim.unwrap() {
+                            Claim::Run { attempt: 1 } => runs += 1,
+                            Claim::InProgress => {}
+                            other => panic!("{other:?}"),
+                        }
+                    }
+                }
+                runs
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(
+        runs.iter().sum::<usize>(),
+        EVENTS * ROUNDS,
+        "one run per event: {runs:?}"
+    );
+    assert_eq!(stores[0].list(None).unwrap().len(), EVENTS * ROUNDS);
+}
+
+#[test]
+fn a_batch_with_a_statement_that_fails_stores_none_of_it_and_the_store_goes_on() {
+    let schema = schema_or_skip!("batchfail");
+    let store = PostgresStore::connect(schema.url()).unwrap();
+    // PostgreSQL's TEXT cannot hold a NUL character: that delivery's INSERT fails, in the
+    // middle of a pipelined transaction.
+    let bodies: Vec<(String, Event)> = ["evt_ok", "evt_\\u0000bad", "evt_ok2"]
+        .iter()
+        .map(|id| {
+            let body = event_envelope(
+                "evt_x",
+                "customer.created",
+                &serde_json::json!({"id": "cus_1"}),
+            )
+            .to_string()
+            .replace("\"evt_x\"", &format!("\"{id}\""));
+            let event = Event::from_slice(body.as_bytes()).unwrap();
+            (body, event)
+        })
+        .collect();
+    assert!(bodies[1].1.id.contains('\0'));
+    let batch: Vec<Incoming<'_>> = bodies
+        .iter()
+        .map(|(body, event)| Incoming {
+            event,
+            body: body.as_bytes(),
+            received_at: 100,
+        })
+        .collect();
+    let results = store.record_and_claim_batch(&batch, 100, LEASE);
+    assert_eq!(results.len(), 3);
+    for result in &results {
+        let err = result.as_ref().unwrap_err().to_string();
+        assert!(err.contains("(in a batch of 3)"), "{err}");
+    }
+    assert!(
+        store.list(None).unwrap().is_empty(),
+        "the transaction was rolled back"
+    );
+    // The connection that failed was closed, not lent again: the next batch works.
+    let good = &batch[..1];
+    assert_eq!(
+        store.record_and_claim_batch(good, 100, LEASE)[0]
+            .as_ref()
+            .unwrap(),
+        &Claim::Run { attempt: 1 }
+    );
+    assert_eq!(store.list(None).unwrap().len(), 1);
+}
+
+#[test]
 fn concurrent_workers_take_each_job_once() {
     let schema = schema_or_skip!("workers");
     let stores = [
