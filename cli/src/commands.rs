@@ -117,7 +117,8 @@ enum Command {
     /// Build an event of a type from Stripe's example objects, sign it and POST it (the offline
     /// `stripe trigger`).
     Trigger {
-        /// The event type, e.g. `customer.created`.
+        /// The event type, e.g. `customer.created` (with `--thin`, a thin one:
+        /// `v2.core.event_destination.ping`).
         event_type: String,
         /// The receiver's URL (default: `serve`'s default address).
         #[arg(long, default_value = "http://127.0.0.1:4242/webhook")]
@@ -132,10 +133,16 @@ enum Command {
         #[arg(long)]
         fixtures: Option<PathBuf>,
         /// Set a field of the payload: `PATH=VALUE`, PATH dot-separated inside `data.object`
-        /// (`name`, `metadata.plan`, `items.data.0.quantity`), VALUE as JSON when it parses
+        /// (`name`, `metadata.plan`, `items.data.0.quantity`; with `--thin`, inside the
+        /// notification: `context`, `related_object.id`), VALUE as JSON when it parses
         /// (`3`, `true`, `null`, `{"a":1}`), else a string. Repeat for several.
         #[arg(long = "override", value_name = "PATH=VALUE")]
         overrides: Vec<String>,
+        /// Send a thin event notification (`"object": "v2.core.event"`) of a thin event type
+        /// (`v2.core.event_destination.ping`): its related object built from the generated
+        /// tables, no fixtures needed.
+        #[arg(long)]
+        thin: bool,
     },
     /// The stored deliveries.
     Events {
@@ -321,6 +328,7 @@ pub fn run(cli: Cli) -> ExitCode {
             count,
             fixtures,
             overrides,
+            thin,
         } => crate::trigger::run(
             &crate::trigger::Request {
                 event_type: &event_type,
@@ -328,6 +336,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 secret: &secret,
                 count,
                 overrides: &overrides,
+                thin,
             },
             fixtures.as_deref(),
         ),

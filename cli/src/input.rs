@@ -4,7 +4,9 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use stripe_events::{Event, EventObject};
+use stripe_events::{
+    Event, EventNotification, EventObject, ParseError, ReceivedEvent, ThinEventType,
+};
 
 /// Exit code for bad usage (and unreadable input).
 pub const USAGE: u8 = 2;
@@ -27,6 +29,43 @@ pub fn read_body(file: Option<&PathBuf>) -> Option<Vec<u8>> {
     result
         .map_err(|e| eprintln!("stripe-events: cannot read {e}"))
         .ok()
+}
+
+/// A body of either kind, unverified: its `object` decides.
+pub fn parse_any(body: &[u8]) -> Result<ReceivedEvent, ParseError> {
+    match Event::from_slice(body) {
+        Ok(event) => Ok(ReceivedEvent::Snapshot(event)),
+        Err(ParseError::ThinEvent) => EventNotification::from_slice(body).map(ReceivedEvent::Thin),
+        Err(e) => Err(e),
+    }
+}
+
+/// [`describe`] or [`describe_thin`], and whether the event is raw (exit 3 for `parse`).
+pub fn describe_any(received: &ReceivedEvent) -> (String, bool) {
+    match received {
+        ReceivedEvent::Snapshot(event) => (describe(event), raw_reason(event).is_some()),
+        ReceivedEvent::Thin(n) => (
+            describe_thin(n),
+            matches!(n.type_, ThinEventType::Unknown(_)),
+        ),
+    }
+}
+
+/// `type<TAB>id<TAB>thin` for a thin event of a type this build knows, else
+/// `type<TAB>id<TAB>raw<TAB>reason`.
+pub fn describe_thin(n: &EventNotification) -> String {
+    match &n.type_ {
+        ThinEventType::Unknown(_) => format!(
+            "{}\t{}\traw\tunknown thin event type for this build{}",
+            n.type_,
+            n.id,
+            match stripe_events::thin::API_VERSION {
+                Some(v2) => format!(" (v2 spec {v2})"),
+                None => " (built without a v2 spec)".to_owned(),
+            }
+        ),
+        _ => format!("{}\t{}\tthin", n.type_, n.id),
+    }
 }
 
 /// `type<TAB>id<TAB>typed`, or `type<TAB>id<TAB>raw<TAB>reason`.

@@ -4,19 +4,50 @@
 //! alone on the same store.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use stripe_events::receiver::{Processing, Receiver, ReceiverConfig};
 use stripe_events::store::{EventStore, SqliteStore};
 
 use crate::store::Db;
-use stripe_events::{Dispatcher, Event, EventObject, webhook_handler};
+use stripe_events::dispatch::{BoxError, Handler, HandlerFn, Invocation};
+use stripe_events::{
+    Dispatcher, Event, EventNotification, EventObject, ThinEventType, webhook_handler,
+};
 
 /// The built-in handler: one line per event, typed or not.
 #[webhook_handler("*")]
 fn log_event(event: &Event) {
     println!("{}", describe(event));
+}
+
+/// The built-in handler of thin events: one line per notification.
+fn log_thin(inv: &Invocation<'_>) -> Result<(), BoxError> {
+    if let Some(n) = inv.notification() {
+        println!("{}", describe_thin(n));
+    }
+    Ok(())
+}
+
+/// [`log_thin`] registered for every thin event type of this build (`"*"` handlers take
+/// snapshot events only).
+static THIN_HANDLERS: LazyLock<Vec<Handler>> = LazyLock::new(|| {
+    ThinEventType::ALL
+        .iter()
+        .map(|t| Handler {
+            event_type: t.as_str(),
+            name: "stripe_events_cli::receive::log_thin",
+            state: None,
+            call: HandlerFn::Sync(log_thin),
+        })
+        .collect()
+});
+
+/// `v2.core.event_destination.ping evt_1 -> ed_1 (thin)` (`-` without a related object).
+pub fn describe_thin(n: &EventNotification) -> String {
+    let related = n.related_object.as_ref().map_or("-", |r| r.id.as_str());
+    format!("{} {} -> {related} (thin)", n.type_, n.id)
 }
 
 /// `customer.created evt_1 -> cus_1 (typed)`, or the reason it is raw.
@@ -50,7 +81,10 @@ pub fn receiver_on(
     store: Arc<dyn EventStore>,
     config: impl FnOnce(ReceiverConfig) -> ReceiverConfig,
 ) -> Result<Receiver, String> {
-    let dispatcher = Dispatcher::new();
+    let dispatcher: Dispatcher = Dispatcher::new()
+        .handlers()
+        .chain(THIN_HANDLERS.iter())
+        .collect();
     dispatcher.check().map_err(|e| e.to_string())?;
     Ok(Receiver::new(
         config(

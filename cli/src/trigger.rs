@@ -1,10 +1,11 @@
 //! `stripe-events trigger`: the offline `stripe trigger`. Builds a realistic event of a type
-//! from Stripe's example objects (fixtures), signs it and POSTs it.
+//! from Stripe's example objects (fixtures), signs it and POSTs it; with `--thin`, a thin
+//! event notification of a thin type, built from the generated tables (no fixtures).
 
 use std::path::{Path, PathBuf};
 
-use stripe_events::EventType;
 use stripe_events::signature::{Clock, SystemClock};
+use stripe_events::{DateTime, EventType, ThinEventType};
 
 /// Where Stripe's example objects are looked for when no file is given.
 pub fn default_fixtures() -> Vec<PathBuf> {
@@ -99,6 +100,54 @@ pub fn closest(name: &str) -> Option<&'static str> {
         .filter(|(distance, _)| *distance <= name.len().max(3) / 3)
         .min()
         .map(|(_, t)| t)
+}
+
+/// The known thin event type closest to a misspelt `name` (as [`closest`]).
+pub fn closest_thin(name: &str) -> Option<&'static str> {
+    ThinEventType::ALL
+        .iter()
+        .map(ThinEventType::as_str)
+        .map(|t| (strsim::levenshtein(name, t), t))
+        .filter(|(distance, _)| *distance <= name.len().max(3) / 3)
+        .min()
+        .map(|(_, t)| t)
+}
+
+/// A thin event notification of `event_type` with id `event_id`, created now (RFC 3339), its
+/// related object of the resource the generated table names for the type with a plausible id
+/// and URL ([`stripe_events::testing::thin_notification`]), then `overrides` applied to the
+/// notification itself (`context=acct_1`, `related_object.id=acct_2`).
+pub fn thin_event(
+    event_type: &str,
+    event_id: &str,
+    overrides: &[String],
+) -> Result<Vec<u8>, String> {
+    if ThinEventType::from_known(event_type).is_none() {
+        let hint = closest_thin(event_type)
+            .map(|t| format!("; did you mean {t}?"))
+            .unwrap_or_default();
+        let known = match stripe_events::thin::API_VERSION {
+            Some(v2) => format!("the v2 spec {v2}"),
+            None => "this build (it has no v2 spec)".to_owned(),
+        };
+        return Err(format!(
+            "unknown thin event type {event_type:?} for {known}{hint}"
+        ));
+    }
+    let mut n = stripe_events::testing::thin_notification(event_id, event_type);
+    if let Some(created) = DateTime::from_unix(now(), 0) {
+        n["created"] = created.to_string().into();
+    }
+    if let Some(related) = n.get_mut("related_object") {
+        // A fresh object id per event, like the event id.
+        let suffix = event_id.trim_start_matches("evt_");
+        let resource = related["type"].as_str().unwrap_or_default().to_owned();
+        *related = stripe_events::testing::related_object_for(&resource, suffix);
+    }
+    for spec in overrides {
+        apply_override(&mut n, spec)?;
+    }
+    Ok(n.to_string().into_bytes())
 }
 
 /// Sets `PATH=VALUE` in `object`: PATH dot-separated (array elements by index), VALUE as JSON
@@ -201,8 +250,10 @@ pub struct Request<'a> {
     pub secret: &'a str,
     /// How many events.
     pub count: usize,
-    /// `PATH=VALUE` changes to the payload.
+    /// `PATH=VALUE` changes to the payload (to the notification, with `thin`).
     pub overrides: &'a [String],
+    /// Send a thin event notification of a thin event type.
+    pub thin: bool,
 }
 
 /// `stripe-events trigger`: sends `count` signed events of `event_type` to `url`, printing
@@ -217,13 +268,21 @@ pub fn run(
         secret,
         count,
         overrides,
+        thin,
     } = *request;
     crate::secret::check(secret)?;
-    let fixtures = Fixtures::load(fixtures)?;
+    let fixtures = if thin {
+        None
+    } else {
+        Some(Fixtures::load(fixtures)?)
+    };
     let mut all_ok = true;
     for i in 0..count {
         let id = event_id(i);
-        let body = fixtures.event_with(event_type, &id, overrides)?;
+        let body = match &fixtures {
+            Some(fixtures) => fixtures.event_with(event_type, &id, overrides)?,
+            None => thin_event(event_type, &id, overrides)?,
+        };
         let status = post(url, secret, &body)?;
         println!("{event_type}\t{id}\t{status}");
         all_ok &= (200..300).contains(&status);
@@ -275,6 +334,34 @@ mod tests {
             Some(json!({"active": true}))
         );
         assert_eq!(previous_attributes(&json!({"id": "x"})), None);
+    }
+
+    #[test]
+    fn a_thin_event_is_a_notification_of_the_type_with_its_related_object() {
+        let body = thin_event(
+            "v2.core.event_destination.ping",
+            "evt_trigger_ab_0",
+            &["context=acct_9".to_owned()],
+        )
+        .unwrap();
+        let n = stripe_events::EventNotification::from_slice(&body).unwrap();
+        assert_eq!(n.type_, ThinEventType::V2CoreEventDestinationPing);
+        assert_eq!(n.context.as_deref(), Some("acct_9"));
+        assert!((n.created.unix_seconds() - now()).abs() < 60, "created now");
+        let related = n.related_object.unwrap();
+        assert_eq!(related.id, "ed_trigger_ab_0");
+        assert_eq!(related.url, "/v2/core/event_destinations/ed_trigger_ab_0");
+        let meter = thin_event("v1.billing.meter.error_report_triggered", "evt_1", &[]).unwrap();
+        let meter = stripe_events::EventNotification::from_slice(&meter).unwrap();
+        assert_eq!(
+            meter.related_object.unwrap().url,
+            "/v1/billing/meters/mtr_1"
+        );
+        let err = thin_event("v2.core.event_destination.pign", "evt_1", &[]).unwrap_err();
+        assert!(
+            err.ends_with("did you mean v2.core.event_destination.ping?"),
+            "{err}"
+        );
     }
 
     #[test]

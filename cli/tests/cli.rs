@@ -217,3 +217,81 @@ fn parse_reports_typed_raw_and_not_an_event() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not valid JSON"));
 }
+
+/// A thin notification written for the tests (type, related object), of a type the pinned v2
+/// spec knows, or of `type_` when given.
+fn thin(id: &str, type_: &str) -> String {
+    format!(
+        r#"{{"id": "{id}", "object": "v2.core.event", "type": "{type_}",
+  "created": "2025-12-15T09:30:00.000Z", "livemode": false, "context": null,
+  "related_object": {{"id": "mtr_1", "type": "billing.meter", "url": "/v1/billing/meters/mtr_1"}}}}"#
+    )
+}
+
+#[test]
+fn parse_and_verify_report_thin_events_and_unknown_thin_types() {
+    let known = thin("evt_thin_1", "v1.billing.meter.error_report_triggered");
+    let out = run(&["parse"], known.as_bytes());
+    assert_eq!(
+        (stdout(&out).as_str(), out.status.code()),
+        (
+            "v1.billing.meter.error_report_triggered\tevt_thin_1\tthin\n",
+            Some(0)
+        )
+    );
+    let unknown = thin("evt_thin_2", "v2.future.thing.happened");
+    let out = run(&["parse"], unknown.as_bytes());
+    assert_eq!(
+        (stdout(&out).as_str(), out.status.code()),
+        (
+            "v2.future.thing.happened\tevt_thin_2\traw\tunknown thin event type for this build (v2 spec 2025-12-15.clover)\n",
+            Some(3)
+        )
+    );
+
+    let verify = |body: &str| {
+        let header = signed(body, "whsec_cli", 1_700_000_000);
+        let args = [
+            "verify",
+            "--secret",
+            "whsec_cli",
+            "--header",
+            &header,
+            "--now",
+            "1700000100",
+        ];
+        run(&args, body.as_bytes())
+    };
+    let out = verify(&known);
+    assert_eq!(
+        (stdout(&out).as_str(), out.status.code()),
+        (
+            "ok\tv1.billing.meter.error_report_triggered\tevt_thin_1\tthin\n",
+            Some(0)
+        )
+    );
+    let out = verify(&unknown);
+    assert!(
+        stdout(&out).starts_with("ok\tv2.future.thing.happened\tevt_thin_2\traw\t"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(out.status.code(), Some(3));
+    // A tampered thin body fails verification like a snapshot one.
+    let header = signed(&known, "whsec_cli", 1_700_000_000);
+    let tampered = known.replace("mtr_1", "mtr_2");
+    let args = [
+        "verify",
+        "--secret",
+        "whsec_cli",
+        "--header",
+        &header,
+        "--now",
+        "1700000100",
+    ];
+    let out = run(&args, tampered.as_bytes());
+    assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(1)));
+    // The snapshot output is unchanged.
+    let out = run(&["parse"], PRODUCT.as_bytes());
+    assert_eq!(stdout(&out), "product.created\tevt_cli_1\ttyped\n");
+}

@@ -154,6 +154,104 @@ fn serve_trigger_list_replay() {
     );
 }
 
+/// A thin delivery to `stripe-events serve` is answered 200, logged by the built-in handler and
+/// stored; `trigger --thin` builds and signs it, and suggests the closest type when misspelt.
+#[test]
+fn serve_takes_thin_events_from_trigger_thin() {
+    let dir = std::env::temp_dir().join(format!("stripe-events-cli-thin-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("events.sqlite3");
+    let db = db.to_str().unwrap();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = bin()
+        .args([
+            "serve",
+            "--addr",
+            &addr,
+            "--db",
+            db,
+            "--secret",
+            "whsec_cli_thin",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let _server = Server(child);
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("listening on"), "{first}");
+    let url = format!("http://{addr}/webhook");
+    let trigger = |event_type: &str, extra: &[&str]| {
+        bin()
+            .args(["trigger", "--thin", event_type, "--url", &url])
+            .args(["--secret", "whsec_cli_thin"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+
+    let out = trigger(
+        "v2.core.event_destination.ping",
+        &["--override", "context=acct_9"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent = String::from_utf8(out.stdout).unwrap();
+    let fields: Vec<&str> = sent.trim_end().split('\t').collect();
+    assert_eq!(
+        (fields[0], fields[2]),
+        ("v2.core.event_destination.ping", "200"),
+        "{sent}"
+    );
+    let id = fields[1];
+    assert!(id.starts_with("evt_"), "{id}");
+    let suffix = id.trim_start_matches("evt_");
+    let line = lines.next().unwrap().unwrap();
+    assert_eq!(
+        line,
+        format!("v2.core.event_destination.ping {id} -> ed_{suffix} (thin)")
+    );
+
+    // Stored, with its context as the account; sent again, a duplicate.
+    let list = bin().args(["events", "list", "--db", db]).output().unwrap();
+    let listed = String::from_utf8(list.stdout).unwrap();
+    assert_eq!(
+        listed,
+        format!("{id}\tv2.core.event_destination.ping\ttrue\tprocessed\t1\t-\n")
+    );
+    let show = bin()
+        .args(["events", "show", "--db", db, id])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(show.stdout).unwrap();
+    assert!(shown.contains("\naccount: acct_9\n"), "{shown}");
+    assert!(shown.contains("\napi version: -\n"), "{shown}");
+    let replay = bin()
+        .args(["events", "replay", "--db", db, id])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(replay.stdout).unwrap(),
+        format!("{id}\tDuplicate\n")
+    );
+
+    // A misspelt thin type: the closest one, nothing sent.
+    let out = trigger("v2.core.event_destination.pnig", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("did you mean v2.core.event_destination.ping?"),
+        "{stderr}"
+    );
+    let list = bin().args(["events", "list", "--db", db]).output().unwrap();
+    assert_eq!(String::from_utf8(list.stdout).unwrap().lines().count(), 1);
+}
+
 #[test]
 fn demo_runs_end_to_end() {
     let out = bin().arg("demo").output().unwrap();

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
 use crate::args::{self, Target};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::signature::{self, Handler};
 
 /// `#[webhook_handler(args)] item`.
@@ -21,6 +21,13 @@ pub fn webhook_handler(args: TokenStream, item: TokenStream) -> Result<TokenStre
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
+    if matches!(target, Target::Thin { .. }) && handler.context {
+        return Err(Error::new(
+            handler.name.span(),
+            "a #[webhook_handler] of a thin event takes no `&EventContext`: the notification \
+             it takes is the whole envelope (id, created, context, related object)",
+        ));
+    }
     Ok(expand(&target, &handler))
 }
 
@@ -56,6 +63,22 @@ fn expand(target: &Target, h: &Handler) -> TokenStream {
                 };
             };
             (fetch, kind)
+        }
+        Target::Thin { variant, .. } => {
+            let marker = format_ident!("{}", variant);
+            let fetch = quote! {
+                let typed = match inv.typed_notification::<#rt::thin_events::#marker>() {
+                    ::core::result::Result::Ok(n) => n,
+                    ::core::result::Result::Err(e) => {
+                        return ::core::result::Result::Err(::core::convert::From::from(e));
+                    }
+                };
+                let payload = &typed;
+            };
+            (
+                fetch,
+                quote!(#rt::Notification<'_, #rt::thin_events::#marker>),
+            )
         }
         Target::All => (
             quote!(let payload = inv.event();),

@@ -2,9 +2,11 @@
 //!
 //! `#[webhook_handler("product.created")]` registers a function as a handler at compile time
 //! (a static submitted to the `inventory` registry, no registration call to write). The event type must be one the pinned
-//! spec defines (or `"*"` for every event, or `"raw"` for events that could not be typed), and
-//! the payload parameter must fit the event's payload: both are compile errors otherwise. See
-//! the `stripe_events::dispatch` documentation for the accepted signatures.
+//! spec defines, or a thin one of the pinned v2 spec (`"v2.core.event_destination.ping"`: the
+//! handler then takes the notification typed by its type), or `"*"` for every snapshot event,
+//! or `"raw"` for snapshot events that could not be typed; the payload parameter must fit the
+//! event's payload: both are compile errors otherwise. See the `stripe_events::dispatch`
+//! documentation for the accepted signatures.
 #![deny(missing_docs)]
 
 mod args;
@@ -17,7 +19,8 @@ mod tokens;
 use proc_macro::TokenStream;
 
 /// `#[webhook_handler("event.type")]`: registers the function as a webhook handler of that
-/// event type (`"*"`: every event; `"raw"`: events that could not be typed).
+/// event type, snapshot or thin (`"*"`: every snapshot event; `"raw"`: snapshot events that
+/// could not be typed).
 #[proc_macro_attribute]
 pub fn webhook_handler(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);

@@ -22,7 +22,32 @@
 //! * Which payload each event type carries: the table on
 //!   [`EventObject`](EventObject#every-event-type-and-its-payload) (generated, like the types).
 //! * [`webhook_handler`]: register a handler at compile time; its documentation lists the
-//!   forms and special targets.
+//!   forms and special targets. A thin event type's handler takes the notification typed by
+//!   its type, [`Notification`] (its related object typed by the resource the spec names);
+//!   the receiver (module `receiver`, feature `axum`) takes both kinds on one endpoint (the body's `object`
+//!   decides) and stores thin events like snapshot ones; `stripe-events trigger --thin TYPE`
+//!   sends one:
+//!
+//! ```
+//! use stripe_events::thin::{kind, resource};
+//! use stripe_events::{Dispatcher, Notification, ReceivedEvent, RelatedId, Webhook, testing, webhook_handler};
+//!
+//! #[webhook_handler("v2.core.event_destination.ping")]
+//! fn on_ping(ping: &Notification<kind::V2CoreEventDestinationPing>) {
+//!     let destination: RelatedId<'_, resource::V2CoreEventDestination> = ping.related_object();
+//!     println!("ping {} for destination {}", ping.id, destination.id);
+//! }
+//!
+//! // What a delivery does: verify, parse either kind, dispatch.
+//! let body = testing::thin_notification("evt_1", "v2.core.event_destination.ping").to_string();
+//! let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+//! let header = testing::generate_test_header(body.as_bytes(), "whsec_test", now);
+//! let received = Webhook::new("whsec_test").construct_any(body.as_bytes(), Some(&header))?;
+//! let ReceivedEvent::Thin(notification) = &received else { unreachable!() };
+//! let dispatched = Dispatcher::new().dispatch_notification_blocking(notification)?;
+//! assert_eq!(dispatched.ran, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //! * [`testing`]: build signed test deliveries.
 //!
 //! ```
@@ -64,6 +89,7 @@ mod list;
 pub mod manage;
 mod notification;
 mod payload;
+mod received;
 #[cfg(feature = "axum")]
 pub mod receiver;
 #[cfg(feature = "schemars")]
@@ -74,6 +100,7 @@ pub mod signature;
 pub mod store;
 pub mod testing;
 mod timestamp;
+mod typed_notification;
 mod webhook;
 
 pub use date_time::{DateTime, DateTimeError};
@@ -85,10 +112,15 @@ pub use generated::*;
 pub use list::List;
 pub use notification::{EventNotification, EventReason, EventReasonRequest, RelatedObject};
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
+pub use received::ReceivedEvent;
 pub use signature::SecretError;
 #[doc = include_str!("docs/webhook_handler.md")]
 pub use stripe_events_macros::webhook_handler;
 pub use timestamp::Timestamp;
+pub use typed_notification::{
+    NoRelatedObject, Notification, NotificationMismatch, RelatedId, RelatedKind, Resource,
+    ThinEventKind,
+};
 pub use webhook::{ApiVersionPolicy, Webhook, WebhookError};
 
 /// Support for the code `#[webhook_handler]` expands to. Not public API.
@@ -96,5 +128,7 @@ pub use webhook::{ApiVersionPolicy, Webhook, WebhookError};
 pub mod __private {
     pub use crate::dispatch::private::*;
     pub use crate::generated::__events as events;
+    pub use crate::generated::thin::kind as thin_events;
+    pub use crate::typed_notification::Notification;
     pub use inventory;
 }

@@ -117,6 +117,86 @@ pub fn assert_typed(event: &crate::Event) {
     }
 }
 
+/// A thin event notification (`"object": "v2.core.event"`) of `event_type`, as JSON: `created`
+/// an RFC 3339 string, and for a type whose related object the generated table names
+/// ([`ThinEventType::related_object_type`](crate::ThinEventType::related_object_type)), a
+/// related object of that resource with a plausible id and URL ([`related_object_for`]). No
+/// schema is needed: everything comes from the generated tables.
+///
+/// ```
+/// use stripe_events::{EventNotification, ThinEventType, testing::thin_notification};
+///
+/// for t in ThinEventType::ALL {
+///     let body = thin_notification("evt_test_1", t.as_str()).to_string();
+///     let n = EventNotification::from_slice(body.as_bytes())?;
+///     assert_eq!(&n.type_, t);
+///     let related = n.related_object.as_ref().map(|r| r.type_.clone());
+///     assert_eq!(related, t.related_object_type());
+/// }
+/// # Ok::<(), stripe_events::ParseError>(())
+/// ```
+pub fn thin_notification(id: &str, event_type: &str) -> serde_json::Value {
+    let known: crate::ThinEventType = event_type.parse().unwrap_or_else(|never| match never {});
+    let mut n = serde_json::json!({
+        "id": id,
+        "object": crate::notification::THIN_OBJECT,
+        "type": event_type,
+        "created": "2025-12-15T09:30:00.000Z",
+        "livemode": false,
+        "context": null,
+        "reason": null,
+    });
+    if let Some(resource) = known.related_object_type() {
+        n["related_object"] = related_object_for(resource.as_str(), "test_1");
+    }
+    n
+}
+
+/// A related object (`{id, type, url}`) of `resource` whose id is a plausible one for it
+/// (`acct_<suffix>` for `v2.core.account`, `mtr_<suffix>` for `billing.meter`; else the
+/// initials of the resource's last segment) and whose URL is where Stripe's API serves it
+/// (`/v2/core/accounts/acct_...`, `/v1/billing/meters/mtr_...`).
+///
+/// ```
+/// let r = stripe_events::testing::related_object_for("v2.core.account", "1");
+/// assert_eq!(r, serde_json::json!({"id": "acct_1", "type": "v2.core.account",
+///     "url": "/v2/core/accounts/acct_1"}));
+/// ```
+pub fn related_object_for(resource: &str, suffix: &str) -> serde_json::Value {
+    let (api, path) = match resource.strip_prefix("v2.") {
+        Some(rest) => ("v2", rest),
+        None => ("v1", resource),
+    };
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let prefix = match last {
+        "account" => "acct".to_owned(),
+        "meter" => "mtr".to_owned(),
+        "event_destination" => "ed".to_owned(),
+        "account_person" => "person".to_owned(),
+        other => other
+            .split('_')
+            .filter_map(|w| w.chars().next())
+            .collect::<String>(),
+    };
+    let id = format!("{prefix}_{suffix}");
+    let plural = |segment: &str| {
+        if segment.ends_with('s') || segment.ends_with('x') || segment.ends_with("ch") {
+            format!("{segment}es")
+        } else {
+            format!("{segment}s")
+        }
+    };
+    let mut segments: Vec<String> = path.split('.').map(str::to_owned).collect();
+    if let Some(last) = segments.last_mut() {
+        *last = plural(last);
+    }
+    serde_json::json!({
+        "id": id,
+        "type": resource,
+        "url": format!("/{api}/{}/{id}", segments.join("/")),
+    })
+}
+
 #[cfg(all(test, feature = "events-product"))]
 mod tests {
     #[test]

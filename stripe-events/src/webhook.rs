@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::event::{Event, ParseError};
 use crate::notification::EventNotification;
+use crate::received::ReceivedEvent;
 use crate::signature::{Clock, Secret, SecretError, SignatureError, Verified, Verifier};
 
 /// Why a webhook delivery was rejected. Signature problems come first and never involve the
@@ -337,6 +338,54 @@ impl Webhook {
     ) -> Result<EventNotification, WebhookError> {
         self.verify(payload, signature_header)?;
         self.parse_notification(payload)
+    }
+    /// Parses an already verified body of either kind: the body's `object` decides
+    /// (`"event"`: [`Webhook::parse`], API-version policy included; `"v2.core.event"`:
+    /// [`Webhook::parse_notification`]). For an endpoint that receives both kinds.
+    ///
+    /// ```
+    /// use stripe_events::{ReceivedEvent, Webhook, testing};
+    ///
+    /// let webhook = Webhook::new("whsec_test");
+    /// let thin = br#"{"id": "evt_1", "object": "v2.core.event", "type": "v1.billing.meter.no_meter_found",
+    ///     "created": "2025-12-15T09:30:00Z", "livemode": false}"#;
+    /// assert!(matches!(webhook.parse_any(thin)?, ReceivedEvent::Thin(_)));
+    /// let snapshot = testing::event_envelope("evt_2", "customer.deleted", &serde_json::json!({"id": "cus_1"}));
+    /// let received = webhook.parse_any(snapshot.to_string().as_bytes())?;
+    /// assert!(matches!(received, ReceivedEvent::Snapshot(_)));
+    /// assert_eq!((received.id(), received.type_str()), ("evt_2", "customer.deleted"));
+    /// # Ok::<(), stripe_events::WebhookError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Webhook::parse`] for a body that is neither kind (or a snapshot event whose API
+    /// version the policy rejects), as [`Webhook::parse_notification`] for a thin one.
+    pub fn parse_any(&self, verified_payload: &[u8]) -> Result<ReceivedEvent, WebhookError> {
+        match self.parse(verified_payload) {
+            Ok(event) => Ok(ReceivedEvent::Snapshot(event)),
+            // Told by `object` on the snapshot path's error path only: a snapshot event
+            // still parses in one pass.
+            Err(WebhookError::Parse(ParseError::ThinEvent)) => self
+                .parse_notification(verified_payload)
+                .map(ReceivedEvent::Thin),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Verifies, then parses a body of either kind: [`Webhook::verify`] followed by
+    /// [`Webhook::parse_any`].
+    ///
+    /// # Errors
+    ///
+    /// Any [`WebhookError`].
+    pub fn construct_any(
+        &self,
+        payload: &[u8],
+        signature_header: Option<&str>,
+    ) -> Result<ReceivedEvent, WebhookError> {
+        self.verify(payload, signature_header)?;
+        self.parse_any(payload)
     }
 }
 

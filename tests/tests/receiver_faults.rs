@@ -122,7 +122,12 @@ impl Faulty {
 }
 
 impl EventStore for Faulty {
-    fn record(&self, event: &stripe_events::Event, body: &[u8], at: i64) -> Result<(), StoreError> {
+    fn record(
+        &self,
+        event: &dyn stripe_events::store::RecordedEvent,
+        body: &[u8],
+        at: i64,
+    ) -> Result<(), StoreError> {
         self.fault("recording")?;
         self.inner.record(event, body, at)
     }

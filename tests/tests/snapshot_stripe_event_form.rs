@@ -6,6 +6,7 @@
 #[path = "snapshot_runtime/mod.rs"]
 mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
+pub use snapshot_runtime::thin_markers::{NoRelatedObject, RelatedKind, Resource, ThinEventKind};
 pub use stripe_events::{
     Expandable, List, Timestamp, UnknownPayload, UntypedPayload, json, schema,
 };

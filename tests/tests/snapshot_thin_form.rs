@@ -7,6 +7,7 @@
 #[path = "snapshot_runtime/mod.rs"]
 mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
+pub use snapshot_runtime::thin_markers::{NoRelatedObject, RelatedKind, Resource, ThinEventKind};
 pub use stripe_events::{
     DateTime, Expandable, List, Timestamp, UnknownPayload, UntypedPayload, json, schema,
 };
@@ -94,4 +95,27 @@ fn thin_types_serialize_as_their_strings() {
         serde_json::to_value(&data).unwrap(),
         serde_json::json!({"ready_at": "2099-03-03T09:00:00Z", "url": null})
     );
+}
+
+#[test]
+fn the_markers_tie_each_type_to_its_related_objects_resource() {
+    use thin::{kind, resource};
+    fn related<K: ThinEventKind>() -> Option<&'static str> {
+        <K::Related as RelatedKind>::RESOURCE
+    }
+    assert_eq!(
+        <kind::V2ShopWidgetIncludingColourUpdated as ThinEventKind>::TYPE,
+        "v2.shop.widget[colour].updated"
+    );
+    assert_eq!(
+        kind::V2ShopWidgetIncludingColourUpdated::event_type(),
+        ThinEventType::V2ShopWidgetIncludingColourUpdated
+    );
+    assert_eq!(
+        related::<kind::V2ShopWidgetCreated>(),
+        Some("v2.shop.widget")
+    );
+    assert_eq!(related::<kind::V1GadgetSpun>(), Some("gadget"));
+    assert_eq!(related::<kind::V2ShopReportReady>(), None);
+    assert_eq!(resource::Gadget::object_type(), RelatedObjectType::Gadget);
 }

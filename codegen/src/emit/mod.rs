@@ -6,6 +6,7 @@ mod events;
 mod source_text;
 mod structs;
 mod thin;
+mod thin_markers;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

@@ -84,6 +84,7 @@ pub fn emit_thin(cx: &Ctx<'_>, thin: &ThinIr) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let data_items = items(cx);
+    let markers = super::thin_markers::emit_thin_markers(cx, thin, &variants, &resource_variants);
     quote! {
         /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
         /// carry a reference to the object they are about rather than a copy of it.
@@ -133,6 +134,8 @@ pub fn emit_thin(cx: &Ctx<'_>, thin: &ThinIr) -> TokenStream {
                     }
                 }
             }
+
+            #markers
 
             #(#data_items)*
         }

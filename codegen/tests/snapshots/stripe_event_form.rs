@@ -451,4 +451,21 @@ pub mod thin {
             }
         }
     }
+    /// One marker type per thin event type: a `#[webhook_handler]` of a thin event takes
+    /// `&Notification<kind::Variant>` (named like the [`ThinEventType`] variant).
+    pub mod kind {
+        /// Marker of the thin event type `thin.event` (it has no related object): a handler of it takes `&Notification<kind::ThinEvent>`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct ThinEvent;
+        impl crate::ThinEventKind for ThinEvent {
+            const TYPE: &'static str = "thin.event";
+            type Related = crate::NoRelatedObject;
+            fn event_type() -> super::ThinEventType {
+                super::ThinEventType::ThinEvent
+            }
+        }
+    }
+    /// One marker type per resource a thin event's related object can be (named like the
+    /// [`RelatedObjectType`] variant): what `Notification::related_object` is typed by.
+    pub mod resource {}
 }

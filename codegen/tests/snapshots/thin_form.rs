@@ -446,6 +446,92 @@ pub mod thin {
             }
         }
     }
+    /// One marker type per thin event type: a `#[webhook_handler]` of a thin event takes
+    /// `&Notification<kind::Variant>` (named like the [`ThinEventType`] variant).
+    pub mod kind {
+        /// Marker of the thin event type `v1.gadget.spun` (its related object is a [`Gadget`](super::resource::Gadget)): a handler of it takes `&Notification<kind::V1GadgetSpun>`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct V1GadgetSpun;
+        impl crate::ThinEventKind for V1GadgetSpun {
+            const TYPE: &'static str = "v1.gadget.spun";
+            type Related = super::resource::Gadget;
+            fn event_type() -> super::ThinEventType {
+                super::ThinEventType::V1GadgetSpun
+            }
+        }
+        /// Marker of the thin event type `v2.shop.anything.happened` (the spec names no resource for its related object): a handler of it takes `&Notification<kind::V2ShopAnythingHappened>`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct V2ShopAnythingHappened;
+        impl crate::ThinEventKind for V2ShopAnythingHappened {
+            const TYPE: &'static str = "v2.shop.anything.happened";
+            type Related = crate::NoRelatedObject;
+            fn event_type() -> super::ThinEventType {
+                super::ThinEventType::V2ShopAnythingHappened
+            }
+        }
+        /// Marker of the thin event type `v2.shop.report.ready` (it has no related object): a handler of it takes `&Notification<kind::V2ShopReportReady>`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct V2ShopReportReady;
+        impl crate::ThinEventKind for V2ShopReportReady {
+            const TYPE: &'static str = "v2.shop.report.ready";
+            type Related = crate::NoRelatedObject;
+            fn event_type() -> super::ThinEventType {
+                super::ThinEventType::V2ShopReportReady
+            }
+        }
+        /// Marker of the thin event type `v2.shop.widget.created` (its related object is a [`V2ShopWidget`](super::resource::V2ShopWidget)): a handler of it takes `&Notification<kind::V2ShopWidgetCreated>`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct V2ShopWidgetCreated;
+        impl crate::ThinEventKind for V2ShopWidgetCreated {
+            const TYPE: &'static str = "v2.shop.widget.created";
+            type Related = super::resource::V2ShopWidget;
+            fn event_type() -> super::ThinEventType {
+                super::ThinEventType::V2ShopWidgetCreated
+            }
+        }
+        /// Marker of the thin event type `v2.shop.widget[colour].updated` (its related object is a [`V2ShopWidget`](super::resource::V2ShopWidget)): a handler of it takes `&Notification<kind::V2ShopWidgetIncludingColourUpdated>`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct V2ShopWidgetIncludingColourUpdated;
+        impl crate::ThinEventKind for V2ShopWidgetIncludingColourUpdated {
+            const TYPE: &'static str = "v2.shop.widget[colour].updated";
+            type Related = super::resource::V2ShopWidget;
+            fn event_type() -> super::ThinEventType {
+                super::ThinEventType::V2ShopWidgetIncludingColourUpdated
+            }
+        }
+    }
+    /// One marker type per resource a thin event's related object can be (named like the
+    /// [`RelatedObjectType`] variant): what `Notification::related_object` is typed by.
+    pub mod resource {
+        /// The resource `gadget` (a v1 resource), as the related object of thin events.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct Gadget;
+        impl crate::RelatedKind for Gadget {
+            const RESOURCE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+                "gadget",
+            );
+        }
+        impl crate::Resource for Gadget {
+            const TYPE: &'static str = "gadget";
+            fn object_type() -> super::RelatedObjectType {
+                super::RelatedObjectType::Gadget
+            }
+        }
+        /// The resource `v2.shop.widget` (a v2 resource), as the related object of thin events.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct V2ShopWidget;
+        impl crate::RelatedKind for V2ShopWidget {
+            const RESOURCE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+                "v2.shop.widget",
+            );
+        }
+        impl crate::Resource for V2ShopWidget {
+            const TYPE: &'static str = "v2.shop.widget";
+            fn object_type() -> super::RelatedObjectType {
+                super::RelatedObjectType::V2ShopWidget
+            }
+        }
+    }
     /// How big a widget is.
     /// Schema: `shop_dimensions`.
     #[derive(Debug, Clone)]

@@ -403,4 +403,10 @@ pub mod thin {
             }
         }
     }
+    /// One marker type per thin event type: a `#[webhook_handler]` of a thin event takes
+    /// `&Notification<kind::Variant>` (named like the [`ThinEventType`] variant).
+    pub mod kind {}
+    /// One marker type per resource a thin event's related object can be (named like the
+    /// [`RelatedObjectType`] variant): what `Notification::related_object` is typed by.
+    pub mod resource {}
 }

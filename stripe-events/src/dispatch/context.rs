@@ -1,15 +1,29 @@
-//! What a handler call sees: the event, its envelope, its raw payload, the state.
+//! What a handler call sees: the event (or thin notification), its envelope, its raw payload,
+//! the state.
 
 use std::any::Any;
 
 use super::state::StateMap;
 use super::{Dispatcher, EventKind};
-use crate::{Event, EventObject, EventRequest, EventType, PayloadError, Timestamp};
+use crate::typed_notification::{Notification, NotificationMismatch, ThinEventKind};
+use crate::{
+    Event, EventNotification, EventObject, EventRequest, EventType, PayloadError, Timestamp,
+};
 
-/// What a handler call sees: the event being handled and the dispatcher's state.
+/// What a handler is called for.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    /// A snapshot event.
+    Snapshot(&'a Event),
+    /// A thin event notification.
+    Thin(&'a EventNotification),
+}
+
+/// What a handler call sees: the event being handled (a snapshot [`Event`] or a thin
+/// [`EventNotification`]) and the dispatcher's state.
 #[derive(Clone, Copy)]
 pub struct Invocation<'a> {
-    event: &'a Event,
+    subject: Subject<'a>,
     states: &'a StateMap,
 }
 
@@ -20,22 +34,113 @@ impl<'a> Invocation<'a> {
         Self::with_states(event, dispatcher.states())
     }
 
+    /// The invocation `dispatcher` passes its thin-event handlers for `notification`.
+    pub fn for_notification(
+        dispatcher: &'a Dispatcher,
+        notification: &'a EventNotification,
+    ) -> Self {
+        Self::thin_with_states(notification, dispatcher.states())
+    }
+
     pub(crate) fn with_states(event: &'a Event, states: &'a StateMap) -> Self {
-        Self { event, states }
+        Self {
+            subject: Subject::Snapshot(event),
+            states,
+        }
+    }
+
+    pub(crate) fn thin_with_states(
+        notification: &'a EventNotification,
+        states: &'a StateMap,
+    ) -> Self {
+        Self {
+            subject: Subject::Thin(notification),
+            states,
+        }
     }
 
     pub(crate) fn has_state(&self, type_id: std::any::TypeId) -> bool {
         self.states.contains(type_id)
     }
 
-    /// The event.
+    /// The snapshot event.
+    ///
+    /// # Panics
+    ///
+    /// For a thin event notification (a handler of a thin event type): read it with
+    /// [`Invocation::notification`]; [`Invocation::try_event`] does not panic.
     pub fn event(&self) -> &'a Event {
-        self.event
+        match self.subject {
+            Subject::Snapshot(event) => event,
+            Subject::Thin(n) => panic!(
+                "Invocation::event() called for the thin event notification {} ({}): use \
+                 Invocation::notification()",
+                n.id, n.type_
+            ),
+        }
     }
 
-    /// The event's envelope: everything but the payload.
+    /// The snapshot event, or `None` for a thin event notification.
+    pub fn try_event(&self) -> Option<&'a Event> {
+        match self.subject {
+            Subject::Snapshot(event) => Some(event),
+            Subject::Thin(_) => None,
+        }
+    }
+
+    /// The thin event notification, or `None` for a snapshot event.
+    pub fn notification(&self) -> Option<&'a EventNotification> {
+        match self.subject {
+            Subject::Thin(n) => Some(n),
+            Subject::Snapshot(_) => None,
+        }
+    }
+
+    /// The thin event notification typed as `K` (what a `#[webhook_handler]` of a thin event
+    /// type takes).
+    ///
+    /// # Errors
+    ///
+    /// [`NotificationMismatch`] for a snapshot event, or a notification of another type (or
+    /// whose related object is not of `K`'s resource).
+    pub fn typed_notification<K: ThinEventKind>(
+        &self,
+    ) -> Result<Notification<'a, K>, NotificationMismatch> {
+        match self.subject {
+            Subject::Thin(n) => Notification::new(n),
+            Subject::Snapshot(event) => Err(NotificationMismatch {
+                expected_type: K::TYPE,
+                expected_resource: <K::Related as crate::RelatedKind>::RESOURCE,
+                found_type: format!("{} (a snapshot event)", event.type_),
+                found_resource: None,
+            }),
+        }
+    }
+
+    /// The event's id (`evt_...`), of either kind.
+    pub fn event_id(&self) -> &'a str {
+        match self.subject {
+            Subject::Snapshot(event) => &event.id,
+            Subject::Thin(n) => &n.id,
+        }
+    }
+
+    /// The event's type string, of either kind.
+    pub fn event_type(&self) -> &'a str {
+        match self.subject {
+            Subject::Snapshot(event) => event.type_.as_str(),
+            Subject::Thin(n) => n.type_.as_str(),
+        }
+    }
+
+    /// The snapshot event's envelope: everything but the payload.
+    ///
+    /// # Panics
+    ///
+    /// For a thin event notification, which is all envelope: read
+    /// [`Invocation::notification`].
     pub fn context(&self) -> EventContext<'a> {
-        EventContext::new(self.event)
+        EventContext::new(self.event())
     }
 
     /// The state of type `T` given to [`Dispatcher::with_state`].
@@ -60,12 +165,12 @@ impl<'a> Invocation<'a> {
         self.states.get::<T>()
     }
 
-    /// The payload, when the event is of kind `K` and was typed.
+    /// The payload, when the event is a snapshot event of kind `K` and was typed.
     pub fn payload<K: EventKind>(&self) -> Option<&'a K::Payload>
     where
         K::Payload: 'a,
     {
-        K::payload(&self.event.data.object)
+        K::payload(&self.try_event()?.data.object)
     }
 
     /// The event as an event this build could not type: what a [`"raw"`](super::Handler::RAW)
@@ -73,30 +178,34 @@ impl<'a> Invocation<'a> {
     ///
     /// # Panics
     ///
-    /// When the payload is typed (in a `"*"` handler, say): there is no raw JSON to show then.
-    /// [`Invocation::try_raw`] does not panic.
+    /// When the payload is typed (in a `"*"` handler, say), or for a thin event
+    /// notification: there is no raw JSON to show then. [`Invocation::try_raw`] does not
+    /// panic.
     pub fn raw(&self) -> RawEvent<'a> {
         match self.try_raw() {
             Some(raw) => raw,
             None => panic!(
-                "Invocation::raw() called for event {} ({}), whose payload is typed: \
-                 use Invocation::event() or Invocation::try_raw()",
-                self.event.id, self.event.type_
+                "Invocation::raw() called for event {} ({}), whose payload is typed or which \
+                 is a thin event notification: use Invocation::event() or Invocation::try_raw()",
+                self.event_id(),
+                self.event_type()
             ),
         }
     }
 
-    /// The event as an event this build could not type, or `None` when its payload is typed.
+    /// The event as an event this build could not type, or `None` when its payload is typed
+    /// (or it is a thin event notification).
     pub fn try_raw(&self) -> Option<RawEvent<'a>> {
-        RawEvent::new(self.event)
+        RawEvent::new(self.try_event()?)
     }
 }
 
 impl std::fmt::Debug for Invocation<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Invocation")
-            .field("event", &self.event.id)
-            .field("event_type", &self.event.type_.as_str())
+            .field("event", &self.event_id())
+            .field("event_type", &self.event_type())
+            .field("thin", &self.notification().is_some())
             .field("states", &self.states.type_names())
             .finish()
     }

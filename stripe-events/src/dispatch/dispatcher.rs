@@ -12,7 +12,7 @@ use super::{
     BoxError, DispatchError, DispatchSetupError, Dispatched, FailureKind, Handler, HandlerFailure,
     HandlerFn, HandlerFuture, Invocation, SetupProblem,
 };
-use crate::{Event, EventObject, EventType};
+use crate::{Event, EventNotification, EventObject, EventType, ReceivedEvent, ThinEventType};
 
 type Group = Box<[&'static Handler]>;
 
@@ -31,6 +31,9 @@ pub struct Dispatcher {
     raw: Group,
     /// How many of `raw` are `"raw"` handlers (the rest are `"*"`).
     raw_only: usize,
+    /// For each thin event type that has handlers: them (thin events run no `"*"` or `"raw"`
+    /// handler: those take a snapshot `&Event`).
+    thin: FastMap<Discriminant<ThinEventType>, Group>,
     states: StateMap,
 }
 
@@ -74,12 +77,26 @@ impl Dispatcher {
                 (key, group.into_boxed_slice())
             })
             .collect();
+        let mut thin: FastMap<Discriminant<ThinEventType>, Vec<&'static Handler>> =
+            FastMap::default();
+        for &h in &sorted {
+            if let Some(event_type) = thin_event_type(h) {
+                thin.entry(std::mem::discriminant(&event_type))
+                    .or_default()
+                    .push(h);
+            }
+        }
+        let thin = thin
+            .into_iter()
+            .map(|(key, group)| (key, group.into_boxed_slice()))
+            .collect();
         Self {
             handlers,
             typed,
             any,
             raw,
             raw_only,
+            thin,
             states: StateMap::default(),
         }
     }
@@ -127,7 +144,7 @@ impl Dispatcher {
                 });
             }
             let special = h.event_type == Handler::ANY || h.event_type == Handler::RAW;
-            if !special && typed_event_type(h).is_none() {
+            if !special && typed_event_type(h).is_none() && thin_event_type(h).is_none() {
                 problems.push(SetupProblem::UnknownEventType {
                     handler: h.name,
                     event_type: h.event_type,
@@ -165,6 +182,15 @@ impl Dispatcher {
         self.route(event).iter().copied()
     }
 
+    /// The handlers a thin event notification of type `event_type` runs, in run order (none
+    /// for [`ThinEventType::Unknown`]).
+    pub fn handlers_for_thin<'s>(
+        &'s self,
+        event_type: &ThinEventType,
+    ) -> impl Iterator<Item = &'static Handler> + use<'s> {
+        self.thin_group(event_type).iter().copied()
+    }
+
     /// Every handler, in registration order.
     pub fn handlers(&self) -> impl Iterator<Item = &'static Handler> {
         self.handlers.iter().copied()
@@ -174,36 +200,67 @@ impl Dispatcher {
     /// if an earlier one failed; errors and panics are collected in the [`DispatchError`],
     /// never propagated.
     pub async fn dispatch(&self, event: &Event) -> Result<Dispatched, DispatchError> {
-        let mut run = Run::default();
-        for &handler in self.route(event) {
-            let invocation = Invocation::with_states(event, &self.states);
-            match start(handler, &invocation) {
-                Step::Done(ran, result) => run.record(handler, ran, result),
-                Step::Pending(future) => {
-                    let result = CatchUnwind::new(future).await;
-                    run.record(handler, true, settle(result));
-                }
-            }
+        let invocation = Invocation::with_states(event, &self.states);
+        let run = run_group(self.route(event), &invocation).await;
+        run.finish(&event.id, event.type_.as_str(), self.skipped(event))
+    }
+
+    /// Runs the handlers of the thin event notification `notification`: those registered for
+    /// its type (`#[webhook_handler("v2.core.account.created")]`), as
+    /// [`dispatch`](Self::dispatch) runs a snapshot event's. `"*"` and `"raw"` handlers take
+    /// a snapshot `&Event` and never run for a thin event; a notification of a type this
+    /// build does not know runs no handler ([`Dispatched::is_unhandled`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`dispatch`](Self::dispatch).
+    pub async fn dispatch_notification(
+        &self,
+        notification: &EventNotification,
+    ) -> Result<Dispatched, DispatchError> {
+        let invocation = Invocation::thin_with_states(notification, &self.states);
+        let run = run_group(self.thin_group(&notification.type_), &invocation).await;
+        run.finish(&notification.id, notification.type_.as_str(), 0)
+    }
+
+    /// [`dispatch`](Self::dispatch) or [`dispatch_notification`](Self::dispatch_notification),
+    /// as `received` is.
+    ///
+    /// # Errors
+    ///
+    /// As [`dispatch`](Self::dispatch).
+    pub async fn dispatch_received(
+        &self,
+        received: &ReceivedEvent,
+    ) -> Result<Dispatched, DispatchError> {
+        match received {
+            ReceivedEvent::Snapshot(event) => self.dispatch(event).await,
+            ReceivedEvent::Thin(notification) => self.dispatch_notification(notification).await,
         }
-        run.finish(event, self.skipped(event))
     }
 
     /// [`dispatch`](Self::dispatch) from synchronous code: sync handlers run inline, async
     /// ones on a minimal built-in executor that parks this thread until their future is woken
     /// (see the [module documentation](super#running) for what that cannot run).
     pub fn dispatch_blocking(&self, event: &Event) -> Result<Dispatched, DispatchError> {
-        let mut run = Run::default();
-        for &handler in self.route(event) {
-            let invocation = Invocation::with_states(event, &self.states);
-            match start(handler, &invocation) {
-                Step::Done(ran, result) => run.record(handler, ran, result),
-                Step::Pending(future) => {
-                    let result = block_on(CatchUnwind::new(future));
-                    run.record(handler, true, settle(result));
-                }
-            }
-        }
-        run.finish(event, self.skipped(event))
+        let invocation = Invocation::with_states(event, &self.states);
+        let run = run_group_blocking(self.route(event), &invocation);
+        run.finish(&event.id, event.type_.as_str(), self.skipped(event))
+    }
+
+    /// [`dispatch_notification`](Self::dispatch_notification) from synchronous code, as
+    /// [`dispatch_blocking`](Self::dispatch_blocking) runs a snapshot event's handlers.
+    ///
+    /// # Errors
+    ///
+    /// As [`dispatch`](Self::dispatch).
+    pub fn dispatch_notification_blocking(
+        &self,
+        notification: &EventNotification,
+    ) -> Result<Dispatched, DispatchError> {
+        let invocation = Invocation::thin_with_states(notification, &self.states);
+        let run = run_group_blocking(self.thin_group(&notification.type_), &invocation);
+        run.finish(&notification.id, notification.type_.as_str(), 0)
     }
 
     /// How many typed handlers `event` would have run had its payload fit its type (0 when it
@@ -238,6 +295,17 @@ impl Dispatcher {
     }
 
     #[inline]
+    fn thin_group(&self, event_type: &ThinEventType) -> &[&'static Handler] {
+        match event_type {
+            ThinEventType::Unknown(_) => &[],
+            known => self
+                .thin
+                .get(&std::mem::discriminant(known))
+                .map_or(&[], |group| group),
+        }
+    }
+
+    #[inline]
     fn typed_group(&self, event_type: &EventType) -> &[&'static Handler] {
         if self.typed.is_empty() {
             return &self.any;
@@ -252,6 +320,41 @@ impl Dispatcher {
 /// The known event type of a typed handler; `None` for `"*"`, `"raw"` and unknown types.
 fn typed_event_type(h: &Handler) -> Option<EventType> {
     EventType::from_known(h.event_type)
+}
+
+/// The known thin event type of a thin-event handler; `None` for any other.
+fn thin_event_type(h: &Handler) -> Option<ThinEventType> {
+    ThinEventType::from_known(h.event_type)
+}
+
+/// Runs `group`'s handlers for `invocation`, awaiting async ones one after another.
+async fn run_group(group: &[&'static Handler], invocation: &Invocation<'_>) -> Run {
+    let mut run = Run::default();
+    for &handler in group {
+        match start(handler, invocation) {
+            Step::Done(ran, result) => run.record(handler, ran, result),
+            Step::Pending(future) => {
+                let result = CatchUnwind::new(future).await;
+                run.record(handler, true, settle(result));
+            }
+        }
+    }
+    run
+}
+
+/// [`run_group`] from synchronous code.
+fn run_group_blocking(group: &[&'static Handler], invocation: &Invocation<'_>) -> Run {
+    let mut run = Run::default();
+    for &handler in group {
+        match start(handler, invocation) {
+            Step::Done(ran, result) => run.record(handler, ran, result),
+            Step::Pending(future) => {
+                let result = block_on(CatchUnwind::new(future));
+                run.record(handler, true, settle(result));
+            }
+        }
+    }
+    run
 }
 
 impl Default for Dispatcher {
@@ -340,7 +443,12 @@ impl Run {
     }
 
     #[inline]
-    fn finish(self, event: &Event, skipped: usize) -> Result<Dispatched, DispatchError> {
+    fn finish(
+        self,
+        event_id: &str,
+        event_type: &str,
+        skipped: usize,
+    ) -> Result<Dispatched, DispatchError> {
         if self.failures.is_empty() {
             return Ok(Dispatched {
                 ran: self.ran,
@@ -348,8 +456,8 @@ impl Run {
             });
         }
         Err(DispatchError {
-            event_id: event.id.clone(),
-            event_type: event.type_.as_str().to_owned(),
+            event_id: event_id.to_owned(),
+            event_type: event_type.to_owned(),
             ran: self.ran,
             failures: self.failures,
         })

@@ -31,8 +31,9 @@ use super::{BoxError, HandlerFuture, Invocation};
 /// [`Dispatcher::from_handlers`]: super::Dispatcher::from_handlers
 #[derive(Clone, Copy)]
 pub struct Handler {
-    /// The event type string it handles (`"product.created"`), or [`Handler::ANY`] (`"*"`,
-    /// every event), or [`Handler::RAW`] (`"raw"`, events that could not be typed).
+    /// The event type string it handles: a snapshot type (`"product.created"`) or a thin one
+    /// (`"v2.core.event_destination.ping"`), or [`Handler::ANY`] (`"*"`, every snapshot
+    /// event), or [`Handler::RAW`] (`"raw"`, snapshot events that could not be typed).
     pub event_type: &'static str,
     /// Its full path, e.g. `"my_app::billing::on_product_created"`: reported in failures, and
     /// the order handlers of one group run in.
@@ -44,10 +45,11 @@ pub struct Handler {
 }
 
 impl Handler {
-    /// The `event_type` of a handler that runs for every event (after the others).
+    /// The `event_type` of a handler that runs for every snapshot event (after the others;
+    /// never for a thin event notification).
     pub const ANY: &'static str = "*";
-    /// The `event_type` of a handler that runs for events that could not be typed (an event
-    /// type this build does not know, or a payload that did not fit its type).
+    /// The `event_type` of a handler that runs for snapshot events that could not be typed (an
+    /// event type this build does not know, or a payload that did not fit its type).
     pub const RAW: &'static str = "raw";
 }
 

@@ -67,6 +67,12 @@
 //! * The table is built once, in the constructor: finding an event's handlers is one hash
 //!   lookup, whatever the number of handlers. Dispatching a typed event to a sync handler
 //!   allocates nothing (see `benches/dispatch.rs`).
+//! * A thin event notification ([`Dispatcher::dispatch_notification`]) runs the handlers
+//!   registered for its thin type (`"v2.core.event_destination.ping"`), in the same order; `"*"`
+//!   and `"raw"` handlers take a snapshot event and never run for it, and a thin type this
+//!   build does not know runs no handler. A handler's `event_type` names a snapshot type or a
+//!   thin one (the specs never share a type string); [`Invocation::notification`] is what
+//!   a thin handler reads.
 //! * An event no handler wants is not an error: [`Dispatched::ran`] is 0 (a receiver still
 //!   answers 2xx, so Stripe does not retry it, and may log it).
 //!
@@ -155,6 +161,13 @@ pub trait PayloadParam<'a, P: ?Sized + 'a> {
 
 impl<'a, P: ?Sized + 'a> PayloadParam<'a, P> for &'a P {
     fn from_payload(payload: &'a P) -> Self {
+        payload
+    }
+}
+
+/// A handler of a thin event type may take the untyped `&EventNotification` too.
+impl<'a, K: 'a> PayloadParam<'a, crate::Notification<'a, K>> for &'a crate::EventNotification {
+    fn from_payload(payload: &'a crate::Notification<'a, K>) -> Self {
         payload
     }
 }

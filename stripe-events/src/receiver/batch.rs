@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::unix_now;
-use crate::Event;
+use crate::ReceivedEvent;
 use crate::store::{Claim, EventStore, Finish, Incoming, Job, Status, StoreError};
 
 /// The most calls in one batch.
@@ -128,7 +128,7 @@ async fn run_batches<I: Send + 'static, O: Send + 'static>(
 
 /// An authentic delivery on its way to the store.
 pub(super) struct Arrival {
-    pub(super) event: Arc<Event>,
+    pub(super) event: Arc<ReceivedEvent>,
     pub(super) body: Bytes,
     pub(super) received_at: i64,
 }
@@ -162,7 +162,7 @@ impl Batches {
 
 fn incoming(arrival: &Arrival) -> Incoming<'_> {
     Incoming {
-        event: &arrival.event,
+        event: &*arrival.event,
         body: &arrival.body,
         received_at: arrival.received_at,
     }

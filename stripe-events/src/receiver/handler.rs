@@ -16,7 +16,7 @@ use tracing::field::Empty;
 use super::batch::Arrival;
 use super::{Outcome, Processing, Receiver, unix_now};
 use crate::store::{Claim, Status, StoreError};
-use crate::{Event, EventObject, WebhookError};
+use crate::{EventObject, ReceivedEvent, WebhookError};
 
 /// How often recording the result of handlers that ran is tried, and the pause before each
 /// retry: a store that hiccups once does not make Stripe deliver the event again.
@@ -92,13 +92,14 @@ impl Receiver {
         if let Err(e) = webhook.verify(&body, signature) {
             return self.reject(body, false, e, now).await;
         }
-        let event = match webhook.parse(&body) {
+        // Either kind: the body's `object` decides (a snapshot event, or a thin notification).
+        let event = match webhook.parse_any(&body) {
             Ok(event) => Arc::new(event),
             Err(e) => return self.reject(body, true, e, now).await,
         };
         let span = tracing::Span::current();
-        span.record("event_id", event.id.as_str());
-        span.record("event_type", event.type_.as_str());
+        span.record("event_id", event.id());
+        span.record("event_type", event.type_str());
         let arrival = Arrival {
             event: Arc::clone(&event),
             body,
@@ -150,15 +151,15 @@ impl Receiver {
     }
 
     /// Claims a recorded event, runs its handlers, and records how they went.
-    pub(super) async fn process(&self, event: Arc<Event>, now: i64) -> Outcome {
-        let id = event.id.clone();
+    pub(super) async fn process(&self, event: Arc<ReceivedEvent>, now: i64) -> Outcome {
+        let id = event.id().to_owned();
         let lease = self.inner.lease;
         let claim = self.blocking(move |s| s.claim(&id, now, lease)).await;
         self.run_claim(&event, claim).await
     }
 
     /// Runs the handlers if `claim` (of a recorded event) says to, inline.
-    async fn run_claim(&self, event: &Event, claim: Result<Claim, StoreError>) -> Outcome {
+    async fn run_claim(&self, event: &ReceivedEvent, claim: Result<Claim, StoreError>) -> Outcome {
         let claim = match claim {
             Ok(claim) => claim,
             Err(e) => return Outcome::StoreFailed(e),
@@ -179,16 +180,20 @@ impl Receiver {
     /// (asked only when a handler failed).
     pub(super) async fn run_claimed(
         &self,
-        event: &Event,
+        event: &ReceivedEvent,
         patience: Patience,
         handlers_done: impl FnOnce(),
         on_failure: impl FnOnce() -> OnFailure,
     ) -> Outcome {
-        let dispatched = self.inner.dispatcher.dispatch(event).await;
+        let event_id = event.id();
+        let dispatched = self.inner.dispatcher.dispatch_received(event).await;
         handlers_done();
         match dispatched {
             Ok(dispatched) if dispatched.skipped > 0 => {
-                let EventObject::Untyped(untyped) = &event.data.object else {
+                let ReceivedEvent::Snapshot(snapshot) = event else {
+                    unreachable!("a thin notification skips no handler")
+                };
+                let EventObject::Untyped(untyped) = &snapshot.data.object else {
                     unreachable!("only an untyped payload skips typed handlers")
                 };
                 let error = untyped.error.clone();
@@ -203,7 +208,7 @@ impl Receiver {
                 let reason = error.to_string();
                 match self
                     .settle(
-                        &event.id,
+                        event_id,
                         patience,
                         Settle::Finish(Status::Untyped, Some(reason)),
                     )
@@ -217,7 +222,7 @@ impl Receiver {
                 }
             }
             Ok(dispatched) => match self
-                .settle(&event.id, patience, Settle::Finish(Status::Processed, None))
+                .settle(event_id, patience, Settle::Finish(Status::Processed, None))
                 .await
             {
                 Err(e) => Outcome::StoreFailed(e),
@@ -232,7 +237,7 @@ impl Receiver {
                 let settled = match on_failure() {
                     OnFailure::Fail => {
                         self.settle(
-                            &event.id,
+                            event_id,
                             patience,
                             Settle::Finish(Status::Failed, Some(message)),
                         )
@@ -240,13 +245,13 @@ impl Receiver {
                     }
                     OnFailure::RetryAt(at) => {
                         span.record("retry_at", at);
-                        self.settle(&event.id, patience, Settle::RetryAt(message, at))
+                        self.settle(event_id, patience, Settle::RetryAt(message, at))
                             .await
                     }
                     OnFailure::Dead => {
                         span.record("dead", true);
                         self.settle(
-                            &event.id,
+                            event_id,
                             patience,
                             Settle::Finish(Status::Dead, Some(message)),
                         )

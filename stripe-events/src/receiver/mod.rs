@@ -9,8 +9,13 @@
 //!    [`ReceiverConfig::body_limit`] -> 413;
 //! 2. `Stripe-Signature` verified with the [`Webhook`]: missing or wrong ->
 //!    kept with [`EventStore::record_rejected`] (not authentic), 400, no handler runs;
-//! 3. parsed: not JSON, not an event, or an API version the webhook rejects -> kept as
-//!    rejected (authentic), 400;
+//! 3. parsed, as either kind ([`Webhook::parse_any`]: the body's `object` decides, a snapshot
+//!    `"event"` or a thin `"v2.core.event"` notification, so that two event destinations,
+//!    each with its secret, can point at one endpoint): not JSON, not an event, or an API
+//!    version the webhook rejects -> kept as rejected (authentic), 400. From here on a thin
+//!    notification goes the same way as a snapshot event (stored, de-duplicated, claimed,
+//!    queued, replayed, listed), dispatched with
+//!    [`Dispatcher::dispatch_notification`](crate::Dispatcher::dispatch_notification);
 //! 4. [`EventStore::record`]ed, then [`EventStore::claim`]ed: already processed -> 200
 //!    ([`Outcome::Duplicate`]); another delivery is running it -> 409 ([`Outcome::InProgress`],
 //!    Stripe retries later);

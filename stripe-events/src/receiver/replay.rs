@@ -89,7 +89,7 @@ impl Receiver {
         let event =
             self.inner
                 .webhook
-                .parse(&row.body)
+                .parse_any(&row.body)
                 .map_err(|source| ReplayError::Unparsable {
                     event_id: event_id.to_owned(),
                     source,
@@ -99,12 +99,12 @@ impl Receiver {
         // A no-op for a recorded event; records one that was rejected only by the API-version
         // policy, since relaxed.
         let received_at = row.received_at;
-        self.blocking(move |s| s.record(&recorded, &row.body, received_at))
+        self.blocking(move |s| s.record(&*recorded, &row.body, received_at))
             .await?;
         Ok(traced("replay", async {
             let span = tracing::Span::current();
-            span.record("event_id", event.id.as_str());
-            span.record("event_type", event.type_.as_str());
+            span.record("event_id", event.id());
+            span.record("event_type", event.type_str());
             self.process(event, now).await
         })
         .await)

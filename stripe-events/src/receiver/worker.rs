@@ -173,7 +173,7 @@ impl Receiver {
             let span = tracing::Span::current();
             span.record("event_id", job.event_id.as_str());
             span.record("attempt", job.attempt);
-            let event = match self.inner.webhook.parse(&job.body) {
+            let event = match self.inner.webhook.parse_any(&job.body) {
                 Ok(event) => event,
                 Err(error) => {
                     let _ = handlers_done.send(());
@@ -193,7 +193,7 @@ impl Receiver {
                     };
                 }
             };
-            span.record("event_type", event.type_.as_str());
+            span.record("event_type", event.type_str());
             let policy = self.inner.retry;
             let attempt = job.attempt;
             let handlers_done = move || {

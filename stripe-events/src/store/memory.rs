@@ -5,8 +5,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, Status, StatusChange, StoreError, StoredDelivery,
-    finishing, lease_end, sniff_id_and_type, unix_now,
+    Claim, EventStore, Job, MAX_INVALID_BODY, RecordedEvent, Status, StatusChange, StoreError,
+    StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in memory, gone when dropped: the receiver's default, and a store for
@@ -102,12 +102,12 @@ impl Inner {
 impl EventStore for MemoryStore {
     fn record(
         &self,
-        event: &crate::Event,
+        event: &dyn RecordedEvent,
         body: &[u8],
         received_at: i64,
     ) -> Result<(), StoreError> {
         let mut inner = self.inner();
-        if let Some(row) = inner.authentic_mut(&event.id) {
+        if let Some(row) = inner.authentic_mut(event.event_id()) {
             // Stripe delivers a failed event again: queued again if it was out of the queue.
             if row.delivery.status == Status::Failed && row.run_after.is_none() {
                 row.run_after = Some(received_at);
@@ -117,11 +117,11 @@ impl EventStore for MemoryStore {
         let index = inner.push(
             StoredDelivery {
                 row_id: 0,
-                event_id: Some(event.id.clone()),
-                event_type: Some(event.type_.as_str().to_owned()),
-                api_version: event.api_version.clone(),
-                account: event.account.clone(),
-                livemode: Some(event.livemode),
+                event_id: Some(event.event_id().to_owned()),
+                event_type: Some(event.event_type().to_owned()),
+                api_version: event.api_version().map(str::to_owned),
+                account: event.account().map(str::to_owned),
+                livemode: Some(event.livemode()),
                 received_at,
                 body: body.to_vec(),
                 signature_valid: true,
@@ -131,7 +131,7 @@ impl EventStore for MemoryStore {
             },
             false,
         );
-        inner.authentic.insert(event.id.clone(), index);
+        inner.authentic.insert(event.event_id().to_owned(), index);
         Ok(())
     }
 

@@ -242,8 +242,9 @@ pub struct Job {
 /// [`EventStore::record_and_claim_batch`]): what [`EventStore::record`] takes, as one value.
 #[derive(Debug, Clone, Copy)]
 pub struct Incoming<'a> {
-    /// The parsed event.
-    pub event: &'a crate::Event,
+    /// The parsed event: a snapshot [`Event`](crate::Event) or a thin
+    /// [`EventNotification`](crate::EventNotification) (see [`RecordedEvent`]).
+    pub event: &'a dyn RecordedEvent,
     /// The raw body as it was delivered, byte for byte.
     pub body: &'a [u8],
     /// When it arrived (unix seconds).
@@ -319,8 +320,17 @@ pub trait EventStore: Send + Sync + 'static {
     /// recorded by [`fail`](Self::fail), in inline mode: when a store moves to queue mode,
     /// Stripe's retry of such an event is then run by the workers instead of being answered
     /// 200 and left failed).
-    fn record(&self, event: &crate::Event, body: &[u8], received_at: i64)
-    -> Result<(), StoreError>;
+    ///
+    /// `event` is a snapshot [`Event`](crate::Event) or a thin
+    /// [`EventNotification`](crate::EventNotification) (or a
+    /// [`ReceivedEvent`](crate::ReceivedEvent) of either kind): both are stored, de-duplicated
+    /// by id, claimed and listed alike; which kind a stored body is, its `object` says.
+    fn record(
+        &self,
+        event: &dyn RecordedEvent,
+        body: &[u8],
+        received_at: i64,
+    ) -> Result<(), StoreError>;
 
     /// A delivery that was rejected, kept for inspection with [`Status::Failed`] and
     /// `last_error = reason`: `signature_valid` false when its signature did not verify, true
@@ -379,7 +389,7 @@ pub trait EventStore: Send + Sync + 'static {
             .iter()
             .map(|d| {
                 self.record(d.event, d.body, d.received_at)?;
-                self.claim(&d.event.id, now, lease)
+                self.claim(d.event.event_id(), now, lease)
             })
             .collect()
     }
@@ -527,12 +537,91 @@ pub trait EventStore: Send + Sync + 'static {
     fn list(&self, status: Option<Status>) -> Result<Vec<StoredDelivery>, StoreError>;
 }
 
+/// What a store keeps of an authentic delivery's event, besides its body: implemented by both
+/// kinds of event, a snapshot [`Event`](crate::Event) and a thin
+/// [`EventNotification`](crate::EventNotification), and by
+/// [`ReceivedEvent`](crate::ReceivedEvent).
+pub trait RecordedEvent: Sync + fmt::Debug {
+    /// The event's id (`evt_...`).
+    fn event_id(&self) -> &str;
+    /// Its type string.
+    fn event_type(&self) -> &str;
+    /// The API version a snapshot event was rendered with; `None` for a thin one (thin events
+    /// are not versioned).
+    fn api_version(&self) -> Option<&str>;
+    /// The connected account a snapshot event is about; for a thin one, its `context` (the
+    /// account context it belongs to).
+    fn account(&self) -> Option<&str>;
+    /// Live mode.
+    fn livemode(&self) -> bool;
+}
+
+impl RecordedEvent for crate::Event {
+    fn event_id(&self) -> &str {
+        &self.id
+    }
+    fn event_type(&self) -> &str {
+        self.type_.as_str()
+    }
+    fn api_version(&self) -> Option<&str> {
+        self.api_version.as_deref()
+    }
+    fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+    fn livemode(&self) -> bool {
+        self.livemode
+    }
+}
+
+impl RecordedEvent for crate::EventNotification {
+    fn event_id(&self) -> &str {
+        &self.id
+    }
+    fn event_type(&self) -> &str {
+        self.type_.as_str()
+    }
+    fn api_version(&self) -> Option<&str> {
+        None
+    }
+    fn account(&self) -> Option<&str> {
+        self.context.as_deref()
+    }
+    fn livemode(&self) -> bool {
+        self.livemode
+    }
+}
+
+impl RecordedEvent for crate::ReceivedEvent {
+    fn event_id(&self) -> &str {
+        self.id()
+    }
+    fn event_type(&self) -> &str {
+        self.type_str()
+    }
+    fn api_version(&self) -> Option<&str> {
+        match self {
+            Self::Snapshot(e) => e.api_version.as_deref(),
+            Self::Thin(_) => None,
+        }
+    }
+    fn account(&self) -> Option<&str> {
+        match self {
+            Self::Snapshot(e) => e.account.as_deref(),
+            Self::Thin(n) => n.context.as_deref(),
+        }
+    }
+    fn livemode(&self) -> bool {
+        self.livemode()
+    }
+}
+
 /// A shared store is a store: an application can keep an `Arc` of the store it gives the
 /// receiver ([`ReceiverConfig::store`](crate::receiver::ReceiverConfig::store) takes the `Arc`).
 impl<S: EventStore + ?Sized> EventStore for Arc<S> {
     fn record(
         &self,
-        event: &crate::Event,
+        event: &dyn RecordedEvent,
         body: &[u8],
         received_at: i64,
     ) -> Result<(), StoreError> {
@@ -653,13 +742,13 @@ pub(crate) struct NewDelivery {
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 impl NewDelivery {
     /// What [`EventStore::record`] stores of `event` and its raw `body`.
-    pub(crate) fn new(event: &crate::Event, body: &[u8], received_at: i64) -> Self {
+    pub(crate) fn new(event: &dyn RecordedEvent, body: &[u8], received_at: i64) -> Self {
         Self {
-            event_id: event.id.clone(),
-            event_type: event.type_.as_str().to_owned(),
-            api_version: event.api_version.clone(),
-            account: event.account.clone(),
-            livemode: event.livemode,
+            event_id: event.event_id().to_owned(),
+            event_type: event.event_type().to_owned(),
+            api_version: event.api_version().map(str::to_owned),
+            account: event.account().map(str::to_owned),
+            livemode: event.livemode(),
             received_at,
             body: body.to_vec(),
         }

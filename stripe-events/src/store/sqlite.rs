@@ -7,8 +7,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, Status, StatusChange,
-    StoreError, StoredDelivery, finishing, lease_end, newer_schema, sniff_id_and_type, unix_now,
+    Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
+    StatusChange, StoreError, StoredDelivery, finishing, lease_end, newer_schema,
+    sniff_id_and_type, unix_now,
 };
 
 /// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before
@@ -545,13 +546,13 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
 impl EventStore for SqliteStore {
     fn record(
         &self,
-        event: &crate::Event,
+        event: &dyn RecordedEvent,
         body: &[u8],
         received_at: i64,
     ) -> Result<(), StoreError> {
         let row = NewDelivery::new(event, body, received_at);
         self.write(
-            || format!("recording {}", event.id),
+            || format!("recording {}", event.event_id()),
             |conn| in_transaction(conn, |tx| record_in(tx, &row)),
         )
     }
@@ -560,7 +561,7 @@ impl EventStore for SqliteStore {
     fn record_batch(&self, batch: &[Incoming<'_>]) -> Vec<Result<(), StoreError>> {
         self.write_batch(
             batch.len(),
-            |i| format!("recording {}", batch[i].event.id),
+            |i| format!("recording {}", batch[i].event.event_id()),
             |tx| {
                 batch
                     .iter()
@@ -582,13 +583,13 @@ impl EventStore for SqliteStore {
     ) -> Vec<Result<Claim, StoreError>> {
         self.write_batch(
             batch.len(),
-            |i| format!("recording and claiming {}", batch[i].event.id),
+            |i| format!("recording and claiming {}", batch[i].event.event_id()),
             |tx| {
                 batch
                     .iter()
                     .map(|d| {
                         record_in(tx, &NewDelivery::new(d.event, d.body, d.received_at))?;
-                        Ok(claim_in(tx, &d.event.id, now, lease)?
+                        Ok(claim_in(tx, d.event.event_id(), now, lease)?
                             .ok_or_else(|| NO_SUCH_EVENT.to_owned()))
                     })
                     .collect()

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use super::{Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, MemoryStore, Status};
-use crate::Event;
-use crate::testing::event_envelope;
+use crate::testing::{event_envelope, related_object_for};
+use crate::{Event, EventNotification};
 
 const LEASE: Duration = Duration::from_secs(60);
 
@@ -19,6 +19,7 @@ pub(crate) fn run<S: EventStore>(mut make: impl FnMut() -> S) {
     pruning_removes_old_processed_deliveries_only(&make());
     batches_answer_each_entry_in_order(&make());
     batch_claims_take_the_oldest_due_events(&make());
+    thin_notifications_are_kept_like_snapshot_events(&make());
 }
 
 fn record(store: &dyn EventStore, id: &str) {
@@ -476,4 +477,68 @@ fn the_first_application_binds_the_store(store: &dyn EventStore) {
 #[test]
 fn the_memory_store_passes_the_suite() {
     run(MemoryStore::new);
+}
+
+/// A thin notification (written here: type, context, related object) is recorded,
+/// de-duplicated, claimed, queued and listed like a snapshot event; its context is kept as
+/// the account, and it has no API version.
+fn thin_notifications_are_kept_like_snapshot_events(store: &dyn EventStore) {
+    let mut n = serde_json::json!({"id": "evt_thin", "object": "v2.core.event",
+        "type": "v2.core.account.created", "created": "2025-12-15T09:30:00Z",
+        "livemode": true, "context": "acct_ctx"});
+    n["related_object"] = related_object_for("v2.core.account", "1");
+    let body = n.to_string();
+    let notification = EventNotification::from_slice(body.as_bytes()).unwrap();
+    store.record(&notification, body.as_bytes(), 100).unwrap();
+    store.record(&notification, body.as_bytes(), 101).unwrap();
+    record_at(store, "evt_snapshot", 102);
+    let rows = store.list(None).unwrap();
+    assert_eq!(rows.len(), 2, "a redelivery keeps the one row");
+    let row = store.get("evt_thin").unwrap().unwrap();
+    assert_eq!(row.event_type.as_deref(), Some("v2.core.account.created"));
+    assert_eq!(
+        (row.api_version, row.account.as_deref(), row.livemode),
+        (None, Some("acct_ctx"), Some(true))
+    );
+    assert_eq!(
+        (row.body, row.status),
+        (body.clone().into_bytes(), Status::Pending)
+    );
+    // Queued in received order with the snapshot event, claimed once.
+    let job = store.claim_next(102, LEASE).unwrap().unwrap();
+    assert_eq!(
+        (job.event_id.as_str(), job.body),
+        ("evt_thin", body.into_bytes())
+    );
+    assert_eq!(
+        store.claim("evt_thin", 102, LEASE).unwrap(),
+        Claim::InProgress
+    );
+    store.complete("evt_thin").unwrap();
+    assert_eq!(
+        store.claim("evt_thin", 103, LEASE).unwrap(),
+        Claim::AlreadyProcessed
+    );
+    assert_eq!(next(store, 103), Some(("evt_snapshot".to_owned(), 1)));
+
+    // The batch path (what the receiver uses) takes notifications too.
+    let other = body_text_with_id(&n, "evt_thin_2");
+    let other_n = EventNotification::from_slice(other.as_bytes()).unwrap();
+    let incoming = [Incoming {
+        event: &other_n,
+        body: other.as_bytes(),
+        received_at: 104,
+    }];
+    let claims = store.record_and_claim_batch(&incoming, 104, LEASE);
+    assert_eq!(claims, [Ok(Claim::Run { attempt: 1 })]);
+    assert_eq!(store.record_batch(&incoming), [Ok(())]);
+    let row = store.get("evt_thin_2").unwrap().unwrap();
+    assert_eq!(row.account.as_deref(), Some("acct_ctx"));
+}
+
+/// `n` with another id, as a body.
+fn body_text_with_id(n: &serde_json::Value, id: &str) -> String {
+    let mut n = n.clone();
+    n["id"] = id.into();
+    n.to_string()
 }

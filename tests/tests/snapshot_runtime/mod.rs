@@ -25,6 +25,42 @@ pub mod dispatch {
     }
 }
 
+/// `stripe_events::ThinEventKind` over the snapshot's `thin::ThinEventType` (the thin markers
+/// name it, as `EventKind` names `EventObject`); `RelatedKind`, `Resource` and
+/// `NoRelatedObject` likewise. Each snapshot crate re-exports them at its root.
+pub mod thin_markers {
+    /// `stripe_events::ThinEventKind`.
+    pub trait ThinEventKind: 'static {
+        /// The thin event type string.
+        const TYPE: &'static str;
+        /// The resource of its related object.
+        type Related: RelatedKind;
+        /// Its `ThinEventType` variant.
+        fn event_type() -> crate::thin::ThinEventType;
+    }
+
+    /// `stripe_events::RelatedKind`.
+    pub trait RelatedKind: 'static {
+        /// The resource id, if any.
+        const RESOURCE: Option<&'static str>;
+    }
+
+    /// `stripe_events::Resource`.
+    pub trait Resource: RelatedKind {
+        /// The resource id.
+        const TYPE: &'static str;
+        /// Its `RelatedObjectType` variant.
+        fn object_type() -> crate::thin::RelatedObjectType;
+    }
+
+    /// `stripe_events::NoRelatedObject`.
+    pub struct NoRelatedObject;
+
+    impl RelatedKind for NoRelatedObject {
+        const RESOURCE: Option<&'static str> = None;
+    }
+}
+
 /// Parses `json` as the `data.object` of an event of type `event_type` with the snapshot's
 /// `EventObject::parse_typed`, as `stripe_events::Event` does with the real one.
 #[macro_export]

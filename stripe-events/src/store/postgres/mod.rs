@@ -21,8 +21,8 @@ use tokio_postgres::types::ToSql;
 use self::pool::{Failure, Lease, Pool};
 use self::queries::*;
 use super::{
-    Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, Status, StatusChange,
-    StoreError, StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
+    Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
+    StatusChange, StoreError, StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in a PostgreSQL database (feature `postgres`; the `tokio-postgres`
@@ -418,13 +418,13 @@ fn in_input_order<T: Clone>(
 impl EventStore for PostgresStore {
     fn record(
         &self,
-        event: &crate::Event,
+        event: &dyn RecordedEvent,
         body: &[u8],
         received_at: i64,
     ) -> Result<(), StoreError> {
         let row = NewDelivery::new(event, body, received_at);
         self.run(
-            || format!("recording {}", event.id),
+            || format!("recording {}", event.event_id()),
             move |mut lease| async move {
                 lease.query(RECORD, &record_params(&row)).await?;
                 Ok(())
@@ -523,7 +523,7 @@ impl EventStore for PostgresStore {
     /// round trip), its statements in event id order, so that two processes writing the same
     /// events lock them in the same order (no deadlock).
     fn record_batch(&self, batch: &[Incoming<'_>]) -> Vec<Result<(), StoreError>> {
-        let order = by_event_id(batch.len(), |i| &batch[i].event.id);
+        let order = by_event_id(batch.len(), |i| batch[i].event.event_id());
         let rows: Vec<NewDelivery> = order
             .iter()
             .map(|&i| NewDelivery::new(batch[i].event, batch[i].body, batch[i].received_at))
@@ -538,7 +538,9 @@ impl EventStore for PostgresStore {
                 Ok(vec![Ok(()); rows.len()])
             })
         });
-        in_input_order(&order, done, |i| format!("recording {}", batch[i].event.id))
+        in_input_order(&order, done, |i| {
+            format!("recording {}", batch[i].event.event_id())
+        })
     }
 
     /// One transaction for the whole batch, pipelined, in event id order (see
@@ -549,7 +551,7 @@ impl EventStore for PostgresStore {
         now: i64,
         lease: Duration,
     ) -> Vec<Result<Claim, StoreError>> {
-        let order = by_event_id(batch.len(), |i| &batch[i].event.id);
+        let order = by_event_id(batch.len(), |i| batch[i].event.event_id());
         let rows: Vec<NewDelivery> = order
             .iter()
             .map(|&i| NewDelivery::new(batch[i].event, batch[i].body, batch[i].received_at))
@@ -576,7 +578,7 @@ impl EventStore for PostgresStore {
             })
         });
         in_input_order(&order, done, |i| {
-            format!("recording and claiming {}", batch[i].event.id)
+            format!("recording and claiming {}", batch[i].event.event_id())
         })
     }
 
