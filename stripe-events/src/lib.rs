@@ -53,6 +53,8 @@
 // than the default 128 levels (rustdoc fails without it).
 #![recursion_limit = "256"]
 
+#[cfg(feature = "client")]
+pub mod client;
 mod date_time;
 pub mod dispatch;
 mod event;
