@@ -19,6 +19,10 @@
 //!   the function to call); their types in [`thin`] ([`ThinEventType`]), generated from the v2
 //!   spec the pin names (none without one), with the resource of each type's related object
 //!   ([`RelatedObjectType`]) and the typed `data` of its fetched event.
+//! * Fetching a thin event and its related object: the `client` module (feature `client`,
+//!   HTTPS with `client-rustls`), as Stripe's SDKs' `fetchEvent`/`fetchRelatedObject`, with
+//!   retries; the results are typed: [`FetchedEvent`] (its `data` a [`thin::ThinEventData`],
+//!   one variant per type) and [`thin::RelatedResource`].
 //! * Which payload each event type carries: the table on
 //!   [`EventObject`](EventObject#every-event-type-and-its-payload) (generated, like the types).
 //! * [`webhook_handler`]: register a handler at compile time; its documentation lists the
