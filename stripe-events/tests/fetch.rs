@@ -312,6 +312,21 @@ async fn rate_limits_and_server_errors_are_retried_with_retry_after() {
             .all(|r| r.headers["stripe-request-trigger"] == "event=evt_1")
     );
 
+    // Retry-After is waited for (the policy's own backoff here is a few milliseconds).
+    let one_second = Reply {
+        headers: vec![("retry-after", "1".to_owned())],
+        ..reply(429, "{}")
+    };
+    server.route("/v2/core/events/evt_1", [one_second, reply(200, PING)]);
+    let start = std::time::Instant::now();
+    server.client().fetch_event(&n).await.unwrap();
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(server.received().len(), 2);
+
     // A Retry-After beyond the policy's limit is not waited for.
     let long = Reply {
         headers: vec![("retry-after", "3600".to_owned())],
@@ -461,6 +476,42 @@ async fn the_key_goes_only_to_the_base_url_and_bad_header_values_are_refused() {
     let got = server.received();
     assert_eq!(got[0].headers["stripe-version"], "2024-04-10");
     assert!(!got[0].headers.contains_key("stripe-request-trigger"));
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_and_the_version_can_be_chosen_per_request() {
+    let server = StandIn::start().await;
+    server.route("/v2/core/events/evt_1", [reply(200, PING)]);
+    let client = Client::builder(KEY)
+        .base_url(format!("http://{}", server.addr))
+        .retry(fast_retries(2))
+        .max_response_bytes(PING.len() - 1)
+        .build()
+        .unwrap();
+    let n = some_notification(None);
+    match client.fetch_event(&n).await.unwrap_err() {
+        ClientError::Parse { reason, .. } => assert!(reason.contains("limit"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        server.received().len(),
+        1,
+        "not retried: it would be as large again"
+    );
+    let options = RequestOptions {
+        api_version: Some("2026-01-01.preview".into()),
+        ..RequestOptions::for_notification(&n)
+    };
+    let r = server
+        .client()
+        .get("/v2/core/events/evt_1", &options)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].headers["stripe-version"], "2026-01-01.preview");
+    assert_eq!(got[0].headers["stripe-request-trigger"], "event=evt_1");
 }
 
 #[cfg(not(feature = "client-rustls"))]

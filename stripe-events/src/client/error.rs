@@ -28,7 +28,8 @@ pub enum ClientError {
         /// The timeout of each attempt.
         timeout: Duration,
     },
-    /// A success response whose body is not what the request returns.
+    /// A success response whose body is not what the request returns, or a body over the
+    /// client's `max_response_bytes` (not retried: it would be as large again).
     Parse {
         /// The request.
         request: String,

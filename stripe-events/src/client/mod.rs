@@ -151,7 +151,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest response body read (default 16 MiB); a longer one is an error.
+    /// The largest response body read (default 16 MiB); a longer one is
+    /// [`ClientError::Parse`], not retried.
     pub fn max_response_bytes(mut self, max: usize) -> Self {
         self.max_response_bytes = max;
         self
@@ -392,7 +393,7 @@ impl Client {
             let retry_outcome = match &outcome {
                 Attempt::Done {
                     status, headers, ..
-                } => Outcome::Status {
+                } => Some(Outcome::Status {
                     status: *status,
                     should_retry: headers
                         .get("stripe-should-retry")
@@ -402,14 +403,14 @@ impl Client {
                         .get("retry-after")
                         .and_then(|v| v.to_str().ok())
                         .and_then(retry::parse_retry_after),
-                },
-                Attempt::Failed(_) | Attempt::TimedOut => Outcome::NoResponse,
+                }),
+                Attempt::Failed(_) | Attempt::TimedOut => Some(Outcome::NoResponse),
+                // The same object would be as large again: not retried.
+                Attempt::TooLarge => None,
             };
-            if let Some(wait) = self
-                .inner
-                .retry
-                .wait(retry_outcome, attempts, retry::jitter())
-            {
+            let wait =
+                retry_outcome.and_then(|o| self.inner.retry.wait(o, attempts, retry::jitter()));
+            if let Some(wait) = wait {
                 tokio::time::sleep(wait).await;
                 continue;
             }
@@ -445,6 +446,13 @@ impl Client {
                     attempts,
                     timeout: self.inner.timeout,
                 }),
+                Attempt::TooLarge => Err(ClientError::Parse {
+                    request,
+                    reason: format!(
+                        "the body is over the client's limit of {} bytes",
+                        self.inner.max_response_bytes
+                    ),
+                }),
             };
         }
     }
@@ -467,6 +475,7 @@ impl Client {
         };
         match tokio::time::timeout(self.inner.timeout, exchange).await {
             Ok(Ok(done)) => done,
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Attempt::TooLarge,
             Ok(Err(e)) => Attempt::Failed(e),
             Err(_) => Attempt::TimedOut,
         }
@@ -549,6 +558,8 @@ enum Attempt {
     },
     Failed(Box<dyn std::error::Error + Send + Sync>),
     TimedOut,
+    /// The body went over `max_response_bytes`.
+    TooLarge,
 }
 
 fn boxed(
