@@ -390,70 +390,62 @@ impl Client {
         loop {
             attempts += 1;
             let outcome = self.attempt(&uri, &headers).await;
-            let retry_outcome = match &outcome {
-                Attempt::Done {
-                    status, headers, ..
-                } => Some(Outcome::Status {
-                    status: *status,
-                    should_retry: headers
-                        .get("stripe-should-retry")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.parse().ok()),
-                    retry_after: headers
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(retry::parse_retry_after),
-                }),
-                Attempt::Failed(_) | Attempt::TimedOut => Some(Outcome::NoResponse),
-                // The same object would be as large again: not retried.
-                Attempt::TooLarge => None,
-            };
-            let wait =
-                retry_outcome.and_then(|o| self.inner.retry.wait(o, attempts, retry::jitter()));
-            if let Some(wait) = wait {
-                tokio::time::sleep(wait).await;
-                continue;
+            let wait = outcome
+                .retry_outcome()
+                .and_then(|o| self.inner.retry.wait(o, attempts, retry::jitter()));
+            match wait {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return self.finish(outcome, request, attempts),
             }
-            return match outcome {
-                Attempt::Done {
-                    status,
-                    headers,
-                    body,
-                } => {
-                    let request_id = headers
-                        .get("request-id")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    if (200..300).contains(&status) {
-                        Ok(Response {
-                            status,
-                            request_id,
-                            body,
-                        })
-                    } else {
-                        Err(ClientError::Api(Box::new(ApiError::new(
-                            request, status, attempts, request_id, &body,
-                        ))))
-                    }
+        }
+    }
+
+    /// The result of the last attempt.
+    fn finish(
+        &self,
+        outcome: Attempt,
+        request: String,
+        attempts: u32,
+    ) -> Result<Response, ClientError> {
+        match outcome {
+            Attempt::Done {
+                status,
+                headers,
+                body,
+            } => {
+                let request_id = headers
+                    .get("request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                if (200..300).contains(&status) {
+                    Ok(Response {
+                        status,
+                        request_id,
+                        body,
+                    })
+                } else {
+                    Err(ClientError::Api(Box::new(ApiError::new(
+                        request, status, attempts, request_id, &body,
+                    ))))
                 }
-                Attempt::Failed(source) => Err(ClientError::Transport {
-                    request,
-                    attempts,
-                    source,
-                }),
-                Attempt::TimedOut => Err(ClientError::Timeout {
-                    request,
-                    attempts,
-                    timeout: self.inner.timeout,
-                }),
-                Attempt::TooLarge => Err(ClientError::Parse {
-                    request,
-                    reason: format!(
-                        "the body is over the client's limit of {} bytes",
-                        self.inner.max_response_bytes
-                    ),
-                }),
-            };
+            }
+            Attempt::Failed(source) => Err(ClientError::Transport {
+                request,
+                attempts,
+                source,
+            }),
+            Attempt::TimedOut => Err(ClientError::Timeout {
+                request,
+                attempts,
+                timeout: self.inner.timeout,
+            }),
+            Attempt::TooLarge => Err(ClientError::Parse {
+                request,
+                reason: format!(
+                    "the body is over the client's limit of {} bytes",
+                    self.inner.max_response_bytes
+                ),
+            }),
         }
     }
 
@@ -560,6 +552,30 @@ enum Attempt {
     TimedOut,
     /// The body went over `max_response_bytes`.
     TooLarge,
+}
+
+impl Attempt {
+    /// What the retry policy needs to know; `None` for what is never retried.
+    fn retry_outcome(&self) -> Option<Outcome> {
+        match self {
+            Self::Done {
+                status, headers, ..
+            } => Some(Outcome::Status {
+                status: *status,
+                should_retry: headers
+                    .get("stripe-should-retry")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok()),
+                retry_after: headers
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(retry::parse_retry_after),
+            }),
+            Self::Failed(_) | Self::TimedOut => Some(Outcome::NoResponse),
+            // The same object would be as large again.
+            Self::TooLarge => None,
+        }
+    }
 }
 
 fn boxed(
