@@ -7,7 +7,9 @@
 # The v2 specs (spec-v2-*.json, or a VERSION given as v2-<version>) describe thin events only:
 # each is generated beside the pinned v1 spec (STRIPE_OPENAPI_SPEC_V2) and its thin types are
 # compiled, with serialize and schemars, lints denied (one small event group, so the v1 side
-# costs little), then each is parsed and dispatched (stripe-events/tests/thin_types.rs). Their thin event tables are snapshots of the generator's tests.
+# costs little), then every thin type is parsed and dispatched (stripe-events/tests/thin_types.rs)
+# and fetched from a loopback stand-in of Stripe's API (stripe-events/tests/fetch.rs, feature
+# `client`). Their thin event tables are snapshots of the generator's tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared="$(cd .. && pwd)/shared/stripe-openapi"
@@ -31,6 +33,12 @@ for v in "${versions[@]}"; do
       cargo test --locked -q -p stripe-events --no-default-features --features events-product \
         --test thin_types -- --nocapture 2>&1 | grep -E 'thin event types|test result' \
       || { echo "v2 spec $v: thin types failed"; exit 1; }
+    # Every thin type of this spec fetched (event and related object, typed) from the loopback
+    # stand-in of Stripe's API, examples built from the spec (tests/fetch.rs).
+    STRIPE_OPENAPI_SPEC_V2="$shared/spec-$v.json" CARGO_TARGET_DIR="target/versions/$v" \
+      cargo test --locked -q -p stripe-events --no-default-features \
+        --features events-product,client --test fetch -- --nocapture 2>&1 | grep -E 'test result|thin types|FAILED|panicked' \
+      || { echo "v2 spec $v: fetch tests failed"; exit 1; }
     echo "ok"
     continue
   fi

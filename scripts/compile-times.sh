@@ -5,6 +5,7 @@
 #   - the same release and debug builds with one small event group (`events-product`) instead
 #     of all, and with no group at all (the floor no choice of features goes below: the
 #     dependencies, the generator and its runs, the runtime);
+#   - clean release builds with the API client (`client`, `client-rustls`) added;
 #   - the crate's own compile in each (its dependencies already built; non-incremental, as
 #     when an application builds it from crates.io);
 #   - the rebuild of the example application (examples/shop) after editing one handler.
@@ -47,6 +48,10 @@ clean_build release_one_group --release --no-default-features --features events-
 clean_build debug_one_group --no-default-features --features events-product
 clean_build release_no_groups --release --no-default-features
 clean_build debug_no_groups --no-default-features
+# The API client (feature `client`, plain HTTP) and with TLS (`client-rustls`), on top of the
+# default features: what an application that fetches thin events pays.
+clean_build release_client --release --features client
+clean_build release_client_rustls --release --features client-rustls
 
 # The example application, as its developer works on it: debug, incremental (cargo's
 # default), one handler file touched between builds.
@@ -77,6 +82,9 @@ record_ratio all_vs_one_group_crate_debug "$(ratio crate_only_debug crate_only_d
 # The most any feature selection could save: all groups against none.
 record_ratio all_vs_no_groups_clean_release "$(ratio clean_release clean_release_no_groups)"
 record_ratio all_vs_no_groups_clean_debug "$(ratio clean_debug clean_debug_no_groups)"
+# What the API client adds to a clean release build.
+record_ratio client_vs_default_clean_release "$(ratio clean_release_client clean_release)"
+record_ratio client_rustls_vs_default_clean_release "$(ratio clean_release_client_rustls clean_release)"
 
 if [ "${1:-}" = --write ]; then
   table=$(

@@ -182,6 +182,14 @@ pub fn run(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
         "cargo:rustc-env=STRIPE_EVENTS_SPEC_PATH={}",
         spec.path.display()
     ));
+    // The v2 spec the thin types come from (empty without one): tests build their examples
+    // from it.
+    cargo.push(format!(
+        "cargo:rustc-env=STRIPE_EVENTS_SPEC_V2_PATH={}",
+        thin_spec
+            .as_ref()
+            .map_or_else(String::new, |s| s.path.display().to_string())
+    ));
     Ok(cargo)
 }
 

@@ -24,6 +24,7 @@ pub mod diff;
 pub mod discover;
 mod emit;
 pub mod error;
+pub mod example;
 pub mod extra;
 #[cfg(feature = "cli")]
 pub mod fetch;

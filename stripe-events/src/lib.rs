@@ -19,6 +19,10 @@
 //!   the function to call); their types in [`thin`] ([`ThinEventType`]), generated from the v2
 //!   spec the pin names (none without one), with the resource of each type's related object
 //!   ([`RelatedObjectType`]) and the typed `data` of its fetched event.
+//! * Fetching a thin event and its related object: the `client` module (feature `client`,
+//!   HTTPS with `client-rustls`), as Stripe's SDKs' `fetchEvent`/`fetchRelatedObject`, with
+//!   retries; the results are typed: [`FetchedEvent`] (its `data` a [`thin::ThinEventData`],
+//!   one variant per type) and [`thin::RelatedResource`].
 //! * Which payload each event type carries: the table on
 //!   [`EventObject`](EventObject#every-event-type-and-its-payload) (generated, like the types).
 //! * [`webhook_handler`]: register a handler at compile time; its documentation lists the
@@ -78,10 +82,13 @@
 // than the default 128 levels (rustdoc fails without it).
 #![recursion_limit = "256"]
 
+#[cfg(feature = "client")]
+pub mod client;
 mod date_time;
 pub mod dispatch;
 mod event;
 mod expandable;
+mod fetched;
 pub mod generated;
 pub mod json;
 mod list;
@@ -107,6 +114,7 @@ pub use date_time::{DateTime, DateTimeError};
 pub use dispatch::{Dispatcher, EventContext, RawEvent};
 pub use event::{Event, EventData, EventRequest, ParseError};
 pub use expandable::Expandable;
+pub use fetched::{FetchedEvent, UntypedJson};
 pub use generated::thin::{RelatedObjectType, ThinEventType};
 pub use generated::*;
 pub use list::List;

@@ -9,7 +9,8 @@ mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
 pub use snapshot_runtime::thin_markers::{NoRelatedObject, RelatedKind, Resource, ThinEventKind};
 pub use stripe_events::{
-    DateTime, Expandable, List, Timestamp, UnknownPayload, UntypedPayload, json, schema,
+    DateTime, Expandable, List, Timestamp, UnknownPayload, UntypedJson, UntypedPayload, json,
+    schema,
 };
 
 include!("../../codegen/tests/snapshots/thin_form.rs");
@@ -118,4 +119,27 @@ fn the_markers_tie_each_type_to_its_related_objects_resource() {
     assert_eq!(related::<kind::V1GadgetSpun>(), Some("gadget"));
     assert_eq!(related::<kind::V2ShopReportReady>(), None);
     assert_eq!(resource::Gadget::object_type(), RelatedObjectType::Gadget);
+fn fetched_data_and_related_objects_are_parsed_as_the_type_their_key_names() {
+    let mut p = json::Parser::new(br#"{"ready_at": "2099-03-03T09:00:00Z"}"#);
+    let d = thin::ThinEventData::parse_typed(&ThinEventType::V2ShopReportReady, &mut p)
+        .unwrap()
+        .unwrap();
+    assert!(matches!(d, thin::ThinEventData::V2ShopReportReady(_)));
+    assert_eq!(d.event_type(), Some(ThinEventType::V2ShopReportReady));
+    // No type for an unknown event type (the caller keeps it raw).
+    let unknown = ThinEventType::Unknown("v2.shop.new_thing".into());
+    let mut p = json::Parser::new(b"{}");
+    assert!(
+        thin::ThinEventData::parse_typed(&unknown, &mut p)
+            .unwrap()
+            .is_none()
+    );
+    // A related resource the spec describes (a v1-style one here) is typed; its tag is checked.
+    let mut p = json::Parser::new(br#"{"id": "g_1", "object": "gadget"}"#);
+    let r = thin::RelatedResource::parse_typed(&RelatedObjectType::Gadget, &mut p)
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.resource_type(), Some(RelatedObjectType::Gadget));
+    let mut p = json::Parser::new(br#"{"id": "w_1", "object": "widget"}"#);
+    assert!(thin::RelatedResource::parse_typed(&RelatedObjectType::Gadget, &mut p).is_err());
 }

@@ -3,6 +3,7 @@
 mod docs;
 mod enums;
 mod events;
+mod fetched;
 mod source_text;
 mod structs;
 mod thin;

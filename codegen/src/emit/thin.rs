@@ -85,6 +85,7 @@ pub fn emit_thin(cx: &Ctx<'_>, thin: &ThinIr) -> TokenStream {
     };
     let data_items = items(cx);
     let markers = super::thin_markers::emit_thin_markers(cx, thin, &variants, &resource_variants);
+    let fetched = super::fetched::emit_fetched(cx, thin, &variants, &resource_variants);
     quote! {
         /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
         /// carry a reference to the object they are about rather than a copy of it.
@@ -92,7 +93,10 @@ pub fn emit_thin(cx: &Ctx<'_>, thin: &ThinIr) -> TokenStream {
         /// [`ThinEventType`] lists the types of the v2 spec this build was generated from
         /// ([`API_VERSION`]), [`ThinEventType::related_object_type`] says which resource each
         /// type's related object is, and `<Variant>Data` is the typed `data` of each type's
-        /// event as fetched from `/v2/core/events/{id}`.
+        /// event as fetched from `/v2/core/events/{id}` ([`ThinEventData`], in a
+        /// [`FetchedEvent`](crate::FetchedEvent)). [`RelatedResource`] is a related object as
+        /// fetched from its `url`: typed for the v2 resources the spec describes, raw JSON for
+        /// the others.
         pub mod thin {
             /// The API version of the spec the thin event types come from (`info.version` of
             /// the v2 spec), or `None` when this build has no thin event types.
@@ -136,6 +140,7 @@ pub fn emit_thin(cx: &Ctx<'_>, thin: &ThinIr) -> TokenStream {
             }
 
             #markers
+            #fetched
 
             #(#data_items)*
         }

@@ -178,6 +178,11 @@ impl Builder<'_> {
         }
     }
 
+    /// The item of the component schema `name`, when [`Builder::add_components`] added it.
+    pub(super) fn component(&self, name: &str) -> Option<TypeId> {
+        self.by_schema.get(name).copied()
+    }
+
     /// The payload type of `event`: its schema's item, a polymorphic enum of several, or
     /// `None` when the spec has none.
     fn payload(&mut self, event: &EventDef) -> Option<Ty> {

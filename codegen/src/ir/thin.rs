@@ -21,6 +21,11 @@ pub struct ThinIr {
     pub events: Vec<ThinEvent>,
     /// Every resource a thin event's related object names, sorted.
     pub resources: Vec<String>,
+    /// The type of each of [`ThinIr::resources`] (same order): the item of the component
+    /// schema whose `x-resourceId` it is, when the thin events' spec has one (its v2
+    /// resources); `None` for the others (a v1 resource such as `billing.meter`, which a v2
+    /// spec does not describe), fetched as raw JSON.
+    pub resource_types: Vec<Option<Ty>>,
     /// The types of the events' `data`.
     pub space: TypeSpace,
     /// The types emitted: every one the `data` types need.
@@ -45,7 +50,19 @@ pub fn build_thin(spec: &Spec, events: Vec<ThinEventDef>) -> ThinIr {
             data.refs(&mut roots);
         }
     }
+    let resources: BTreeSet<String> = events
+        .iter()
+        .filter_map(|e| e.related_object.resource())
+        .map(str::to_owned)
+        .collect();
+    let resource_schemas: Vec<Option<&str>> =
+        resources.iter().map(|r| resource_schema(spec, r)).collect();
+    roots.extend(resource_schemas.iter().flatten());
     b.add_components(&spec.reachable(&roots));
+    let resource_types: Vec<Option<Ty>> = resource_schemas
+        .iter()
+        .map(|s| s.and_then(|s| b.component(s)).map(Ty::Named))
+        .collect();
     let events: Vec<ThinEvent> = events
         .into_iter()
         .map(|def| ThinEvent {
@@ -53,20 +70,31 @@ pub fn build_thin(spec: &Spec, events: Vec<ThinEventDef>) -> ThinIr {
             def,
         })
         .collect();
-    let resources: BTreeSet<String> = events
-        .iter()
-        .filter_map(|e| e.def.related_object.resource())
-        .map(str::to_owned)
-        .collect();
     let space = b.finish();
-    let emitted = space.reachable_from(events.iter().filter_map(|e| e.data.as_ref()));
+    let emitted = space.reachable_from(
+        events
+            .iter()
+            .filter_map(|e| e.data.as_ref())
+            .chain(resource_types.iter().flatten()),
+    );
     ThinIr {
         api_version: (!events.is_empty()).then(|| spec.doc.info.version.clone()),
         events,
         resources: resources.into_iter().collect(),
+        resource_types,
         space,
         emitted,
     }
+}
+
+/// The component schema that describes `resource` (its `x-resourceId`), if `spec` has one.
+fn resource_schema<'a>(spec: &'a Spec, resource: &str) -> Option<&'a str> {
+    spec.doc
+        .components
+        .schemas
+        .iter()
+        .find(|(_, s)| s.resource_id.as_deref() == Some(resource))
+        .map(|(name, _)| name.as_str())
 }
 
 /// Whether `schema` is a plain object schema (properties or none, no `$ref`, no

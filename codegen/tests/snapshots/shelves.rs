@@ -409,7 +409,10 @@ impl ::serde::Serialize for ShelfState {
 /// [`ThinEventType`] lists the types of the v2 spec this build was generated from
 /// ([`API_VERSION`]), [`ThinEventType::related_object_type`] says which resource each
 /// type's related object is, and `<Variant>Data` is the typed `data` of each type's
-/// event as fetched from `/v2/core/events/{id}`.
+/// event as fetched from `/v2/core/events/{id}` ([`ThinEventData`], in a
+/// [`FetchedEvent`](crate::FetchedEvent)). [`RelatedResource`] is a related object as
+/// fetched from its `url`: typed for the v2 resources the spec describes, raw JSON for
+/// the others.
 pub mod thin {
     /// The API version of the spec the thin event types come from (`info.version` of
     /// the v2 spec), or `None` when this build has no thin event types.
@@ -573,4 +576,60 @@ pub mod thin {
     /// One marker type per resource a thin event's related object can be (named like the
     /// [`RelatedObjectType`] variant): what `Notification::related_object` is typed by.
     pub mod resource {}
+    /// The `data` of a thin event as fetched from `/v2/core/events/{id}`, typed by the event's type: one variant per [`ThinEventType`] (named alike), plus [`ThinEventData::Raw`] for a type this build does not know and [`ThinEventData::Untyped`] for data that did not fit its type.
+    #[derive(Debug, Clone)]
+    #[cfg_attr(feature = "serialize", derive(::serde::Serialize), serde(untagged))]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum ThinEventData {
+        /// The `data` of an event type this build does not know, as received (a number beyond `f64`'s range as a string of its text).
+        Raw(::std::boxed::Box<::serde_json::Value>),
+        /// What did not fit its generated type, kept as raw JSON with the reason.
+        Untyped(::std::boxed::Box<crate::UntypedJson>),
+    }
+    impl ThinEventData {
+        /// Parses the value for `key` into its typed variant; `None` when this build has no
+        /// type for it.
+        pub(crate) fn parse_typed(
+            key: &ThinEventType,
+            p: &mut crate::json::Parser<'_>,
+        ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::Error> {
+            let _ = (key, p);
+            ::std::result::Result::Ok(::std::option::Option::None)
+        }
+        /// The [`ThinEventType`] of a typed variant (`None` for `Raw` and `Untyped`).
+        pub fn event_type(&self) -> ::std::option::Option<ThinEventType> {
+            match self {
+                Self::Raw(_) | Self::Untyped(_) => ::std::option::Option::None,
+            }
+        }
+    }
+    /// A thin event's related object as fetched from its `url`, typed by its resource: one variant per [`RelatedObjectType`] (named alike) that the v2 spec describes, plus [`RelatedResource::Raw`] for the others (v1 resources such as `billing.meter`, which the v2 spec does not describe, and resources this build does not know) and [`RelatedResource::Untyped`] for an object that did not fit its type.
+    #[derive(Debug, Clone)]
+    #[cfg_attr(feature = "serialize", derive(::serde::Serialize), serde(untagged))]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum RelatedResource {
+        /// An object of a resource this build has no type for, as received (a number beyond `f64`'s range as a string of its text).
+        Raw(::std::boxed::Box<::serde_json::Value>),
+        /// What did not fit its generated type, kept as raw JSON with the reason.
+        Untyped(::std::boxed::Box<crate::UntypedJson>),
+    }
+    impl RelatedResource {
+        /// Parses the value for `key` into its typed variant; `None` when this build has no
+        /// type for it.
+        pub(crate) fn parse_typed(
+            key: &RelatedObjectType,
+            p: &mut crate::json::Parser<'_>,
+        ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::Error> {
+            let _ = (key, p);
+            ::std::result::Result::Ok(::std::option::Option::None)
+        }
+        /// The [`RelatedObjectType`] of a typed variant (`None` for `Raw` and `Untyped`).
+        pub fn resource_type(&self) -> ::std::option::Option<RelatedObjectType> {
+            match self {
+                Self::Raw(_) | Self::Untyped(_) => ::std::option::Option::None,
+            }
+        }
+    }
 }

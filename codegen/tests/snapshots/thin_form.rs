@@ -203,7 +203,10 @@ crate::json::struct_from_json!(
 /// [`ThinEventType`] lists the types of the v2 spec this build was generated from
 /// ([`API_VERSION`]), [`ThinEventType::related_object_type`] says which resource each
 /// type's related object is, and `<Variant>Data` is the typed `data` of each type's
-/// event as fetched from `/v2/core/events/{id}`.
+/// event as fetched from `/v2/core/events/{id}` ([`ThinEventData`], in a
+/// [`FetchedEvent`](crate::FetchedEvent)). [`RelatedResource`] is a related object as
+/// fetched from its `url`: typed for the v2 resources the spec describes, raw JSON for
+/// the others.
 pub mod thin {
     /// The API version of the spec the thin event types come from (`info.version` of
     /// the v2 spec), or `None` when this build has no thin event types.
@@ -532,6 +535,145 @@ pub mod thin {
             }
         }
     }
+    /// The `data` of a thin event as fetched from `/v2/core/events/{id}`, typed by the event's type: one variant per [`ThinEventType`] (named alike), plus [`ThinEventData::Raw`] for a type this build does not know and [`ThinEventData::Untyped`] for data that did not fit its type.
+    #[derive(Debug, Clone)]
+    #[cfg_attr(feature = "serialize", derive(::serde::Serialize), serde(untagged))]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum ThinEventData {
+        /// The `data` of a fetched `v1.gadget.spun` event.
+        V1GadgetSpun(::std::boxed::Box<V1GadgetSpunData>),
+        /// The `data` of a fetched `v2.shop.anything.happened` event.
+        V2ShopAnythingHappened(::std::boxed::Box<::serde_json::Value>),
+        /// The `data` of a fetched `v2.shop.report.ready` event.
+        V2ShopReportReady(::std::boxed::Box<V2ShopReportReadyData>),
+        /// The `data` of a fetched `v2.shop.widget.created` event.
+        V2ShopWidgetCreated(::std::boxed::Box<V2ShopWidgetCreatedData>),
+        /// The `data` of a fetched `v2.shop.widget[colour].updated` event.
+        V2ShopWidgetIncludingColourUpdated(
+            ::std::boxed::Box<V2ShopWidgetIncludingColourUpdatedData>,
+        ),
+        /// The `data` of an event type this build does not know, as received (a number beyond `f64`'s range as a string of its text).
+        Raw(::std::boxed::Box<::serde_json::Value>),
+        /// What did not fit its generated type, kept as raw JSON with the reason.
+        Untyped(::std::boxed::Box<crate::UntypedJson>),
+    }
+    impl ThinEventData {
+        /// Parses the value for `key` into its typed variant; `None` when this build has no
+        /// type for it.
+        pub(crate) fn parse_typed(
+            key: &ThinEventType,
+            p: &mut crate::json::Parser<'_>,
+        ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::Error> {
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    match key {
+                        ThinEventType::V1GadgetSpun => {
+                            Self::V1GadgetSpun(crate::json::boxed(p)?)
+                        }
+                        ThinEventType::V2ShopAnythingHappened => {
+                            Self::V2ShopAnythingHappened(crate::json::boxed(p)?)
+                        }
+                        ThinEventType::V2ShopReportReady => {
+                            Self::V2ShopReportReady(crate::json::boxed(p)?)
+                        }
+                        ThinEventType::V2ShopWidgetCreated => {
+                            Self::V2ShopWidgetCreated(crate::json::boxed(p)?)
+                        }
+                        ThinEventType::V2ShopWidgetIncludingColourUpdated => {
+                            Self::V2ShopWidgetIncludingColourUpdated(
+                                crate::json::boxed(p)?,
+                            )
+                        }
+                        _ => {
+                            return ::std::result::Result::Ok(::std::option::Option::None);
+                        }
+                    },
+                ),
+            )
+        }
+        /// The [`ThinEventType`] of a typed variant (`None` for `Raw` and `Untyped`).
+        pub fn event_type(&self) -> ::std::option::Option<ThinEventType> {
+            ::std::option::Option::Some(
+                match self {
+                    Self::V1GadgetSpun(_) => ThinEventType::V1GadgetSpun,
+                    Self::V2ShopAnythingHappened(_) => {
+                        ThinEventType::V2ShopAnythingHappened
+                    }
+                    Self::V2ShopReportReady(_) => ThinEventType::V2ShopReportReady,
+                    Self::V2ShopWidgetCreated(_) => ThinEventType::V2ShopWidgetCreated,
+                    Self::V2ShopWidgetIncludingColourUpdated(_) => {
+                        ThinEventType::V2ShopWidgetIncludingColourUpdated
+                    }
+                    Self::Raw(_) | Self::Untyped(_) => return ::std::option::Option::None,
+                },
+            )
+        }
+    }
+    /// A thin event's related object as fetched from its `url`, typed by its resource: one variant per [`RelatedObjectType`] (named alike) that the v2 spec describes, plus [`RelatedResource::Raw`] for the others (v1 resources such as `billing.meter`, which the v2 spec does not describe, and resources this build does not know) and [`RelatedResource::Untyped`] for an object that did not fit its type.
+    #[derive(Debug, Clone)]
+    #[cfg_attr(feature = "serialize", derive(::serde::Serialize), serde(untagged))]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum RelatedResource {
+        /// A `gadget` ([`Gadget`]).
+        Gadget(::std::boxed::Box<Gadget>),
+        /// A `v2.shop.widget` ([`V2ShopWidget`]).
+        V2ShopWidget(::std::boxed::Box<V2ShopWidget>),
+        /// An object of a resource this build has no type for, as received (a number beyond `f64`'s range as a string of its text).
+        Raw(::std::boxed::Box<::serde_json::Value>),
+        /// What did not fit its generated type, kept as raw JSON with the reason.
+        Untyped(::std::boxed::Box<crate::UntypedJson>),
+    }
+    impl RelatedResource {
+        /// Parses the value for `key` into its typed variant; `None` when this build has no
+        /// type for it.
+        pub(crate) fn parse_typed(
+            key: &RelatedObjectType,
+            p: &mut crate::json::Parser<'_>,
+        ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::Error> {
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    match key {
+                        RelatedObjectType::Gadget => Self::Gadget(crate::json::boxed(p)?),
+                        RelatedObjectType::V2ShopWidget => {
+                            Self::V2ShopWidget(crate::json::boxed(p)?)
+                        }
+                        _ => {
+                            return ::std::result::Result::Ok(::std::option::Option::None);
+                        }
+                    },
+                ),
+            )
+        }
+        /// The [`RelatedObjectType`] of a typed variant (`None` for `Raw` and `Untyped`).
+        pub fn resource_type(&self) -> ::std::option::Option<RelatedObjectType> {
+            ::std::option::Option::Some(
+                match self {
+                    Self::Gadget(_) => RelatedObjectType::Gadget,
+                    Self::V2ShopWidget(_) => RelatedObjectType::V2ShopWidget,
+                    Self::Raw(_) | Self::Untyped(_) => return ::std::option::Option::None,
+                },
+            )
+        }
+    }
+    /// Schema: `gadget`.
+    #[derive(Debug, Clone)]
+    #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(feature = "serialize", serde(tag = "object", rename = "gadget"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(transform = crate::schema::ObjectTag("gadget"))
+    )]
+    #[allow(missing_docs)]
+    pub struct Gadget {
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    crate::json::struct_from_json!(
+        Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget"
+        }
+    );
     /// How big a widget is.
     /// Schema: `shop_dimensions`.
     #[derive(Debug, Clone)]
@@ -545,6 +687,23 @@ pub mod thin {
     crate::json::struct_from_json!(
         ShopDimensions { "height" => required height : i64, "unit" => optional unit :
         ShopDimensionsUnit }
+    );
+    /// Schema: `v2.shop.widget`.
+    #[derive(Debug, Clone)]
+    #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(feature = "serialize", serde(tag = "object", rename = "v2.shop.widget"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(transform = crate::schema::ObjectTag("v2.shop.widget"))
+    )]
+    #[allow(missing_docs)]
+    pub struct V2ShopWidget {
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    crate::json::struct_from_json!(
+        V2ShopWidget { "id" => optional id : ::std::string::String, "object" => tag =
+        "v2.shop.widget" }
     );
     /// Known values: `cm`, `in`; any other value is kept in `Unrecognized`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,0 +1,533 @@
+//! The API client (feature `client`) against a loopback stand-in of Stripe's API that records
+//! the requests it gets: every thin event type of the v2 spec this build was generated from is
+//! fetched (the event, typed, and its related object), with the headers Stripe's SDKs send;
+//! retries, Stripe's error bodies, timeouts and refused requests.
+//!
+//! Examples come from the spec (`stripe_events_codegen::example`), so the same tests cover
+//! whichever v2 spec is configured: scripts/check-versions.sh runs them with the preview spec.
+
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use stripe_events::client::{Client, ClientError, RequestOptions, RetryPolicy};
+use stripe_events::thin::{RelatedResource, ThinEventData};
+use stripe_events::{EventNotification, ThinEventType};
+use stripe_events_codegen::Spec;
+use stripe_events_codegen::discover::{ThinEventDef, discover_thin};
+use stripe_events_codegen::example;
+
+const KEY: &str = "sk_test_loopback";
+
+/// One canned answer.
+#[derive(Clone)]
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: String,
+    delay: Duration,
+}
+
+fn reply(status: u16, body: impl Into<String>) -> Reply {
+    Reply {
+        status,
+        headers: Vec::new(),
+        body: body.into(),
+        delay: Duration::ZERO,
+    }
+}
+
+/// What the stand-in received.
+#[derive(Debug, Clone)]
+struct Received {
+    path: String,
+    headers: HashMap<String, String>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Path (with query) -> answers, in order; the last one repeats.
+    routes: HashMap<String, VecDeque<Reply>>,
+    received: Vec<Received>,
+}
+
+/// Stripe's API on 127.0.0.1: answers as `routes` say, 404 with Stripe's error body for any
+/// other path, and records every request.
+struct StandIn {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+}
+
+impl StandIn {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| answer(state.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Self { addr, state }
+    }
+
+    fn route(&self, path: &str, replies: impl IntoIterator<Item = Reply>) {
+        let mut s = self.state.lock().unwrap();
+        s.routes
+            .insert(path.to_owned(), replies.into_iter().collect());
+    }
+
+    fn received(&self) -> Vec<Received> {
+        std::mem::take(&mut self.state.lock().unwrap().received)
+    }
+
+    fn client(&self) -> Client {
+        Client::builder(KEY)
+            .base_url(format!("http://{}", self.addr))
+            .retry(fast_retries(2))
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap()
+    }
+}
+
+fn fast_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_retries,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        ..RetryPolicy::default()
+    }
+}
+
+async fn answer(
+    state: Arc<Mutex<State>>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("?").to_owned()))
+        .collect();
+    let reply = {
+        let mut s = state.lock().unwrap();
+        s.received.push(Received {
+            path: path.clone(),
+            headers,
+        });
+        match s.routes.get_mut(&path) {
+            Some(q) if q.len() > 1 => q.pop_front().unwrap(),
+            Some(q) => q[0].clone(),
+            None => Reply {
+                headers: vec![("request-id", "req_missing".to_owned())],
+                ..reply(
+                    404,
+                    format!(
+                        r#"{{"error": {{"type": "invalid_request_error", "code": "resource_missing",
+                            "message": "No such object: '{path}'"}}}}"#
+                    ),
+                )
+            },
+        }
+    };
+    tokio::time::sleep(reply.delay).await;
+    let mut response = Response::builder()
+        .status(reply.status)
+        .header("content-type", "application/json");
+    for (k, v) in &reply.headers {
+        response = response.header(*k, v);
+    }
+    Ok(response.body(Full::new(Bytes::from(reply.body))).unwrap())
+}
+
+/// The v2 spec this build's thin types come from (the build script says which), or `None`
+/// for a build without one.
+fn v2_spec() -> Option<Spec> {
+    let path = option_env!("STRIPE_EVENTS_SPEC_V2_PATH").filter(|p| !p.is_empty())?;
+    Some(Spec::load(path.as_ref()).expect("the v2 spec the build used"))
+}
+
+fn notification_of(spec: &Spec, def: &ThinEventDef, id: &str) -> EventNotification {
+    let body = example::notification(spec, def, id).to_string();
+    EventNotification::from_slice(body.as_bytes()).unwrap()
+}
+
+#[tokio::test]
+async fn every_thin_type_is_fetched_typed_with_the_headers_stripes_sdks_send() {
+    let Some(spec) = v2_spec() else {
+        assert!(ThinEventType::ALL.is_empty());
+        return;
+    };
+    let defs = discover_thin(&spec);
+    let types: Vec<&str> = defs.iter().map(|d| d.event_type.as_str()).collect();
+    let generated: Vec<&str> = ThinEventType::ALL.iter().map(|t| t.as_str()).collect();
+    assert_eq!(types, generated, "the spec's thin types are the build's");
+    let server = StandIn::start().await;
+    let client = server.client();
+    let mut typed_resources = 0;
+    for (i, def) in defs.iter().enumerate() {
+        let id = format!("evt_{i}");
+        let n = notification_of(&spec, def, &id);
+        assert_eq!(n.type_.as_str(), def.event_type);
+        let fetched = example::fetched_event(&spec, def, &id);
+        server.route(
+            &format!("/v2/core/events/{id}"),
+            [reply(200, fetched.to_string())],
+        );
+        let event = client.fetch_event(&n).await.unwrap();
+        assert_eq!(
+            event.data.event_type(),
+            Some(n.type_.clone()),
+            "{}: data typed as its type, got {:?}",
+            def.event_type,
+            event.data
+        );
+        assert_eq!(event.notification(), n);
+        assert_eq!(event.changes.is_some(), fetched.get("changes").is_some());
+        let [got] = &server.received()[..] else {
+            panic!("one request for the event")
+        };
+        assert_eq!(got.path, format!("/v2/core/events/{id}"));
+        check_headers(got, &id, stripe_events::thin::API_VERSION);
+
+        let Some(related) = &n.related_object else {
+            assert!(client.fetch_related_object(&n).await.unwrap().is_none());
+            assert!(
+                server.received().is_empty(),
+                "no request without a related object"
+            );
+            continue;
+        };
+        let resource = related.type_.as_str();
+        let object = example::resource_example(&spec, resource, &related.id);
+        let served = object.clone().unwrap_or_else(
+            || serde_json::json!({"id": related.id, "object": resource, "extra": [1, 2]}),
+        );
+        server.route(&related.url, [reply(200, served.to_string())]);
+        let fetched = client.fetch_related_object(&n).await.unwrap().unwrap();
+        match (&object, &fetched) {
+            // Described by the spec: typed as its resource.
+            (Some(_), f) => {
+                assert_eq!(
+                    f.resource_type(),
+                    Some(related.type_.clone()),
+                    "{resource}: {f:?}"
+                );
+                typed_resources += 1;
+            }
+            (None, RelatedResource::Raw(json)) => assert_eq!(**json, served),
+            (None, other) => panic!("{resource}: expected raw JSON, got {other:?}"),
+        }
+        let [got] = &server.received()[..] else {
+            panic!("one request for the related object")
+        };
+        assert_eq!(got.path, related.url);
+        let version = if related.type_.is_v2() {
+            stripe_events::thin::API_VERSION
+        } else {
+            Some(stripe_events::API_VERSION)
+        };
+        check_headers(got, &id, version);
+    }
+    eprintln!(
+        "{} thin types fetched, {typed_resources} related objects typed",
+        defs.len()
+    );
+}
+
+fn check_headers(got: &Received, event_id: &str, version: Option<&str>) {
+    let h = |name: &str| got.headers.get(name).map(String::as_str);
+    assert_eq!(h("authorization"), Some(&*format!("Bearer {KEY}")));
+    assert_eq!(h("stripe-context"), Some(example::CONTEXT));
+    assert_eq!(
+        h("stripe-request-trigger"),
+        Some(&*format!("event={event_id}"))
+    );
+    assert_eq!(h("stripe-version"), version);
+    assert!(h("user-agent").unwrap().starts_with("stripe-events/"));
+}
+
+/// A notification of the pinned spec's first type with a related object, or a hand-made one.
+fn some_notification(context: Option<&str>) -> EventNotification {
+    let body = serde_json::json!({
+        "id": "evt_1", "object": "v2.core.event", "type": "v2.core.event_destination.ping",
+        "created": "2025-12-15T09:30:00Z", "livemode": false, "context": context,
+        "related_object": {"id": "ed_1", "type": "v2.core.event_destination",
+            "url": "/v2/core/event_destinations/ed_1"},
+    });
+    EventNotification::from_slice(body.to_string().as_bytes()).unwrap()
+}
+
+const PING: &str = r#"{"id": "evt_1", "object": "v2.core.event",
+    "type": "v2.core.event_destination.ping", "created": "2025-12-15T09:30:00Z",
+    "livemode": false, "data": {}}"#;
+
+#[tokio::test]
+async fn rate_limits_and_server_errors_are_retried_with_retry_after() {
+    let server = StandIn::start().await;
+    let limited = Reply {
+        headers: vec![("retry-after", "0".to_owned())],
+        ..reply(
+            429,
+            r#"{"error": {"type": "rate_limit_error", "message": "slow down"}}"#,
+        )
+    };
+    server.route(
+        "/v2/core/events/evt_1",
+        [limited, reply(500, "{}"), reply(200, PING)],
+    );
+    let n = some_notification(None);
+    let event = server.client().fetch_event(&n).await.unwrap();
+    assert!(matches!(
+        event.data,
+        ThinEventData::V2CoreEventDestinationPing(_)
+    ));
+    let got = server.received();
+    assert_eq!(got.len(), 3, "two retries");
+    // No context: no Stripe-Context header; the trigger on every attempt.
+    assert!(
+        got.iter()
+            .all(|r| !r.headers.contains_key("stripe-context"))
+    );
+    assert!(
+        got.iter()
+            .all(|r| r.headers["stripe-request-trigger"] == "event=evt_1")
+    );
+
+    // Retry-After is waited for (the policy's own backoff here is a few milliseconds).
+    let one_second = Reply {
+        headers: vec![("retry-after", "1".to_owned())],
+        ..reply(429, "{}")
+    };
+    server.route("/v2/core/events/evt_1", [one_second, reply(200, PING)]);
+    let start = std::time::Instant::now();
+    server.client().fetch_event(&n).await.unwrap();
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(server.received().len(), 2);
+
+    // A Retry-After beyond the policy's limit is not waited for.
+    let long = Reply {
+        headers: vec![("retry-after", "3600".to_owned())],
+        ..reply(429, "{}")
+    };
+    server.route("/v2/core/events/evt_1", [long, reply(200, PING)]);
+    let e = server.client().fetch_event(&n).await.unwrap_err();
+    assert_eq!(e.api().unwrap().status, 429);
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test]
+async fn stripes_error_body_is_returned_and_should_retry_false_is_obeyed() {
+    let server = StandIn::start().await;
+    let n = some_notification(Some("acct_1"));
+    // Not found: not retried, Stripe's error object parsed, the Request-Id kept.
+    let e = server.client().fetch_event(&n).await.unwrap_err();
+    let api = e.api().unwrap();
+    assert_eq!((api.status, api.attempts), (404, 1));
+    assert_eq!(api.code.as_deref(), Some("resource_missing"));
+    assert_eq!(api.request_id.as_deref(), Some("req_missing"));
+    assert!(
+        e.to_string()
+            .contains("No such object: '/v2/core/events/evt_1'"),
+        "{e}"
+    );
+    assert_eq!(server.received().len(), 1);
+
+    let refused = Reply {
+        headers: vec![("stripe-should-retry", "false".to_owned())],
+        ..reply(
+            503,
+            r#"{"error": {"type": "api_error", "message": "down"}}"#,
+        )
+    };
+    server.route("/v2/core/events/evt_1", [refused, reply(200, PING)]);
+    let e = server.client().fetch_event(&n).await.unwrap_err();
+    assert_eq!(e.api().unwrap().status, 503);
+    assert_eq!(server.received().len(), 1, "Stripe-Should-Retry: false");
+
+    // Retries used up: the last error, with the number of attempts.
+    server.route(
+        "/v2/core/events/evt_1",
+        [reply(502, "<html>bad gateway</html>")],
+    );
+    let e = server.client().fetch_event(&n).await.unwrap_err();
+    let api = e.api().unwrap();
+    assert_eq!((api.status, api.attempts), (502, 3));
+    assert_eq!(api.body_text.as_deref(), Some("<html>bad gateway</html>"));
+    assert_eq!(server.received().len(), 3);
+
+    // A success body that is not an event.
+    server.route(
+        "/v2/core/events/evt_1",
+        [reply(200, r#"{"object": "list"}"#)],
+    );
+    let e = server.client().fetch_event(&n).await.unwrap_err();
+    assert!(matches!(e, ClientError::Parse { .. }), "{e}");
+}
+
+#[tokio::test]
+async fn timeouts_and_refused_connections_are_retried_then_reported() {
+    let server = StandIn::start().await;
+    let slow = Reply {
+        delay: Duration::from_millis(400),
+        ..reply(200, PING)
+    };
+    server.route("/v2/core/events/evt_1", [slow.clone(), reply(200, PING)]);
+    let client = Client::builder(KEY)
+        .base_url(format!("http://{}", server.addr))
+        .retry(fast_retries(1))
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let n = some_notification(None);
+    client.fetch_event(&n).await.unwrap();
+    assert_eq!(
+        server.received().len(),
+        2,
+        "the slow attempt, then the retry"
+    );
+    server.route("/v2/core/events/evt_1", [slow]);
+    match client.fetch_event(&n).await.unwrap_err() {
+        ClientError::Timeout { attempts, .. } => assert_eq!(attempts, 2),
+        other => panic!("{other:?}"),
+    }
+
+    // A port nobody listens on (bound, then closed).
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let client = Client::builder(KEY)
+        .base_url(format!("http://{addr}"))
+        .retry(fast_retries(2))
+        .build()
+        .unwrap();
+    match client.fetch_event(&n).await.unwrap_err() {
+        ClientError::Transport { attempts, .. } => assert_eq!(attempts, 3),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_key_goes_only_to_the_base_url_and_bad_header_values_are_refused() {
+    let server = StandIn::start().await;
+    let client = server.client();
+    assert!(
+        !format!("{client:?}").contains(KEY),
+        "the key is never printed"
+    );
+    let mut n = some_notification(None);
+    for url in [
+        "https://elsewhere.example/v2/x",
+        "//elsewhere.example/x",
+        "v2/x",
+        "/v2/x y",
+    ] {
+        n.related_object.as_mut().unwrap().url = url.to_owned();
+        let e = client.fetch_related_object(&n).await.unwrap_err();
+        assert!(matches!(e, ClientError::InvalidRequest(_)), "{url}: {e}");
+    }
+    let n = some_notification(Some("acct_1\r\nX-Injected: 1"));
+    let e = client.fetch_event(&n).await.unwrap_err();
+    assert!(matches!(e, ClientError::InvalidRequest(_)), "{e}");
+    let e = client
+        .fetch_event_with("evt_1/../../v1/charges", &RequestOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ClientError::InvalidRequest(_)), "{e}");
+    assert!(server.received().is_empty(), "nothing was sent");
+
+    // A base URL with a path prefixes it; a v1 path gets the v1 Stripe-Version.
+    let client = Client::builder(KEY)
+        .base_url(format!("http://{}/proxy/", server.addr))
+        .v1_api_version(Some("2024-04-10".into()))
+        .build()
+        .unwrap();
+    server.route(
+        "/proxy/v1/billing/meters/mtr_1",
+        [reply(200, r#"{"id": "mtr_1"}"#)],
+    );
+    let r = client
+        .get("/v1/billing/meters/mtr_1", &RequestOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(&r.body[..], br#"{"id": "mtr_1"}"#);
+    let got = server.received();
+    assert_eq!(got[0].headers["stripe-version"], "2024-04-10");
+    assert!(!got[0].headers.contains_key("stripe-request-trigger"));
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_and_the_version_can_be_chosen_per_request() {
+    let server = StandIn::start().await;
+    server.route("/v2/core/events/evt_1", [reply(200, PING)]);
+    let client = Client::builder(KEY)
+        .base_url(format!("http://{}", server.addr))
+        .retry(fast_retries(2))
+        .max_response_bytes(PING.len() - 1)
+        .build()
+        .unwrap();
+    let n = some_notification(None);
+    match client.fetch_event(&n).await.unwrap_err() {
+        ClientError::Parse { reason, .. } => assert!(reason.contains("limit"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        server.received().len(),
+        1,
+        "not retried: it would be as large again"
+    );
+    let options = RequestOptions {
+        api_version: Some("2026-01-01.preview".into()),
+        ..RequestOptions::for_notification(&n)
+    };
+    let r = server
+        .client()
+        .get("/v2/core/events/evt_1", &options)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].headers["stripe-version"], "2026-01-01.preview");
+    assert_eq!(got[0].headers["stripe-request-trigger"], "event=evt_1");
+}
+
+#[cfg(not(feature = "client-rustls"))]
+#[test]
+fn https_without_the_tls_feature_is_an_error_that_names_it() {
+    let e = Client::new(KEY).unwrap_err();
+    assert!(e.to_string().contains("client-rustls"), "{e}");
+}
+
+#[cfg(feature = "client-rustls")]
+#[test]
+fn https_with_the_tls_feature_builds() {
+    let client = Client::new(KEY).unwrap();
+    assert_eq!(client.base_url(), "https://api.stripe.com");
+    assert!(
+        !format!("{client:?}").contains(KEY),
+        "the key is never printed"
+    );
+}
