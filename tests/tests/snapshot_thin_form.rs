@@ -119,6 +119,9 @@ fn the_markers_tie_each_type_to_its_related_objects_resource() {
     assert_eq!(related::<kind::V1GadgetSpun>(), Some("gadget"));
     assert_eq!(related::<kind::V2ShopReportReady>(), None);
     assert_eq!(resource::Gadget::object_type(), RelatedObjectType::Gadget);
+}
+
+#[test]
 fn fetched_data_and_related_objects_are_parsed_as_the_type_their_key_names() {
     let mut p = json::Parser::new(br#"{"ready_at": "2099-03-03T09:00:00Z"}"#);
     let d = thin::ThinEventData::parse_typed(&ThinEventType::V2ShopReportReady, &mut p)

@@ -1027,27 +1027,8 @@ mod tests {
     fn a_batch_that_cannot_be_written_fails_every_entry() {
         let dir = temp_dir("batch");
         let store = SqliteStore::open(dir.join("events.sqlite3")).unwrap();
-        let bodies: Vec<(String, crate::Event)> = ["evt_1", "evt_2"]
-            .iter()
-            .map(|id| {
-                let body = crate::testing::event_envelope(
-                    id,
-                    "customer.created",
-                    &serde_json::json!({"id": "cus_1"}),
-                )
-                .to_string();
-                let event = crate::Event::from_slice(body.as_bytes()).unwrap();
-                (body, event)
-            })
-            .collect();
-        let batch: Vec<Incoming<'_>> = bodies
-            .iter()
-            .map(|(body, event)| Incoming {
-                event,
-                body: body.as_bytes(),
-                received_at: 100,
-            })
-            .collect();
+        let bodies = crate::store::suite::parsed(&["evt_1", "evt_2"]);
+        let batch = crate::store::suite::incoming(&bodies, 100);
         std::fs::remove_file(dir.join("events.sqlite3")).unwrap();
         for (i, result) in store.record_batch(&batch).into_iter().enumerate() {
             let err = result.unwrap_err().to_string();

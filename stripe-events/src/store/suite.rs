@@ -37,7 +37,7 @@ fn record_at(store: &dyn EventStore, id: &str, received_at: i64) {
 }
 
 /// Bodies and parsed events for `ids`, for the batch calls.
-fn parsed(ids: &[&str]) -> Vec<(String, Event)> {
+pub(crate) fn parsed(ids: &[&str]) -> Vec<(String, Event)> {
     ids.iter()
         .map(|id| {
             let body = body_of(id);
@@ -47,7 +47,8 @@ fn parsed(ids: &[&str]) -> Vec<(String, Event)> {
         .collect()
 }
 
-fn incoming(parsed: &[(String, Event)], received_at: i64) -> Vec<Incoming<'_>> {
+/// The batch of `parsed`, received at `received_at`.
+pub(crate) fn incoming(parsed: &[(String, Event)], received_at: i64) -> Vec<Incoming<'_>> {
     parsed
         .iter()
         .map(|(body, event)| Incoming {

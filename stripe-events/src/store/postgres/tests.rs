@@ -107,27 +107,9 @@ fn batches_of_the_same_events_in_opposite_orders_from_two_pools_never_deadlock()
                     if t == 1 {
                         ids.reverse();
                     }
-                    let bodies: Vec<(String, Event)> = ids
-                        .iter()
-                        .map(|id| {
-                            let body = event_envelope(
-                                id,
-                                "customer.created",
-                                &serde_json::json!({"id": "cus_1"}),
-                            )
-                            .to_string();
-                            let event = Event::from_slice(body.as_bytes()).unwrap();
-                            (body, event)
-                        })
-                        .collect();
-                    let batch: Vec<Incoming<'_>> = bodies
-                        .iter()
-                        .map(|(body, event)| Incoming {
-                            event,
-                            body: body.as_bytes(),
-                            received_at: 100,
-                        })
-                        .collect();
+                    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                    let bodies = crate::store::suite::parsed(&ids);
+                    let batch = crate::store::suite::incoming(&bodies, 100);
                     barrier.wait();
                     for claim in store.record_and_claim_batch(&batch, 100, LEASE) {
                         match claim.unwrap() {
