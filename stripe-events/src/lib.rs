@@ -84,6 +84,7 @@
 
 #[cfg(feature = "client")]
 pub mod client;
+pub mod cloud;
 mod date_time;
 pub mod dispatch;
 mod event;
