@@ -383,6 +383,16 @@ fn by_event_id<'a>(n: usize, id: impl Fn(usize) -> &'a str) -> Vec<usize> {
     order
 }
 
+/// The rows of `batch` in event id order (see [`by_event_id`]), and that order.
+fn rows_by_event_id(batch: &[Incoming<'_>]) -> (Vec<usize>, Vec<NewDelivery>) {
+    let order = by_event_id(batch.len(), |i| batch[i].event.event_id());
+    let rows = order
+        .iter()
+        .map(|&i| NewDelivery::new(batch[i].event, batch[i].body, batch[i].received_at))
+        .collect();
+    (order, rows)
+}
+
 /// A batch's results, computed in `order`, back in input order; a failed transaction fails
 /// every entry with its error.
 fn in_input_order<T: Clone>(
@@ -523,11 +533,7 @@ impl EventStore for PostgresStore {
     /// round trip), its statements in event id order, so that two processes writing the same
     /// events lock them in the same order (no deadlock).
     fn record_batch(&self, batch: &[Incoming<'_>]) -> Vec<Result<(), StoreError>> {
-        let order = by_event_id(batch.len(), |i| batch[i].event.event_id());
-        let rows: Vec<NewDelivery> = order
-            .iter()
-            .map(|&i| NewDelivery::new(batch[i].event, batch[i].body, batch[i].received_at))
-            .collect();
+        let (order, rows) = rows_by_event_id(batch);
         let done = self.transaction(move |lease| {
             Box::pin(async move {
                 let params: Vec<_> = rows.iter().map(record_params).collect();
@@ -551,11 +557,7 @@ impl EventStore for PostgresStore {
         now: i64,
         lease: Duration,
     ) -> Vec<Result<Claim, StoreError>> {
-        let order = by_event_id(batch.len(), |i| batch[i].event.event_id());
-        let rows: Vec<NewDelivery> = order
-            .iter()
-            .map(|&i| NewDelivery::new(batch[i].event, batch[i].body, batch[i].received_at))
-            .collect();
+        let (order, rows) = rows_by_event_id(batch);
         let until = lease_end(now, lease);
         let done = self.transaction(move |lease| {
             Box::pin(async move {

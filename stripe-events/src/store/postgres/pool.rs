@@ -229,6 +229,18 @@ struct Conn {
     statements: HashMap<&'static str, Statement>,
 }
 
+impl Conn {
+    /// `sql` prepared on this connection: once, then from its cache.
+    async fn prepared(&mut self, sql: &'static str) -> Result<Statement, tokio_postgres::Error> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql).await?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+}
+
 /// A connection lent by the pool, given back when dropped: kept for the next call when it is
 /// open and no statement was cut off half-way (a call that timed out), else closed.
 pub(super) struct Lease {
@@ -260,19 +272,11 @@ impl Lease {
     ) -> Result<Vec<Row>, Failure> {
         self.in_flight = true;
         let conn = self.conn();
-        let statement = match conn.statements.get(sql) {
-            Some(statement) => statement.clone(),
-            None => {
-                let statement = conn.client.prepare(sql).await;
-                let statement = match statement {
-                    Ok(statement) => statement,
-                    Err(e) => {
-                        self.in_flight = false;
-                        return Err(e.into());
-                    }
-                };
-                conn.statements.insert(sql, statement.clone());
-                statement
+        let statement = match conn.prepared(sql).await {
+            Ok(statement) => statement,
+            Err(e) => {
+                self.in_flight = false;
+                return Err(e.into());
             }
         };
         let rows = conn.client.query(&statement, params).await;
@@ -296,15 +300,7 @@ impl Lease {
         let conn = self.conn();
         let mut statements = Vec::with_capacity(calls.len());
         for (sql, _) in calls {
-            let statement = match conn.statements.get(sql) {
-                Some(statement) => statement.clone(),
-                None => {
-                    let statement = conn.client.prepare(sql).await?;
-                    conn.statements.insert(sql, statement.clone());
-                    statement
-                }
-            };
-            statements.push(statement);
+            statements.push(conn.prepared(sql).await?);
         }
         let client = &conn.client;
         let answers = in_order(
