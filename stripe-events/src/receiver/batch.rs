@@ -25,7 +25,8 @@ const MAX_BATCH: usize = 256;
 type Call<I, O> = (I, oneshot::Sender<Result<O, StoreError>>);
 
 /// What a batch runs: the store, the batch's inputs; one result per input, in order.
-pub(super) type RunBatch<I, O> = fn(&dyn EventStore, Vec<I>) -> Vec<Result<O, StoreError>>;
+pub(super) type RunBatch<I, O> =
+    Arc<dyn Fn(&dyn EventStore, Vec<I>) -> Vec<Result<O, StoreError>> + Send + Sync>;
 
 /// Gathers calls of one kind into batches, one batch at a time, on the receiver's store.
 ///
@@ -42,10 +43,14 @@ pub(super) struct Batcher<I, O> {
 }
 
 impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
-    pub(super) fn new(store: Arc<dyn EventStore>, run: RunBatch<I, O>, what: &'static str) -> Self {
+    pub(super) fn new(
+        store: Arc<dyn EventStore>,
+        run: impl Fn(&dyn EventStore, Vec<I>) -> Vec<Result<O, StoreError>> + Send + Sync + 'static,
+        what: &'static str,
+    ) -> Self {
         Self {
             store,
-            run,
+            run: Arc::new(run),
             what,
             calls: Mutex::new(None),
         }
@@ -82,7 +87,11 @@ impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
         let mut slot = self.calls.lock().unwrap_or_else(|p| p.into_inner());
         slot.get_or_insert_with(|| {
             let (calls, waiting) = mpsc::unbounded_channel();
-            tokio::spawn(run_batches(Arc::clone(&self.store), self.run, waiting));
+            tokio::spawn(run_batches(
+                Arc::clone(&self.store),
+                Arc::clone(&self.run),
+                waiting,
+            ));
             calls
         })
         .clone()
@@ -106,7 +115,7 @@ async fn run_batches<I: Send + 'static, O: Send + 'static>(
         if waiting.recv_many(&mut calls, MAX_BATCH).await == 0 {
             return;
         }
-        let store = Arc::clone(&store);
+        let (store, run) = (Arc::clone(&store), Arc::clone(&run));
         tokio::spawn(async move {
             let _permit = permit;
             let (inputs, replies): (Vec<I>, Vec<_>) = calls.into_iter().unzip();
@@ -137,25 +146,30 @@ pub(super) struct Arrival {
 pub(super) struct Batches {
     /// Queue mode's intake: [`EventStore::record_batch`].
     pub(super) record: Batcher<Arrival, ()>,
-    /// Inline mode's first step: [`EventStore::record_and_claim_batch`], with the lease.
-    pub(super) record_and_claim: Batcher<(Arrival, Duration), Claim>,
+    /// Inline mode's first step: [`EventStore::record_and_claim_batch`], with the receiver's
+    /// lease.
+    pub(super) record_and_claim: Batcher<Arrival, Claim>,
     /// Results: [`EventStore::finish_batch`].
     pub(super) finish: Batcher<(String, Status, Option<String>), ()>,
-    /// Workers asking for a job: [`EventStore::claim_next_batch`], with the lease.
-    pub(super) claim_next: Batcher<Duration, Option<Job>>,
+    /// Workers asking for a job: [`EventStore::claim_next_batch`], with the receiver's lease.
+    pub(super) claim_next: Batcher<(), Option<Job>>,
 }
 
 impl Batches {
-    pub(super) fn new(store: &Arc<dyn EventStore>) -> Self {
+    pub(super) fn new(store: &Arc<dyn EventStore>, lease: Duration) -> Self {
         Self {
             record: Batcher::new(Arc::clone(store), record, "recording a delivery"),
             record_and_claim: Batcher::new(
                 Arc::clone(store),
-                record_and_claim,
+                move |store, batch| record_and_claim(store, &batch, lease),
                 "recording and claiming a delivery",
             ),
             finish: Batcher::new(Arc::clone(store), finish, "recording a result"),
-            claim_next: Batcher::new(Arc::clone(store), claim_next, "claiming a queued event"),
+            claim_next: Batcher::new(
+                Arc::clone(store),
+                move |store, batch| claim_next(store, batch.len(), lease),
+                "claiming a queued event",
+            ),
         }
     }
 }
@@ -174,11 +188,10 @@ fn record(store: &dyn EventStore, batch: Vec<Arrival>) -> Vec<Result<(), StoreEr
 
 fn record_and_claim(
     store: &dyn EventStore,
-    batch: Vec<(Arrival, Duration)>,
+    batch: &[Arrival],
+    lease: Duration,
 ) -> Vec<Result<Claim, StoreError>> {
-    // One lease per receiver: every entry carries the same.
-    let lease = batch.first().map_or(Duration::ZERO, |(_, lease)| *lease);
-    let incoming: Vec<Incoming<'_>> = batch.iter().map(|(a, _)| incoming(a)).collect();
+    let incoming: Vec<Incoming<'_>> = batch.iter().map(incoming).collect();
     store.record_and_claim_batch(&incoming, unix_now(), lease)
 }
 
@@ -197,19 +210,19 @@ fn finish(
     store.finish_batch(&entries)
 }
 
-/// One claim for every worker asking: the first ones get the jobs, in order; the others
+/// One claim for the `asking` workers: the first ones get the jobs, in order; the others
 /// `None` (nothing else is due).
 fn claim_next(
     store: &dyn EventStore,
-    batch: Vec<Duration>,
+    asking: usize,
+    lease: Duration,
 ) -> Vec<Result<Option<Job>, StoreError>> {
-    let lease = batch.first().copied().unwrap_or(Duration::ZERO);
-    match store.claim_next_batch(unix_now(), lease, batch.len()) {
+    match store.claim_next_batch(unix_now(), lease, asking) {
         Ok(jobs) => {
             let mut jobs = jobs.into_iter();
-            batch.iter().map(|_| Ok(jobs.next())).collect()
+            (0..asking).map(|_| Ok(jobs.next())).collect()
         }
-        Err(e) => batch.iter().map(|_| Err(e.clone())).collect(),
+        Err(e) => (0..asking).map(|_| Err(e.clone())).collect(),
     }
 }
 

@@ -115,12 +115,7 @@ impl Receiver {
             return Outcome::Queued;
         }
         // Inline: recorded and claimed in one batch with the deliveries arriving meanwhile.
-        let claim = self
-            .inner
-            .batches
-            .record_and_claim
-            .call((arrival, self.inner.lease))
-            .await;
+        let claim = self.inner.batches.record_and_claim.call(arrival).await;
         self.run_claim(&event, claim).await
     }
 

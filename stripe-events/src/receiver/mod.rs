@@ -192,7 +192,7 @@ impl Receiver {
     pub fn new(config: ReceiverConfig, dispatcher: Dispatcher) -> Self {
         let limits = limits::Limits::new(&config);
         let store = config.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
-        let batches = batch::Batches::new(&store);
+        let batches = batch::Batches::new(&store, config.lease);
         Self {
             inner: Arc::new(Inner {
                 webhook: config.webhook,

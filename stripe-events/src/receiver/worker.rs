@@ -121,14 +121,13 @@ impl Receiver {
     /// One worker: claims and runs jobs until told to stop, then waits for the results of
     /// the jobs it ran to be recorded.
     async fn work(self, mut stopping: watch::Receiver<bool>, recording: Arc<Semaphore>) {
-        let lease = self.inner.lease;
         let mut jobs = JoinSet::new();
         while !*stopping.borrow() {
             reap(&mut jobs);
             let Ok(permit) = Arc::clone(&recording).acquire_owned().await else {
                 break; // never closed
             };
-            match self.inner.batches.claim_next.call(lease).await {
+            match self.inner.batches.claim_next.call(()).await {
                 Ok(Some(job)) => {
                     // There may be more: an idle worker of this process (waiting for a
                     // delivery or its next poll) starts too, and wakes the next in turn.
