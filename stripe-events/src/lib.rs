@@ -109,6 +109,8 @@ pub mod store;
 pub mod testing;
 mod timestamp;
 mod typed_notification;
+#[cfg(feature = "client")]
+pub mod validation;
 mod webhook;
 
 pub use date_time::{DateTime, DateTimeError};

@@ -250,6 +250,9 @@ pub struct RequestOptions {
     pub trigger: Option<String>,
     /// `Stripe-Version`, replacing the client's for this request.
     pub api_version: Option<String>,
+    /// `Stripe-Account`: the connected account to act as (Connect; a snapshot event's
+    /// `account`).
+    pub account: Option<String>,
 }
 
 impl RequestOptions {
@@ -259,6 +262,18 @@ impl RequestOptions {
             context: notification.context.clone(),
             trigger: Some(format!("event={}", notification.id)),
             api_version: None,
+            account: None,
+        }
+    }
+
+    /// The options of a snapshot event's fetches: its `account` (Connect) as
+    /// `Stripe-Account`.
+    pub fn for_event(event: &crate::Event) -> Self {
+        Self {
+            context: None,
+            trigger: None,
+            api_version: None,
+            account: event.account.clone(),
         }
     }
 }
@@ -332,13 +347,7 @@ impl Client {
         id: &str,
         options: &RequestOptions,
     ) -> Result<FetchedEvent, ClientError> {
-        if id.is_empty()
-            || !id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        {
-            return Err(ClientError::InvalidRequest(format!("event id {id:?}")));
-        }
+        check_id("event id", id)?;
         let path = format!("/v2/core/events/{id}");
         let response = self.get(&path, options).await?;
         FetchedEvent::from_slice(&response.body).map_err(|e| ClientError::Parse {
@@ -527,6 +536,12 @@ impl Client {
                 value("Stripe-Context", c)?,
             );
         }
+        if let Some(a) = &options.account {
+            h.insert(
+                HeaderName::from_static("stripe-account"),
+                value("Stripe-Account", a)?,
+            );
+        }
         if let Some(t) = &options.trigger {
             h.insert(
                 HeaderName::from_static("stripe-request-trigger"),
@@ -539,6 +554,18 @@ impl Client {
     fn describe(&self, path: &str) -> String {
         format!("GET {}{path}", self.base_url())
     }
+}
+
+/// An error unless `id` is only letters, digits, `_` and `-` (so that it is one path segment).
+pub(crate) fn check_id(what: &str, id: &str) -> Result<(), ClientError> {
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(ClientError::InvalidRequest(format!("{what} {id:?}")));
+    }
+    Ok(())
 }
 
 /// What one attempt gave.

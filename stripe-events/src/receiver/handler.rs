@@ -102,7 +102,7 @@ impl Receiver {
         span.record("event_type", event.type_str());
         let arrival = Arrival {
             event: Arc::clone(&event),
-            body,
+            body: body.clone(),
             received_at: now,
         };
         if self.inner.processing == Processing::Queue {
@@ -116,7 +116,7 @@ impl Receiver {
         }
         // Inline: recorded and claimed in one batch with the deliveries arriving meanwhile.
         let claim = self.inner.batches.record_and_claim.call(arrival).await;
-        self.run_claim(&event, claim).await
+        self.run_claim(&event, &body, claim).await
     }
 
     /// Keeps a rejected delivery (a store failure is only logged: the answer is 400 anyway).
@@ -145,16 +145,27 @@ impl Receiver {
         Outcome::Rejected(reason)
     }
 
-    /// Claims a recorded event, runs its handlers, and records how they went.
-    pub(super) async fn process(&self, event: Arc<ReceivedEvent>, now: i64) -> Outcome {
+    /// Claims a recorded event (parsed from `body`), runs its handlers, and records how they
+    /// went.
+    pub(super) async fn process(
+        &self,
+        event: Arc<ReceivedEvent>,
+        body: &[u8],
+        now: i64,
+    ) -> Outcome {
         let id = event.id().to_owned();
         let lease = self.inner.lease;
         let claim = self.blocking(move |s| s.claim(&id, now, lease)).await;
-        self.run_claim(&event, claim).await
+        self.run_claim(&event, body, claim).await
     }
 
     /// Runs the handlers if `claim` (of a recorded event) says to, inline.
-    async fn run_claim(&self, event: &ReceivedEvent, claim: Result<Claim, StoreError>) -> Outcome {
+    async fn run_claim(
+        &self,
+        event: &ReceivedEvent,
+        body: &[u8],
+        claim: Result<Claim, StoreError>,
+    ) -> Outcome {
         let claim = match claim {
             Ok(claim) => claim,
             Err(e) => return Outcome::StoreFailed(e),
@@ -165,22 +176,56 @@ impl Receiver {
             Claim::Run { attempt } => attempt,
         };
         tracing::Span::current().record("attempt", attempt);
-        self.run_claimed(event, Patience::Request, || (), || OnFailure::Fail)
+        self.run_claimed(event, body, Patience::Request, || (), || OnFailure::Fail)
             .await
     }
 
-    /// Runs the handlers of `event`, claimed by this process, tells `handlers_done` once they
-    /// have returned, and records how they went (with [`settle`](Self::settle), as patiently
-    /// as `patience` says): processed, untyped, or a failure recorded as `on_failure` says
-    /// (asked only when a handler failed).
+    /// Runs the handlers of `event` (parsed from `body`), claimed by this process, tells
+    /// `handlers_done` once they have returned, and records how they went (with
+    /// [`settle`](Self::settle), as patiently as `patience` says): processed, untyped, or a
+    /// failure recorded as `on_failure` says (asked only when a handler failed). With
+    /// validation configured, the event is validated first: denied or not fetched, the
+    /// handlers do not run.
     pub(super) async fn run_claimed(
         &self,
         event: &ReceivedEvent,
+        body: &[u8],
         patience: Patience,
         handlers_done: impl FnOnce(),
         on_failure: impl FnOnce() -> OnFailure,
     ) -> Outcome {
         let event_id = event.id();
+        #[cfg(feature = "client")]
+        if let Some(validation) = &self.inner.validation {
+            use crate::validation::Verdict;
+            match validation.validate_body(event, body).await {
+                Ok(Verdict::Valid) => {
+                    let id = event_id.to_owned();
+                    if let Err(e) = self.blocking(move |s| s.set_valid(&id, true)).await {
+                        handlers_done();
+                        self.release(event_id, &e).await;
+                        return Outcome::StoreFailed(e);
+                    }
+                }
+                Ok(Verdict::Denied(denial)) => {
+                    handlers_done();
+                    return self.deny(event_id, patience, denial).await;
+                }
+                Err(error) => {
+                    handlers_done();
+                    let message = format!("validating the event against Stripe's API: {error}");
+                    if let Err(e) = self
+                        .record_failure(event_id, patience, message.clone(), on_failure)
+                        .await
+                    {
+                        tracing::error!(error = %e, "could not record a validation failure");
+                    }
+                    return Outcome::ValidationFailed(message);
+                }
+            }
+        }
+        #[cfg(not(feature = "client"))]
+        let _ = body;
         let dispatched = self.inner.dispatcher.dispatch_received(event).await;
         handlers_done();
         match dispatched {
@@ -228,36 +273,91 @@ impl Receiver {
             },
             Err(error) => {
                 let message = error.to_string();
-                let span = tracing::Span::current();
-                let settled = match on_failure() {
-                    OnFailure::Fail => {
-                        self.settle(
-                            event_id,
-                            patience,
-                            Settle::Finish(Status::Failed, Some(message)),
-                        )
-                        .await
-                    }
-                    OnFailure::RetryAt(at) => {
-                        span.record("retry_at", at);
-                        self.settle(event_id, patience, Settle::RetryAt(message, at))
-                            .await
-                    }
-                    OnFailure::Dead => {
-                        span.record("dead", true);
-                        self.settle(
-                            event_id,
-                            patience,
-                            Settle::Finish(Status::Dead, Some(message)),
-                        )
-                        .await
-                    }
-                };
-                if let Err(e) = settled {
+                if let Err(e) = self
+                    .record_failure(event_id, patience, message, on_failure)
+                    .await
+                {
                     tracing::error!(error = %e, "could not record a handler failure");
                 }
                 Outcome::HandlerFailed(error)
             }
+        }
+    }
+
+    /// Records a failure of the claimed `event_id` (`message`) as `on_failure` says: failed
+    /// (inline), another attempt later or dead (queue mode).
+    async fn record_failure(
+        &self,
+        event_id: &str,
+        patience: Patience,
+        message: String,
+        on_failure: impl FnOnce() -> OnFailure,
+    ) -> Result<(), StoreError> {
+        let span = tracing::Span::current();
+        match on_failure() {
+            OnFailure::Fail => {
+                self.settle(
+                    event_id,
+                    patience,
+                    Settle::Finish(Status::Failed, Some(message)),
+                )
+                .await
+            }
+            OnFailure::RetryAt(at) => {
+                span.record("retry_at", at);
+                self.settle(event_id, patience, Settle::RetryAt(message, at))
+                    .await
+            }
+            OnFailure::Dead => {
+                span.record("dead", true);
+                self.settle(
+                    event_id,
+                    patience,
+                    Settle::Finish(Status::Dead, Some(message)),
+                )
+                .await
+            }
+        }
+    }
+
+    /// Records that Stripe's API denied the claimed `event_id`: `valid` false, then
+    /// [`Status::Denied`] with the reason. A store failure releases the claim (the next
+    /// delivery validates again).
+    #[cfg(feature = "client")]
+    async fn deny(
+        &self,
+        event_id: &str,
+        patience: Patience,
+        denial: crate::validation::Denial,
+    ) -> Outcome {
+        tracing::warn!(reason = %denial, "webhook event denied by Stripe's API; handlers not run");
+        let id = event_id.to_owned();
+        if let Err(e) = self.blocking(move |s| s.set_valid(&id, false)).await {
+            self.release(event_id, &e).await;
+            return Outcome::StoreFailed(e);
+        }
+        let reason = denial.to_string();
+        match self
+            .settle(
+                event_id,
+                patience,
+                Settle::Finish(Status::Denied, Some(reason)),
+            )
+            .await
+        {
+            Ok(()) => Outcome::Denied(denial),
+            Err(e) => Outcome::StoreFailed(e),
+        }
+    }
+
+    /// Gives up the claim on `event_id` after the store failed with `error` before its
+    /// handlers ran, so that the next delivery claims it at once.
+    #[cfg(feature = "client")]
+    async fn release(&self, event_id: &str, error: &StoreError) {
+        let reason = format!("validation could not be recorded: {error}");
+        let release = (event_id.to_owned(), Status::Pending, Some(reason));
+        if let Err(e) = self.inner.batches.finish.call(release).await {
+            tracing::error!(error = %e, "could not release the claim either; it ends with its lease");
         }
     }
 
@@ -348,6 +448,12 @@ pub(super) async fn traced(kind: &'static str, work: impl Future<Output = Outcom
         | Outcome::TooLarge { .. } => {
             tracing::warn!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
+        #[cfg(feature = "client")]
+        Outcome::Denied(_) => tracing::warn!(outcome = %outcome, duration_ms, "webhook {kind}"),
+        #[cfg(feature = "client")]
+        Outcome::ValidationFailed(_) => {
+            tracing::error!(outcome = %outcome, duration_ms, "webhook {kind}");
+        }
         Outcome::HandlerFailed(_) | Outcome::StoreFailed(_) | Outcome::Crashed(_) => {
             tracing::error!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
@@ -370,6 +476,10 @@ async fn webhook_route(
         Outcome::HandlerFailed(_) => "handler failed".to_owned(),
         Outcome::StoreFailed(_) => "event store failed".to_owned(),
         Outcome::Crashed(_) => "internal error".to_owned(),
+        #[cfg(feature = "client")]
+        Outcome::Denied(_) => "denied by Stripe's API".to_owned(),
+        #[cfg(feature = "client")]
+        Outcome::ValidationFailed(_) => "validation against Stripe's API failed".to_owned(),
         other => other.to_string(),
     };
     (outcome.status_code(), text).into_response()

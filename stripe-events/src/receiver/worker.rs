@@ -198,7 +198,7 @@ impl Receiver {
             let handlers_done = move || {
                 let _ = handlers_done.send(());
             };
-            self.run_claimed(&event, patience, handlers_done, || {
+            self.run_claimed(&event, &job.body, patience, handlers_done, || {
                 if policy.gives_up_after(attempt) {
                     OnFailure::Dead
                 } else {

@@ -14,9 +14,10 @@ use super::{
 
 /// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before
 /// versions were recorded (`user_version` 0 with a `deliveries` table), 2 adds the queue
-/// (`run_after`). An older file is migrated in place when opened for writing; a newer one is
+/// (`run_after`), 3 what validation against Stripe's API said (`valid`, and the status
+/// `denied`). An older file is migrated in place when opened for writing; a newer one is
 /// refused.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Authentic deliveries have `rejected = 0` and a unique `event_id`; rejected ones
 /// (`rejected = 1`) may repeat ids, and are never claimed. `lease_until` (unix seconds) is set
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS meta (
 ";
 
 /// Migration `i` takes a database from version `i + 1` to `i + 2`.
-const MIGRATIONS: [&str; 1] = [
+const MIGRATIONS: [&str; 2] = [
     // 1 -> 2: the queue. Pending events (never claimed, or claimed by a process that may have
     // died: the lease still applies) are queued from when they were received.
     "
@@ -67,6 +68,10 @@ ALTER TABLE deliveries ADD COLUMN run_after INTEGER;
 UPDATE deliveries SET run_after = received_at WHERE rejected = 0 AND status = 'pending';
 CREATE INDEX deliveries_queue ON deliveries(run_after, row_id)
     WHERE rejected = 0 AND run_after IS NOT NULL;
+",
+    // 2 -> 3: validation against Stripe's API. NULL: not validated (every delivery before it).
+    "
+ALTER TABLE deliveries ADD COLUMN valid INTEGER;
 ",
 ];
 
@@ -90,7 +95,7 @@ const CLAIM_NEXT: &str = "UPDATE deliveries SET status = 'pending', attempts = a
 const NO_SUCH_EVENT: &str = "no such event in the store";
 
 const COLUMNS: &str = "row_id, event_id, event_type, api_version, account, livemode, received_at, \
-                       body, signature_valid, status, attempts, last_error";
+                       body, signature_valid, status, attempts, last_error, valid";
 
 /// How long a statement waits for another process's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -540,6 +545,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
         status,
         attempts: row.get(10)?,
         last_error: row.get(11)?,
+        valid: row.get(12)?,
     })
 }
 
@@ -735,6 +741,20 @@ impl EventStore for SqliteStore {
             })
         })?;
         if !changed {
+            return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
+        }
+        Ok(())
+    }
+
+    fn set_valid(&self, event_id: &str, valid: bool) -> Result<(), StoreError> {
+        let ctx = || format!("recording the validation of {event_id}");
+        let changed = self.write(ctx, |conn| {
+            conn.prepare_cached(
+                "UPDATE deliveries SET valid = ?2 WHERE event_id = ?1 AND rejected = 0",
+            )?
+            .execute(params![event_id, valid])
+        })?;
+        if changed == 0 {
             return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
         }
         Ok(())

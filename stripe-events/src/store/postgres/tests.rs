@@ -332,7 +332,10 @@ fn instances_starting_together_create_the_schema_once() {
         t.join().unwrap().unwrap();
     }
     let versions = schema.sql("SELECT version FROM stripe_events_schema ORDER BY version");
-    assert_eq!(versions, [[Some("1".to_owned())], [Some("2".to_owned())]]);
+    let expected: Vec<_> = (1..=schema::VERSION)
+        .map(|v| vec![Some(v.to_string())])
+        .collect();
+    assert_eq!(versions, expected);
 }
 
 /// The layout before schema versions (version 1), with one delivery in each state.
@@ -386,9 +389,12 @@ fn a_schema_without_a_version_is_migrated_with_nothing_lost() {
         schema.sql("SELECT version, name FROM stripe_events_schema ORDER BY version"),
         [
             [Some("1".to_owned()), Some("initial".to_owned())],
-            [Some("2".to_owned()), Some("queue".to_owned())]
+            [Some("2".to_owned()), Some("queue".to_owned())],
+            [Some("3".to_owned()), Some("validation".to_owned())]
         ]
     );
+    // Deliveries from before validation are not validated.
+    assert!(store.list(None).unwrap().iter().all(|d| d.valid.is_none()));
     // The pending delivery is queued from when it was received, once its lease ends.
     assert!(store.claim_next(69, LEASE).unwrap().is_none());
     let job = store.claim_next(70, LEASE).unwrap().unwrap();
@@ -396,7 +402,7 @@ fn a_schema_without_a_version_is_migrated_with_nothing_lost() {
     assert!(store.claim_next(129, LEASE).unwrap().is_none(), "only it");
     // Connecting again changes nothing.
     drop(PostgresStore::connect(schema.url()).unwrap());
-    assert_eq!(schema.sql("SELECT 1 FROM stripe_events_schema").len(), 2);
+    assert_eq!(schema.sql("SELECT 1 FROM stripe_events_schema").len(), 3);
 
     // A full unversioned layout, bound to an application.
     let full = TestSchema::new("migrate").unwrap();
@@ -420,10 +426,16 @@ fn a_newer_schema_is_refused_naming_both_versions() {
         "{message}"
     );
     assert!(message.contains("schema version 7"), "{message}");
-    assert!(message.contains("supports (2)"), "{message}");
+    assert!(
+        message.contains(&format!("supports ({})", schema::VERSION)),
+        "{message}"
+    );
     assert!(message.contains(schema.name()), "{message}");
     // Nothing was changed.
-    assert_eq!(schema.sql("SELECT 1 FROM stripe_events_schema").len(), 3);
+    assert_eq!(
+        schema.sql("SELECT 1 FROM stripe_events_schema").len(),
+        schema::VERSION as usize + 1
+    );
 }
 
 #[test]
