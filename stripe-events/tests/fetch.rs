@@ -410,3 +410,174 @@ fn https_with_the_tls_feature_builds() {
         "the key is never printed"
     );
 }
+
+/// Stripe's example objects for this build's API version (`../shared/stripe-openapi`, beside
+/// the repository), or `None` when that version has none there (another configured spec).
+fn fixtures() -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/stripe-openapi")
+        .join(format!("fixtures-{}.json", stripe_events::API_VERSION));
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!(
+            "skipped: no {} for this build's API version",
+            path.display()
+        );
+        None
+    }
+}
+
+#[tokio::test]
+async fn every_example_object_is_retrieved_by_type_and_id_as_stripe_rendered_it() {
+    use stripe_events::client::{retrieve_path, retrieve_path_template};
+    let server = StandIn::start().await;
+    let client = server.client();
+    let Some(file) = fixtures() else { return };
+    let served = server.load_fixtures(&file, retrieve_path).unwrap();
+    let text = std::fs::read(&file).unwrap();
+    let fixtures: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    // Several examples may share a type and id: the stand-in serves the last one.
+    let mut by_path = std::collections::BTreeMap::new();
+    for object in fixtures["resources"].as_object().unwrap().values() {
+        let (Some(id), Some(type_)) = (object["id"].as_str(), object["object"].as_str()) else {
+            continue;
+        };
+        if let Some(path) = retrieve_path(type_, id) {
+            by_path.insert(path, (type_.to_owned(), id.to_owned(), object.clone()));
+        }
+    }
+    let mut retrieved = 0;
+    for (type_, id, object) in by_path.values() {
+        assert!(retrieve_path_template(type_).is_some());
+        let got = client
+            .retrieve_object(type_, id, &RequestOptions::default())
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{type_} {id}"));
+        assert_eq!((&got.object_type, &got.id), (type_, id));
+        // The examples include deleted forms (`deleted_customer`): reported as deleted.
+        assert_eq!(got.deleted, object["deleted"] == true, "{type_} {id}");
+        assert!(
+            got.body[..] == *object.to_string().as_bytes(),
+            "{type_} {id}: byte for byte"
+        );
+        assert_eq!(got.json().unwrap(), *object);
+        retrieved += 1;
+    }
+    assert!(
+        retrieved > 50,
+        "{retrieved} example objects have a retrieve path"
+    );
+    assert!(served >= retrieved);
+    let got = server.take_requests();
+    assert_eq!(got.len(), retrieved);
+    assert!(
+        got.iter()
+            .all(|r| r.header("stripe-version") == Some(stripe_events::API_VERSION))
+    );
+    eprintln!("{retrieved} example objects retrieved");
+}
+
+#[tokio::test]
+async fn retrieving_an_object_reports_missing_deleted_and_unreachable_ones() {
+    use stripe_events::client::retrieve_path;
+    let server = StandIn::start().await;
+    let client = server.client();
+    let connect = RequestOptions {
+        account: Some("acct_9".into()),
+        ..RequestOptions::default()
+    };
+    // A Connect account's object: Stripe-Account sent.
+    let path = retrieve_path("customer", "cus_1").unwrap();
+    assert_eq!(path, "/v1/customers/cus_1");
+    server.object(
+        &path,
+        &serde_json::json!({"id": "cus_1", "object": "customer"}),
+    );
+    let got = client
+        .retrieve_object("customer", "cus_1", &connect)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!got.deleted);
+    assert_eq!(
+        server.take_requests()[0].header("stripe-account"),
+        Some("acct_9")
+    );
+    // Deleted: reported as such, with Stripe's body.
+    server.object(
+        &path,
+        &serde_json::json!({"id": "cus_1", "object": "customer", "deleted": true}),
+    );
+    let got = client
+        .retrieve_object("customer", "cus_1", &RequestOptions::default())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(got.deleted);
+    assert!(
+        std::str::from_utf8(&got.body)
+            .unwrap()
+            .contains("\"deleted\":true")
+    );
+    // 404: none.
+    assert!(
+        client
+            .retrieve_object("customer", "cus_2", &RequestOptions::default())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // 429 then the object: retried.
+    server.fail_next(&path, 429, 1);
+    assert!(
+        client
+            .retrieve_object("customer", "cus_1", &RequestOptions::default())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Another object at that path: not what was asked for.
+    server.object(
+        &path,
+        &serde_json::json!({"id": "cus_other", "object": "customer"}),
+    );
+    let e = client
+        .retrieve_object("customer", "cus_1", &RequestOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ClientError::Parse { .. }), "{e}");
+    server.take_requests();
+    // Only under a parent, unknown, or a bad id: an error, nothing sent.
+    for (type_, id) in [
+        ("card", "card_1"),
+        ("no_such_thing", "x_1"),
+        ("customer", "cus_1/../x"),
+    ] {
+        let e = client
+            .retrieve_object(type_, id, &RequestOptions::default())
+            .await
+            .unwrap_err();
+        match (type_, &e) {
+            ("customer", ClientError::InvalidRequest(_)) => {}
+            (_, ClientError::NotRetrievable { object_type }) => {
+                assert_eq!(object_type, type_);
+                assert!(e.to_string().contains("under a parent"), "{e}");
+            }
+            _ => panic!("{type_}: {e}"),
+        }
+    }
+    assert!(server.take_requests().is_empty(), "nothing was sent");
+    // A wrong key: Stripe's 401, with its message.
+    let wrong = Client::builder("sk_test_wrong")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let e = wrong
+        .retrieve_object("customer", "cus_1", &RequestOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.api().unwrap().status, 401);
+    assert!(e.to_string().contains("Invalid API Key"), "{e}");
+}
