@@ -98,6 +98,18 @@ enum Command {
         /// slowest handler, or it may run twice.
         #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = lease)]
         lease: Duration,
+        /// Validate every event against Stripe's API before its handler runs: fetch it again
+        /// by id (`/v1/events/{id}`, `/v2/core/events/{id}`) with the secret key in
+        /// `STRIPE_SECRET_KEY`, and run the handler only when Stripe has it with the same type
+        /// and object. A denied event is answered 200, never run, and listed as `denied`; when
+        /// the API cannot be reached the event is kept (500 inline, so Stripe retries;
+        /// retried by the workers in queue mode).
+        #[arg(long)]
+        validate: bool,
+        /// The base URL of Stripe's API for `--validate` (default https://api.stripe.com): a
+        /// stand-in or a proxy; `http://` is accepted.
+        #[arg(long, value_name = "URL", requires = "validate")]
+        stripe_api: Option<String>,
     },
     /// Run queue workers alone on an existing store (deliveries stored by `serve --processing
     /// queue`, in this or other processes), with the same built-in handler as `serve`.
@@ -299,6 +311,8 @@ pub fn run(cli: Cli) -> ExitCode {
             processing,
             workers,
             lease,
+            validate,
+            stripe_api,
         } => {
             let processing = match processing {
                 ProcessingArg::Inline => Processing::Inline,
@@ -315,6 +329,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     processing,
                     workers: workers.unwrap_or(ReceiverConfig::DEFAULT_WORKERS),
                     lease,
+                    validate: validate.then_some(stripe_api),
                 })
                 .map(|()| ExitCode::SUCCESS)
             })
