@@ -223,7 +223,7 @@ enum EventsCommand {
         status: Option<Status>,
     },
     /// Delete processed deliveries received longer ago than an age; never pending, failed,
-    /// untyped, dead or rejected ones. Prints how many were removed.
+    /// untyped, dead, denied or rejected ones. Prints how many were removed.
     ///
     /// Keep at least 3 days: Stripe retries a delivery for up to 3 days, and a redelivery of
     /// a pruned event is new to the store, so its handlers run again.

@@ -18,7 +18,7 @@
 //! * Any other failure (no connection, a timeout, 429 or 5xx after the client's retries, 401
 //!   for a wrong API key) is an error, not a denial: nobody knows yet whether the event is
 //!   Stripe's. The receiver then keeps the event to try again (see
-//!   [`ReceiverConfig::validate`](crate::receiver::ReceiverConfig::validate)).
+//!   `ReceiverConfig::validate`, feature `axum`).
 //!
 //! Without a receiver (the event came from a queue, say):
 //!

@@ -19,7 +19,12 @@
 //! 4. [`EventStore::record`]ed, then [`EventStore::claim`]ed: already processed -> 200
 //!    ([`Outcome::Duplicate`]); another delivery is running it -> 409 ([`Outcome::InProgress`],
 //!    Stripe retries later);
-//! 5. dispatched ([`Dispatcher::dispatch`](crate::Dispatcher::dispatch)): success ->
+//! 5. with validation configured (`ReceiverConfig::validate`, feature `client`), fetched
+//!    again from Stripe's API first: denied -> never run, stored as
+//!    [`Status::Denied`](crate::store::Status::Denied), 200 (`Outcome::Denied`); not fetched
+//!    -> not run, failed, 500 (`Outcome::ValidationFailed`: Stripe delivers it again; queue
+//!    workers retry it);
+//!    then dispatched ([`Dispatcher::dispatch`](crate::Dispatcher::dispatch)): success ->
 //!    [`EventStore::complete`], 200; a handler failed -> [`EventStore::fail`], 500, so that
 //!    Stripe delivers it again and the handlers run again;
 //! 6. typed handlers exist for the type but the payload did not fit its type (and no

@@ -94,8 +94,8 @@ pub enum Status {
     /// allowed ([`EventStore::retry_at`] is no longer called). Never claimed by the queue
     /// again; listed (`events list --status dead`) and replayable.
     Dead,
-    /// Validation against Stripe's API (the receiver's
-    /// [`validate`](crate::receiver::ReceiverConfig::validate) option) found that Stripe does
+    /// Validation against Stripe's API (the receiver's `ReceiverConfig::validate` option,
+    /// feature `client`) found that Stripe does
     /// not have this event, or has it with another type or about another object: its
     /// handlers never ran and never will for this delivery; `last_error` says why, and the
     /// delivery's [`valid`](StoredDelivery::valid) is `Some(false)`. Not queued; a
@@ -467,7 +467,7 @@ pub trait EventStore: Send + Sync + 'static {
     /// [`Status::Failed`] with a retry time set by [`retry_at`](Self::retry_at), whose time
     /// (`run_after`) is at or before `now`, oldest time first, then received order. A failure
     /// recorded by [`fail`](Self::fail) (inline mode: Stripe delivers it again) is not
-    /// queued, nor are processed, untyped or dead events. Concurrent workers, in one process
+    /// queued, nor are processed, untyped, dead or denied events. Concurrent workers, in one process
     /// or many, never claim the same event at once and never wait for each other's rows.
     ///
     /// The provided method fails: a store of an application's own needs it only for queue
@@ -535,7 +535,8 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// Retention: deletes the authentic deliveries that are [`Status::Processed`] and were
     /// received before `received_before` (unix seconds), with their history, and returns how
-    /// many. Never touches pending, failed, untyped or dead deliveries, nor rejected ones.
+    /// many. Never touches pending, failed, untyped, dead or denied deliveries, nor rejected
+    /// ones.
     ///
     /// The provided method fails: a store of an application's own prunes as it sees fit.
     fn prune(&self, received_before: i64) -> Result<u64, StoreError> {

@@ -982,6 +982,10 @@ mod tests {
         let store = SqliteStore::open(&db).unwrap();
         assert_eq!(before(&store), rows, "migration changed the deliveries");
         assert_eq!(user_version(&store.conn()).unwrap(), SCHEMA_VERSION);
+        assert!(
+            store.list(None).unwrap().iter().all(|d| d.valid.is_none()),
+            "deliveries from before validation are not validated"
+        );
         assert_eq!(store.application().unwrap().as_deref(), Some("shop"));
         assert_eq!(store.history("evt_v1_failed").unwrap().len(), 2);
         assert_eq!(
