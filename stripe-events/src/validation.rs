@@ -14,7 +14,9 @@
 //!   with `Stripe-Context` for its `context`; it is valid when Stripe's has the same `type`
 //!   and the same `related_object.id`.
 //! * Stripe answers 404: [`Denial::NotFound`]. Another type or object:
-//!   [`Denial::OtherType`], [`Denial::OtherObject`].
+//!   [`Denial::OtherType`], [`Denial::OtherObject`]. (Not a 404 saying that a similar object
+//!   exists in the other mode: a test key was used for a live event, or the reverse; that is
+//!   an error, so that a key of the wrong mode never denies every event.)
 //! * Any other failure (no connection, a timeout, 429 or 5xx after the client's retries, 401
 //!   for a wrong API key) is an error, not a denial: nobody knows yet whether the event is
 //!   Stripe's. The receiver then keeps the event to try again (see
@@ -183,7 +185,7 @@ impl Validation {
             .await
         {
             Ok(response) => response,
-            Err(ClientError::Api(e)) if e.is_not_found() => {
+            Err(ClientError::Api(e)) if is_missing(&e) => {
                 return Ok(Verdict::Denied(Denial::NotFound {
                     event_id: event.id.clone(),
                 }));
@@ -228,7 +230,7 @@ impl Validation {
             .await
         {
             Ok(fetched) => fetched,
-            Err(ClientError::Api(e)) if e.is_not_found() => {
+            Err(ClientError::Api(e)) if is_missing(&e) => {
                 return Ok(Verdict::Denied(Denial::NotFound {
                     event_id: notification.id.clone(),
                 }));
@@ -248,6 +250,17 @@ impl Validation {
         }
         Ok(Verdict::Valid)
     }
+}
+
+/// Whether a 404 says that Stripe has no such event. Not when Stripe says that a similar
+/// object exists in the other mode (a test key asked for a live event, or the reverse): that
+/// is the key's mistake, and denying every event of that mode would drop them all.
+fn is_missing(e: &crate::client::ApiError) -> bool {
+    let other_mode = e
+        .message
+        .as_deref()
+        .is_some_and(|m| m.contains("exists in live mode") || m.contains("exists in test mode"));
+    e.is_not_found() && !other_mode
 }
 
 /// The delivered object id of a snapshot event: `Some(id)` when its payload says (a typed

@@ -448,11 +448,24 @@ async fn the_library_call_validates_events_without_a_receiver() {
         })
     );
     assert!(verdict != Verdict::Valid && !verdict.is_valid());
+    // A key of the other mode: Stripe's 404 says so; an error, not a denial.
+    let live = event("evt_lib_live", "prod_1", None);
+    stand_in.route(
+        "/v1/events/evt_lib_live",
+        [stripe_api_stand_in::Reply::stripe_error(
+            404,
+            "resource_missing",
+            "No such event: 'evt_lib_live'; a similar object exists in live mode, but a test \
+             mode key was used to make this request.",
+        )],
+    );
+    let e = validation.validate(&parse(&live)).await.unwrap_err();
+    assert_eq!(e.api().unwrap().status, 404);
     // An id that is not one path segment is never sent.
     let mut bad = ok.clone();
     bad["id"] = json!("evt_1/../../v1/charges");
     let bad =
         ReceivedEvent::Snapshot(crate::Event::from_slice(bad.to_string().as_bytes()).unwrap());
     assert!(validation.validate(&bad).await.is_err());
-    assert_eq!(stand_in.take_requests().len(), 3);
+    assert_eq!(stand_in.take_requests().len(), 4);
 }
