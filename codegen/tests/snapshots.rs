@@ -12,6 +12,9 @@
 //!   mapping is a visible diff; and `events-v2-<version>.tsv`, the thin event table (type,
 //!   related object's resource, Rust variant, `thin`) of each v2 spec there. These tests fail
 //!   when `../shared` is missing.
+//! * `retrieve-<version>.tsv`: the retrieve table (object type, schema, path) of each v1 spec
+//!   there, and `retrieve-form.tsv` of a fragment with every shape of path: what
+//!   `RETRIEVE_PATHS` in the generated code holds.
 //!
 //! A mismatch fails with a diff. To accept the new output after a deliberate change, refresh
 //! the files and review the diff with git:
@@ -241,6 +244,16 @@ fn retrieve_paths_of(version: &str) {
 #[test]
 fn retrieve_paths_2018_11_08() {
     retrieve_paths_of("2018-11-08");
+}
+
+#[test]
+fn retrieve_paths_2020_08_27() {
+    retrieve_paths_of("2020-08-27");
+}
+
+#[test]
+fn retrieve_paths_2023_08_16() {
+    retrieve_paths_of("2023-08-16");
 }
 
 #[test]
