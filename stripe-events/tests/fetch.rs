@@ -581,3 +581,26 @@ async fn retrieving_an_object_reports_missing_deleted_and_unreachable_ones() {
     assert_eq!(e.api().unwrap().status, 401);
     assert!(e.to_string().contains("Invalid API Key"), "{e}");
 }
+
+#[test]
+fn the_retrieve_table_is_sorted_and_each_path_ends_in_its_one_parameter() {
+    use stripe_events::client::{retrieve_path, retrieve_path_template};
+    let table = stripe_events::RETRIEVE_PATHS;
+    assert!(
+        table.windows(2).all(|w| w[0].0 < w[1].0),
+        "sorted by object type, once each (the lookup is a binary search)"
+    );
+    for (object_type, template) in table {
+        assert_eq!(retrieve_path_template(object_type), Some(*template));
+        assert!(template.starts_with("/v1/"), "{template}");
+        assert_eq!(template.matches('{').count(), 1, "{template}");
+        assert!(template.ends_with('}'), "{template}");
+        let path = retrieve_path(object_type, "x_1").unwrap();
+        assert!(path.ends_with("/x_1") && !path.contains('{'), "{path}");
+    }
+    assert_eq!(
+        retrieve_path("customer", "cus_1").as_deref(),
+        Some("/v1/customers/cus_1")
+    );
+    assert_eq!(retrieve_path_template("card"), None, "only under a parent");
+}
