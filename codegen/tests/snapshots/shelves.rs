@@ -149,8 +149,8 @@ pub mod __events {
     pub struct ReaderDeleted;
     impl crate::dispatch::EventKind for ReaderDeleted {
         const TYPE: &'static str = "reader.deleted";
-        type Payload = Reader;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Reader> {
+        type Payload = super::Reader;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Reader> {
             match object {
                 EventObject::ReaderDeleted(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -161,8 +161,8 @@ pub mod __events {
     pub struct ShelfUpdated;
     impl crate::dispatch::EventKind for ShelfUpdated {
         const TYPE: &'static str = "shelf.updated";
-        type Payload = Shelf;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Shelf> {
+        type Payload = super::Shelf;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Shelf> {
             match object {
                 EventObject::ShelfUpdated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,

@@ -149,8 +149,10 @@ pub mod __events {
     pub struct EitherChanged;
     impl crate::dispatch::EventKind for EitherChanged {
         const TYPE: &'static str = "either.changed";
-        type Payload = GadgetOrWidget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&GadgetOrWidget> {
+        type Payload = super::GadgetOrWidget;
+        fn payload(
+            object: &EventObject,
+        ) -> ::std::option::Option<&super::GadgetOrWidget> {
             match object {
                 EventObject::EitherChanged(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -161,8 +163,8 @@ pub mod __events {
     pub struct GadgetCreated;
     impl crate::dispatch::EventKind for GadgetCreated {
         const TYPE: &'static str = "gadget.created";
-        type Payload = Gadget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Gadget> {
+        type Payload = super::Gadget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Gadget> {
             match object {
                 EventObject::GadgetCreated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,

@@ -136,8 +136,8 @@ pub mod __events {
     pub struct GadgetCreated;
     impl crate::dispatch::EventKind for GadgetCreated {
         const TYPE: &'static str = "gadget.created";
-        type Payload = Gadget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Gadget> {
+        type Payload = super::Gadget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Gadget> {
             match object {
                 EventObject::GadgetCreated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,

@@ -162,8 +162,8 @@ pub mod __events {
     pub struct GadgetUpdated;
     impl crate::dispatch::EventKind for GadgetUpdated {
         const TYPE: &'static str = "gadget.updated";
-        type Payload = Gadget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Gadget> {
+        type Payload = super::Gadget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Gadget> {
             match object {
                 EventObject::GadgetUpdated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -186,8 +186,8 @@ pub mod __events {
     pub struct WidgetCreated;
     impl crate::dispatch::EventKind for WidgetCreated {
         const TYPE: &'static str = "widget.created";
-        type Payload = Widget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Widget> {
+        type Payload = super::Widget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Widget> {
             match object {
                 EventObject::WidgetCreated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,

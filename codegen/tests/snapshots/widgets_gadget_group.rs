@@ -158,8 +158,8 @@ pub mod __events {
     pub struct GadgetUpdated;
     impl crate::dispatch::EventKind for GadgetUpdated {
         const TYPE: &'static str = "gadget.updated";
-        type Payload = Gadget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Gadget> {
+        type Payload = super::Gadget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Gadget> {
             match object {
                 EventObject::GadgetUpdated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
