@@ -45,6 +45,33 @@ fn the_shared_suite_passes() {
 }
 
 #[test]
+fn the_mirror_suite_passes() {
+    let mut spare = Some(schema_or_skip!("mirror"));
+    let mut schemas = Vec::new(); // dropped (with their tables) at the end, or on a panic
+    crate::mirror::suite::run(|| {
+        let schema = spare
+            .take()
+            .unwrap_or_else(|| TestSchema::new("mirror").unwrap());
+        let store = PostgresStore::connect(schema.url()).unwrap();
+        schemas.push(schema);
+        store
+    });
+    // Two pools on one schema (as two receivers would have): writes of one object through
+    // both converge.
+    let schema = TestSchema::new("mirror").unwrap();
+    crate::mirror::suite::concurrent_writers_converge(vec![
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+    ]);
+    let collation = schema.sql(
+        "SELECT collation_name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = 'stripe_events_objects'
+           AND column_name = 'event_id'",
+    );
+    assert_eq!(collation, [[Some("C".to_owned())]]);
+}
+
+#[test]
 fn concurrent_claims_from_two_pools_give_one_run() {
     let schema = schema_or_skip!("claims");
     let stores = [
