@@ -40,7 +40,7 @@
 //! event: the receiver gives handlers the mirror as dispatcher state (`&Mirror` as a
 //! handler's state parameter). A handler that keeps a table of its own in sync:
 //!
-//! ```
+//! ```standalone_crate
 //! use std::collections::HashMap;
 //! use std::sync::Mutex;
 //! use stripe_events::mirror::Mirror;
@@ -368,7 +368,23 @@ impl Mirror {
     /// A [`StoreError`] when the store fails, or when `body` has no `data.object` (it is not
     /// the body `event` was parsed from).
     pub fn apply(&self, event: &Event, body: &[u8]) -> Result<Applied, StoreError> {
-        let ctx = || format!("mirroring {}", event.id);
+        self.apply_parts(
+            &event.id,
+            event.type_.as_str(),
+            event.created.as_secs(),
+            body,
+        )
+    }
+
+    /// [`apply`](Self::apply) from the event's id, type and `created`, and its body.
+    pub(crate) fn apply_parts(
+        &self,
+        event_id: &str,
+        event_type: &str,
+        event_created: i64,
+        body: &[u8],
+    ) -> Result<Applied, StoreError> {
+        let ctx = || format!("mirroring {event_id}");
         let Some(object) = ObjectOf::body(body).map_err(|e| StoreError::new(ctx(), e))? else {
             return Ok(Applied::Skipped);
         };
@@ -379,13 +395,13 @@ impl Mirror {
         if !self.keeps(object_type) {
             return Ok(Applied::Skipped);
         }
-        let rank = Rank::of(event.type_.as_str());
+        let rank = Rank::of(event_type);
         let write = ObjectWrite {
             object_type,
             id,
             json: object.json,
-            event_id: &event.id,
-            event_created: event.created.as_secs(),
+            event_id,
+            event_created,
             rank,
             deleted: rank == Rank::Deleted,
             fetched_at: None,
