@@ -87,7 +87,8 @@ impl Drop for TempDir {
 }
 
 struct Server {
-    rt: tokio::runtime::Runtime,
+    /// Runs the server until the test ends.
+    _rt: tokio::runtime::Runtime,
     receiver: Receiver,
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
@@ -116,7 +117,7 @@ impl Server {
             },
         ));
         Self {
-            rt,
+            _rt: rt,
             receiver,
             addr,
             stop: Some(stop),
@@ -341,5 +342,4 @@ fn a_mirror_that_fails_fails_the_attempt_which_is_retried() {
     });
     assert_eq!(store.get("evt_flaky_q").unwrap().unwrap().attempts, 3);
     assert_eq!(stored(server.mirror(), "prod_fq").event_id, "evt_flaky_q");
-    let _ = &server.rt;
 }

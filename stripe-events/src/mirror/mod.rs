@@ -85,6 +85,16 @@
 //! ```
 //!
 //! Thin events carry no object: the mirror skips them.
+//!
+//! # Which objects, and the table
+//!
+//! Every snapshot event whose `data.object` has a string `id` and `object` (read from the JSON,
+//! so typed, untyped and unknown payloads alike), or only the types given to
+//! [`Mirror::only`]. A store keeps, per object type and id: the JSON, the event's id,
+//! `created` and [`Rank`], the deleted flag, and `fetched_at` (unix microseconds), set only by
+//! a write of an object fetched from Stripe's API ([`ObjectWrite::fetched_at`]; `None` for
+//! the objects events carry). Every write, whatever its source, goes through the one
+//! compare-and-write of [`ObjectStore::put_object`].
 
 mod extract;
 #[cfg(test)]
@@ -386,7 +396,10 @@ impl Mirror {
     ) -> Result<Applied, StoreError> {
         let ctx = || format!("mirroring {event_id}");
         let Some(object) = ObjectOf::body(body).map_err(|e| StoreError::new(ctx(), e))? else {
-            return Ok(Applied::Skipped);
+            return Err(StoreError::new(
+                ctx(),
+                "the body has no data.object: it is not the body of this snapshot event",
+            ));
         };
         let (Some(object_type), Some(id)) = (object.object_type.as_deref(), object.id.as_deref())
         else {

@@ -130,6 +130,21 @@ fn thin_events_objects_without_id_and_types_left_out_are_skipped() {
 }
 
 #[test]
+fn a_body_that_is_not_the_event_s_is_an_error() {
+    let mirror = Mirror::new(MemoryStore::new());
+    let text = body("evt_1", "product.created", 1, &fixtures()["product"]);
+    let event = Event::from_slice(text.as_bytes()).unwrap();
+    let err = mirror.apply(&event, b"{\"id\": \"evt_1\"}").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("mirroring evt_1: the body has no data.object"),
+        "{err}"
+    );
+    let err = mirror.apply(&event, b"[1").unwrap_err();
+    assert!(err.context() == "mirroring evt_1", "{err}");
+}
+
+#[test]
 fn a_store_error_says_which_event_failed() {
     struct Broken;
     impl ObjectStore for Broken {

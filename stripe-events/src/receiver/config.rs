@@ -316,8 +316,9 @@ impl ReceiverConfig {
     /// event is recorded failed with the reason, answered 500 in inline mode so that Stripe
     /// delivers it again, retried by the workers in queue mode), with the handlers run again
     /// on the next attempt. The receiver also gives the mirror to handlers as dispatcher state
-    /// (`&Mirror` as a handler's state parameter, [`Invocation::state`](crate::dispatch::Invocation::state)),
-    /// so a handler reads the object as it was before the event. See [the mirror](crate::mirror).
+    /// (`&Mirror` as a handler's state parameter, [`Invocation::state`](crate::dispatch::Invocation::state);
+    /// it replaces a `Mirror` the dispatcher had), so a handler reads the object as it was
+    /// before the event. See [the mirror](crate::mirror).
     ///
     /// ```
     /// use std::sync::Arc;
