@@ -35,6 +35,9 @@ fn a_widget_payload_parses_into_its_typed_variant() {
         matches!(w.attachment, Some(GadgetOrWidget::Gadget(ref g)) if g.id.as_deref() == Some("gad_2"))
     );
     assert_eq!(w.metadata.as_ref().unwrap()["k"], "v");
+    // Objects with a constant `object` are `StripeObject`s (the mirror's typed reads).
+    assert_eq!(<Widget as StripeObject>::OBJECT, "widget");
+    assert_eq!(<Gadget as StripeObject>::OBJECT, "gadget");
 }
 
 #[test]
