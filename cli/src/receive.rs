@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
+use stripe_events::mirror::{Mirror, ObjectStore};
 use stripe_events::receiver::{Processing, Receiver, ReceiverConfig};
 use stripe_events::store::{EventStore, SqliteStore};
 
@@ -68,11 +69,12 @@ pub fn describe(event: &Event) -> String {
 pub const APPLICATION: &str = "stripe-events";
 
 /// A receiver with the built-in handlers over the SQLite file `db` (which must be writable),
-/// inline: `demo` and `events replay`.
+/// inline, keeping the mirror of Stripe objects in the same file: `demo`.
 pub fn receiver(db: &Path, secrets: &[String]) -> Result<Receiver, String> {
     let webhook = crate::secret::webhook(secrets)?;
-    let store = SqliteStore::open(db).map_err(|e| e.to_string())?;
-    receiver_on(webhook, Arc::new(store), |config| config)
+    let store = Arc::new(SqliteStore::open(db).map_err(|e| e.to_string())?);
+    let objects: Arc<dyn ObjectStore> = Arc::clone(&store) as _;
+    receiver_on(webhook, store, |config| with_mirror(config, Some(objects)))
 }
 
 /// A receiver with the built-in handlers over `store`, configured further by `config`.
@@ -111,6 +113,8 @@ pub struct Serve {
     pub workers: usize,
     /// How long a claim on an event lasts.
     pub lease: Duration,
+    /// Keep the mirror of Stripe objects in the store.
+    pub mirror: bool,
 }
 
 /// `serve`: runs until interrupted. Secrets: `--secret`, else `STRIPE_WEBHOOK_SECRET`, else a
@@ -125,6 +129,7 @@ pub fn serve(options: Serve) -> Result<(), String> {
         processing,
         workers,
         lease,
+        mirror,
     } = options;
     if secrets.is_empty() {
         if let Some(from_env) = crate::secret::from_env() {
@@ -139,14 +144,20 @@ pub fn serve(options: Serve) -> Result<(), String> {
         }
     }
     let webhook = crate::secret::webhook(&secrets)?;
-    let store = db.open()?;
+    let (store, objects) = open(&db, mirror, Db::open, Db::open_with_objects)?;
     let receiver = receiver_on(webhook, store, |config| {
-        config.processing(processing).workers(workers).lease(lease)
+        with_mirror(
+            config.processing(processing).workers(workers).lease(lease),
+            objects,
+        )
     })?;
-    let mode = match processing {
+    let mut mode = match processing {
         Processing::Queue => format!(", queue mode, {workers} workers"),
         _ => String::new(),
     };
+    if mirror {
+        mode.push_str(", objects mirrored");
+    }
     runtime()?.block_on(async move {
         receiver.ready().await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&addr)
@@ -171,12 +182,19 @@ pub fn serve(options: Serve) -> Result<(), String> {
 
 /// `worker`: runs `workers` queue workers with the built-in handler on `db` (an existing
 /// store) until interrupted; each finishes the job it holds before the process ends.
-pub fn worker(db: &Db, workers: usize, lease: Duration) -> Result<(), String> {
+pub fn worker(db: &Db, workers: usize, lease: Duration, mirror: bool) -> Result<(), String> {
     crate::logging::init();
-    let store = db.open_existing_writable()?;
+    let (store, objects) = open(
+        db,
+        mirror,
+        Db::open_existing_writable,
+        Db::open_existing_writable_with_objects,
+    )?;
     // Workers only parse stored bodies, verified when they arrived: no secret is used.
     let webhook = crate::secret::webhook(&[crate::secret::generate()])?;
-    let receiver = receiver_on(webhook, store, |config| config.lease(lease))?;
+    let receiver = receiver_on(webhook, store, |config| {
+        with_mirror(config.lease(lease), objects)
+    })?;
     runtime()?.block_on(async move {
         receiver.ready().await.map_err(|e| e.to_string())?;
         println!("working on {} with {workers} workers", db.display());
@@ -185,6 +203,35 @@ pub fn worker(db: &Db, workers: usize, lease: Duration) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+/// An event store, and the mirror's objects in it when asked for.
+type Opened = (Arc<dyn EventStore>, Option<Arc<dyn ObjectStore>>);
+
+/// Opens `db` with `plain`, or with `both` (the mirror's objects too) when `mirror`.
+fn open(
+    db: &Db,
+    mirror: bool,
+    plain: impl FnOnce(&Db) -> Result<Arc<dyn EventStore>, String>,
+    both: impl FnOnce(&Db) -> Result<crate::store::Both, String>,
+) -> Result<Opened, String> {
+    if mirror {
+        let (store, objects) = both(db)?;
+        Ok((store, Some(objects)))
+    } else {
+        Ok((plain(db)?, None))
+    }
+}
+
+/// `config` keeping the mirror of Stripe objects in `objects`, if any.
+pub fn with_mirror(
+    config: ReceiverConfig,
+    objects: Option<Arc<dyn ObjectStore>>,
+) -> ReceiverConfig {
+    match objects {
+        Some(objects) => config.mirror(Mirror::new(objects)),
+        None => config,
+    }
 }
 
 /// Completes on Ctrl-C, or on SIGTERM (what process managers send) on unix, saying what is

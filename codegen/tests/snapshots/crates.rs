@@ -199,6 +199,9 @@ crate::json::struct_from_json!(
     ::std::string::String, "object" => tag = "crate", "parts" => optional parts :
     ::std::vec::Vec < CrateParts > }
 );
+impl crate::StripeObject for Crate {
+    const OBJECT: &'static str = "crate";
+}
 /// Used by [`Crate::dims`].
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

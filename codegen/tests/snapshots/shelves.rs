@@ -240,6 +240,9 @@ crate::json::struct_from_json!(
     DeletedReader { "deleted" => optional deleted : bool, "id" => optional id :
     ::std::string::String, "object" => tag = "reader" }
 );
+impl crate::StripeObject for DeletedReader {
+    const OBJECT: &'static str = "reader";
+}
 /// How it is finished.
 /// Schema: `finish`.
 #[derive(Debug, Clone)]
@@ -266,6 +269,9 @@ pub struct Reader {
 crate::json::struct_from_json!(
     Reader { "id" => optional id : ::std::string::String, "object" => tag = "reader" }
 );
+impl crate::StripeObject for Reader {
+    const OBJECT: &'static str = "reader";
+}
 /// A shelf of `book`s.
 /// Schema: `shelf`.
 #[derive(Debug, Clone)]
@@ -298,6 +304,9 @@ crate::json::struct_from_json!(
     ShelfSource, "state" => optional state : ShelfState, "sturdy" => optional sturdy :
     bool, "weight" => required weight : f64 }
 );
+impl crate::StripeObject for Shelf {
+    const OBJECT: &'static str = "shelf";
+}
 /// One of `deleted_reader`, `reader`, chosen by the `object` field.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -228,6 +228,9 @@ pub struct Gadget {
 crate::json::struct_from_json!(
     Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
+impl crate::StripeObject for Gadget {
+    const OBJECT: &'static str = "gadget";
+}
 /// Schema: `widget`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -244,6 +247,9 @@ pub struct Widget {
 crate::json::struct_from_json!(
     Widget { "id" => optional id : ::std::string::String, "object" => tag = "widget" }
 );
+impl crate::StripeObject for Widget {
+    const OBJECT: &'static str = "widget";
+}
 /// One of `gadget`, `widget`, chosen by the `object` field.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -256,6 +256,9 @@ pub struct Gadget {
 crate::json::struct_from_json!(
     Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
+impl crate::StripeObject for Gadget {
+    const OBJECT: &'static str = "gadget";
+}
 /// A widget.
 /// Schema: `widget`.
 #[derive(Debug, Clone)]
@@ -293,6 +296,9 @@ crate::json::struct_from_json!(
     >, "parent" => optional parent : ::std::boxed::Box < Widget >, "size" => required
     size : i64, "type" => optional type_ : ::std::string::String }
 );
+impl crate::StripeObject for Widget {
+    const OBJECT: &'static str = "widget";
+}
 /// One of `gadget`, `widget`, chosen by the `object` field.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

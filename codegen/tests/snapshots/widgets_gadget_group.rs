@@ -239,6 +239,9 @@ pub struct Gadget {
 crate::json::struct_from_json!(
     Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
+impl crate::StripeObject for Gadget {
+    const OBJECT: &'static str = "gadget";
+}
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.
 ///

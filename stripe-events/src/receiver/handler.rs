@@ -102,7 +102,7 @@ impl Receiver {
         span.record("event_type", event.type_str());
         let arrival = Arrival {
             event: Arc::clone(&event),
-            body,
+            body: body.clone(),
             received_at: now,
         };
         if self.inner.processing == Processing::Queue {
@@ -116,7 +116,7 @@ impl Receiver {
         }
         // Inline: recorded and claimed in one batch with the deliveries arriving meanwhile.
         let claim = self.inner.batches.record_and_claim.call(arrival).await;
-        self.run_claim(&event, claim).await
+        self.run_claim(&event, body, claim).await
     }
 
     /// Keeps a rejected delivery (a store failure is only logged: the answer is 400 anyway).
@@ -146,15 +146,26 @@ impl Receiver {
     }
 
     /// Claims a recorded event, runs its handlers, and records how they went.
-    pub(super) async fn process(&self, event: Arc<ReceivedEvent>, now: i64) -> Outcome {
+    /// `body` is the event's raw body (for the mirror).
+    pub(super) async fn process(
+        &self,
+        event: Arc<ReceivedEvent>,
+        body: Bytes,
+        now: i64,
+    ) -> Outcome {
         let id = event.id().to_owned();
         let lease = self.inner.lease;
         let claim = self.blocking(move |s| s.claim(&id, now, lease)).await;
-        self.run_claim(&event, claim).await
+        self.run_claim(&event, body, claim).await
     }
 
     /// Runs the handlers if `claim` (of a recorded event) says to, inline.
-    async fn run_claim(&self, event: &ReceivedEvent, claim: Result<Claim, StoreError>) -> Outcome {
+    async fn run_claim(
+        &self,
+        event: &ReceivedEvent,
+        body: Bytes,
+        claim: Result<Claim, StoreError>,
+    ) -> Outcome {
         let claim = match claim {
             Ok(claim) => claim,
             Err(e) => return Outcome::StoreFailed(e),
@@ -165,17 +176,20 @@ impl Receiver {
             Claim::Run { attempt } => attempt,
         };
         tracing::Span::current().record("attempt", attempt);
-        self.run_claimed(event, Patience::Request, || (), || OnFailure::Fail)
+        self.run_claimed(event, body, Patience::Request, || (), || OnFailure::Fail)
             .await
     }
 
     /// Runs the handlers of `event`, claimed by this process, tells `handlers_done` once they
     /// have returned, and records how they went (with [`settle`](Self::settle), as patiently
     /// as `patience` says): processed, untyped, or a failure recorded as `on_failure` says
-    /// (asked only when a handler failed).
+    /// (asked only when a handler failed, or the mirror could not apply the event). With a
+    /// [mirror](super::ReceiverConfig::mirror), a snapshot event is applied to it (from
+    /// `body`, its raw body) once its handlers succeeded, before its result is recorded.
     pub(super) async fn run_claimed(
         &self,
         event: &ReceivedEvent,
+        body: Bytes,
         patience: Patience,
         handlers_done: impl FnOnce(),
         on_failure: impl FnOnce() -> OnFailure,
@@ -183,6 +197,13 @@ impl Receiver {
         let event_id = event.id();
         let dispatched = self.inner.dispatcher.dispatch_received(event).await;
         handlers_done();
+        let dispatched = match dispatched {
+            Ok(dispatched) => match self.apply_to_mirror(event, body).await {
+                Ok(()) => Ok(dispatched),
+                Err(e) => Err(Failed::Mirror(e)),
+            },
+            Err(e) => Err(Failed::Handler(e)),
+        };
         match dispatched {
             Ok(dispatched) if dispatched.skipped > 0 => {
                 let ReceivedEvent::Snapshot(snapshot) = event else {
@@ -226,8 +247,19 @@ impl Receiver {
                     ran: dispatched.ran,
                 },
             },
-            Err(error) => {
-                let message = error.to_string();
+            Err(failed) => {
+                let (message, outcome) = match failed {
+                    Failed::Handler(error) => (error.to_string(), Outcome::HandlerFailed(error)),
+                    Failed::Mirror(error) => {
+                        tracing::error!(error = %error, "the mirror could not apply a webhook event");
+                        (
+                            format!(
+                                "handlers ran, but the mirror could not apply the event: {error}"
+                            ),
+                            Outcome::StoreFailed(error),
+                        )
+                    }
+                };
                 let span = tracing::Span::current();
                 let settled = match on_failure() {
                     OnFailure::Fail => {
@@ -256,9 +288,27 @@ impl Receiver {
                 if let Err(e) = settled {
                     tracing::error!(error = %e, "could not record a handler failure");
                 }
-                Outcome::HandlerFailed(error)
+                outcome
             }
         }
+    }
+
+    /// Applies a snapshot event to the mirror, if there is one (on the blocking pool: a store
+    /// call).
+    async fn apply_to_mirror(&self, event: &ReceivedEvent, body: Bytes) -> Result<(), StoreError> {
+        let (Some(mirror), ReceivedEvent::Snapshot(event)) = (&self.inner.mirror, event) else {
+            return Ok(());
+        };
+        let mirror = mirror.clone();
+        let (id, event_type, created) = (
+            event.id.clone(),
+            event.type_.as_str().to_owned(),
+            event.created.as_secs(),
+        );
+        tokio::task::spawn_blocking(move || mirror.apply_parts(&id, &event_type, created, &body))
+            .await
+            .map_err(|e| StoreError::new("running a mirror call", e))??;
+        Ok(())
     }
 
     /// Records the result of handlers that ran (`result`), retrying a failing store as long
@@ -302,6 +352,14 @@ impl Receiver {
             return Err(error);
         }
     }
+}
+
+/// Why an attempt failed after its claim.
+enum Failed {
+    /// A handler failed.
+    Handler(crate::dispatch::DispatchError),
+    /// The handlers succeeded, but the mirror could not apply the event.
+    Mirror(StoreError),
 }
 
 /// A result to record for a claim ([`Receiver::settle`]).

@@ -28,10 +28,15 @@ const MIGRATIONS: &[Migration] = &[
         name: "queue",
         sql: include_str!("migrations/002_queue.sql"),
     },
+    Migration {
+        version: 3,
+        name: "objects",
+        sql: include_str!("migrations/003_objects.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.
-pub(super) const VERSION: i32 = 2;
+pub(super) const VERSION: i32 = 3;
 
 const VERSION_TABLE: &str = "
 CREATE TABLE IF NOT EXISTS stripe_events_schema (

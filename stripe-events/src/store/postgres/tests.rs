@@ -45,6 +45,33 @@ fn the_shared_suite_passes() {
 }
 
 #[test]
+fn the_mirror_suite_passes() {
+    let mut spare = Some(schema_or_skip!("mirror"));
+    let mut schemas = Vec::new(); // dropped (with their tables) at the end, or on a panic
+    crate::mirror::suite::run(|| {
+        let schema = spare
+            .take()
+            .unwrap_or_else(|| TestSchema::new("mirror").unwrap());
+        let store = PostgresStore::connect(schema.url()).unwrap();
+        schemas.push(schema);
+        store
+    });
+    // Two pools on one schema (as two receivers would have): writes of one object through
+    // both converge.
+    let schema = TestSchema::new("mirror").unwrap();
+    crate::mirror::suite::concurrent_writers_converge(vec![
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+    ]);
+    let collation = schema.sql(
+        "SELECT collation_name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = 'stripe_events_objects'
+           AND column_name = 'event_id'",
+    );
+    assert_eq!(collation, [[Some("C".to_owned())]]);
+}
+
+#[test]
 fn concurrent_claims_from_two_pools_give_one_run() {
     let schema = schema_or_skip!("claims");
     let stores = [
@@ -332,7 +359,14 @@ fn instances_starting_together_create_the_schema_once() {
         t.join().unwrap().unwrap();
     }
     let versions = schema.sql("SELECT version FROM stripe_events_schema ORDER BY version");
-    assert_eq!(versions, [[Some("1".to_owned())], [Some("2".to_owned())]]);
+    assert_eq!(
+        versions,
+        [
+            [Some("1".to_owned())],
+            [Some("2".to_owned())],
+            [Some("3".to_owned())]
+        ]
+    );
 }
 
 /// The layout before schema versions (version 1), with one delivery in each state.
@@ -386,9 +420,12 @@ fn a_schema_without_a_version_is_migrated_with_nothing_lost() {
         schema.sql("SELECT version, name FROM stripe_events_schema ORDER BY version"),
         [
             [Some("1".to_owned()), Some("initial".to_owned())],
-            [Some("2".to_owned()), Some("queue".to_owned())]
+            [Some("2".to_owned()), Some("queue".to_owned())],
+            [Some("3".to_owned()), Some("objects".to_owned())]
         ]
     );
+    // Version 3 added the mirror's table, empty, and changed nothing else (above).
+    assert!(schema.sql("SELECT 1 FROM stripe_events_objects").is_empty());
     // The pending delivery is queued from when it was received, once its lease ends.
     assert!(store.claim_next(69, LEASE).unwrap().is_none());
     let job = store.claim_next(70, LEASE).unwrap().unwrap();
@@ -396,7 +433,7 @@ fn a_schema_without_a_version_is_migrated_with_nothing_lost() {
     assert!(store.claim_next(129, LEASE).unwrap().is_none(), "only it");
     // Connecting again changes nothing.
     drop(PostgresStore::connect(schema.url()).unwrap());
-    assert_eq!(schema.sql("SELECT 1 FROM stripe_events_schema").len(), 2);
+    assert_eq!(schema.sql("SELECT 1 FROM stripe_events_schema").len(), 3);
 
     // A full unversioned layout, bound to an application.
     let full = TestSchema::new("migrate").unwrap();
@@ -420,10 +457,10 @@ fn a_newer_schema_is_refused_naming_both_versions() {
         "{message}"
     );
     assert!(message.contains("schema version 7"), "{message}");
-    assert!(message.contains("supports (2)"), "{message}");
+    assert!(message.contains("supports (3)"), "{message}");
     assert!(message.contains(schema.name()), "{message}");
     // Nothing was changed.
-    assert_eq!(schema.sql("SELECT 1 FROM stripe_events_schema").len(), 3);
+    assert_eq!(schema.sql("SELECT 1 FROM stripe_events_schema").len(), 4);
 }
 
 #[test]
