@@ -4,7 +4,7 @@
 //! * `verify`: `ok<TAB>type<TAB>id<TAB>typed` (or `raw<TAB>reason`), exit 0; a signature or
 //!   header failure, or a body that is not an event, is printed on stderr with exit 1.
 //! * `parse`: `type<TAB>id<TAB>typed` (or `raw<TAB>reason`); exit 0 typed, 3 raw, 1 not an event.
-//! * `serve`, `worker`, `trigger`, `events`, `demo`: see their modules.
+//! * `serve`, `worker`, `trigger`, `events`, `objects`, `demo`: see their modules.
 //!
 //! Bad usage (unknown flags, unreadable input) exits 2. Each command lives in its own module;
 //! this one only declares the command line and hands each command to its module.
@@ -98,6 +98,11 @@ enum Command {
         /// slowest handler, or it may run twice.
         #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = lease)]
         lease: Duration,
+        /// Keep a mirror of the Stripe objects in the store: each event's object, applied
+        /// after the handler, newest event first whatever the delivery order (`objects get`,
+        /// `objects list`).
+        #[arg(long)]
+        mirror: bool,
         /// Validate every event against Stripe's API before its handler runs: fetch it again
         /// by id (`/v1/events/{id}`, `/v2/core/events/{id}`) with the secret key in
         /// `STRIPE_SECRET_KEY`, and run the handler only when Stripe has it with the same type
@@ -125,6 +130,9 @@ enum Command {
         /// slowest handler, or it may run twice.
         #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = lease)]
         lease: Duration,
+        /// Keep the mirror of Stripe objects up to date, as `serve --mirror`.
+        #[arg(long)]
+        mirror: bool,
     },
     /// Build an event of a type from Stripe's example objects, sign it and POST it (the offline
     /// `stripe trigger`).
@@ -160,6 +168,11 @@ enum Command {
     Events {
         #[command(subcommand)]
         command: EventsCommand,
+    },
+    /// The mirror of Stripe objects kept by `serve --mirror`.
+    Objects {
+        #[command(subcommand)]
+        command: ObjectsCommand,
     },
     /// Run a receiver on loopback and send it a few triggered events, end to end.
     Demo {
@@ -241,6 +254,41 @@ enum EventsCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum ObjectsCommand {
+    /// Print the stored object's JSON as Stripe rendered it (exit 1 when there is none).
+    Get {
+        #[arg(long, help = EVENTS_DB_HELP)]
+        db: Option<PathBuf>,
+        /// The object type, its `object` value (`product`, `subscription`).
+        object_type: String,
+        /// The object id.
+        id: String,
+    },
+    /// One line per stored object of a type, by id, tab-separated: id, the id of the event
+    /// that set it, that event's `created` (unix seconds), `deleted` or `live`.
+    List {
+        #[arg(long, help = EVENTS_DB_HELP)]
+        db: Option<PathBuf>,
+        /// The object type, its `object` value (`product`, `subscription`).
+        object_type: String,
+    },
+}
+
+/// Runs an `objects` command.
+fn objects(command: ObjectsCommand) -> Result<ExitCode, String> {
+    match command {
+        ObjectsCommand::Get {
+            db,
+            object_type,
+            id,
+        } => crate::objects::get(&Db::resolve(db.map(Into::into))?, &object_type, &id),
+        ObjectsCommand::List { db, object_type } => {
+            crate::objects::list(&Db::resolve(db.map(Into::into))?, &object_type)
+        }
+    }
+}
+
 /// Runs an `events` command.
 fn events(command: EventsCommand) -> Result<ExitCode, String> {
     use stripe_events::manage::Command as Manage;
@@ -311,6 +359,7 @@ pub fn run(cli: Cli) -> ExitCode {
             processing,
             workers,
             lease,
+            mirror,
             validate,
             stripe_api,
         } => {
@@ -329,13 +378,20 @@ pub fn run(cli: Cli) -> ExitCode {
                     processing,
                     workers: workers.unwrap_or(ReceiverConfig::DEFAULT_WORKERS),
                     lease,
+                    mirror,
                     validate: validate.then_some(stripe_api),
                 })
                 .map(|()| ExitCode::SUCCESS)
             })
         }
-        Command::Worker { db, workers, lease } => Db::resolve(db.map(Into::into))
-            .and_then(|db| crate::receive::worker(&db, workers, lease).map(|()| ExitCode::SUCCESS)),
+        Command::Worker {
+            db,
+            workers,
+            lease,
+            mirror,
+        } => Db::resolve(db.map(Into::into)).and_then(|db| {
+            crate::receive::worker(&db, workers, lease, mirror).map(|()| ExitCode::SUCCESS)
+        }),
         Command::Trigger {
             event_type,
             url,
@@ -356,6 +412,7 @@ pub fn run(cli: Cli) -> ExitCode {
             fixtures.as_deref(),
         ),
         Command::Events { command } => events(command),
+        Command::Objects { command } => objects(command),
         Command::Demo { fixtures } => {
             crate::demo::demo(fixtures.as_deref()).map(|()| ExitCode::SUCCESS)
         }

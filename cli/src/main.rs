@@ -6,6 +6,7 @@ mod demo;
 mod events;
 mod input;
 mod logging;
+mod objects;
 mod parse;
 mod receive;
 mod secret;

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
+use stripe_events::mirror::{Mirror, ObjectStore};
 use stripe_events::receiver::{Processing, Receiver, ReceiverConfig};
 use stripe_events::store::{EventStore, SqliteStore};
 
@@ -68,11 +69,12 @@ pub fn describe(event: &Event) -> String {
 pub const APPLICATION: &str = "stripe-events";
 
 /// A receiver with the built-in handlers over the SQLite file `db` (which must be writable),
-/// inline: `demo` and `events replay`.
+/// inline, keeping the mirror of Stripe objects in the same file: `demo`.
 pub fn receiver(db: &Path, secrets: &[String]) -> Result<Receiver, String> {
     let webhook = crate::secret::webhook(secrets)?;
-    let store = SqliteStore::open(db).map_err(|e| e.to_string())?;
-    receiver_on(webhook, Arc::new(store), |config| config)
+    let store = Arc::new(SqliteStore::open(db).map_err(|e| e.to_string())?);
+    let objects: Arc<dyn ObjectStore> = Arc::clone(&store) as _;
+    receiver_on(webhook, store, |config| with_mirror(config, Some(objects)))
 }
 
 /// A receiver with the built-in handlers over `store`, configured further by `config`.
@@ -111,6 +113,8 @@ pub struct Serve {
     pub workers: usize,
     /// How long a claim on an event lasts.
     pub lease: Duration,
+    /// Keep the mirror of Stripe objects in the store.
+    pub mirror: bool,
     /// `Some` to validate events against Stripe's API, at this base URL (`None`: Stripe's).
     pub validate: Option<Option<String>>,
 }
@@ -146,6 +150,7 @@ pub fn serve(options: Serve) -> Result<(), String> {
         processing,
         workers,
         lease,
+        mirror,
         validate,
     } = options;
     if secrets.is_empty() {
@@ -165,22 +170,29 @@ pub fn serve(options: Serve) -> Result<(), String> {
         .map(|base_url| stripe_client(base_url.as_deref()))
         .transpose()?
         .map(stripe_events::validation::Validation::new);
-    let store = db.open()?;
+    let (store, objects) = open(&db, mirror, Db::open, Db::open_with_objects)?;
     let validating = validation
         .as_ref()
         .map(|v| format!(", validated against {}", v.client().base_url()))
         .unwrap_or_default();
     let receiver = receiver_on(webhook, store, |config| {
-        let config = config.processing(processing).workers(workers).lease(lease);
+        let config = with_mirror(
+            config.processing(processing).workers(workers).lease(lease),
+            objects,
+        );
         match validation {
             Some(validation) => config.validate(validation),
             None => config,
         }
     })?;
-    let mode = match processing {
-        Processing::Queue => format!(", queue mode, {workers} workers{validating}"),
-        _ => validating,
+    let mut mode = match processing {
+        Processing::Queue => format!(", queue mode, {workers} workers"),
+        _ => String::new(),
     };
+    if mirror {
+        mode.push_str(", objects mirrored");
+    }
+    mode.push_str(&validating);
     runtime()?.block_on(async move {
         receiver.ready().await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&addr)
@@ -205,12 +217,19 @@ pub fn serve(options: Serve) -> Result<(), String> {
 
 /// `worker`: runs `workers` queue workers with the built-in handler on `db` (an existing
 /// store) until interrupted; each finishes the job it holds before the process ends.
-pub fn worker(db: &Db, workers: usize, lease: Duration) -> Result<(), String> {
+pub fn worker(db: &Db, workers: usize, lease: Duration, mirror: bool) -> Result<(), String> {
     crate::logging::init();
-    let store = db.open_existing_writable()?;
+    let (store, objects) = open(
+        db,
+        mirror,
+        Db::open_existing_writable,
+        Db::open_existing_writable_with_objects,
+    )?;
     // Workers only parse stored bodies, verified when they arrived: no secret is used.
     let webhook = crate::secret::webhook(&[crate::secret::generate()])?;
-    let receiver = receiver_on(webhook, store, |config| config.lease(lease))?;
+    let receiver = receiver_on(webhook, store, |config| {
+        with_mirror(config.lease(lease), objects)
+    })?;
     runtime()?.block_on(async move {
         receiver.ready().await.map_err(|e| e.to_string())?;
         println!("working on {} with {workers} workers", db.display());
@@ -219,6 +238,35 @@ pub fn worker(db: &Db, workers: usize, lease: Duration) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+/// An event store, and the mirror's objects in it when asked for.
+type Opened = (Arc<dyn EventStore>, Option<Arc<dyn ObjectStore>>);
+
+/// Opens `db` with `plain`, or with `both` (the mirror's objects too) when `mirror`.
+fn open(
+    db: &Db,
+    mirror: bool,
+    plain: impl FnOnce(&Db) -> Result<Arc<dyn EventStore>, String>,
+    both: impl FnOnce(&Db) -> Result<crate::store::Both, String>,
+) -> Result<Opened, String> {
+    if mirror {
+        let (store, objects) = both(db)?;
+        Ok((store, Some(objects)))
+    } else {
+        Ok((plain(db)?, None))
+    }
+}
+
+/// `config` keeping the mirror of Stripe objects in `objects`, if any.
+pub fn with_mirror(
+    config: ReceiverConfig,
+    objects: Option<Arc<dyn ObjectStore>>,
+) -> ReceiverConfig {
+    match objects {
+        Some(objects) => config.mirror(Mirror::new(objects)),
+        None => config,
+    }
 }
 
 /// Completes on Ctrl-C, or on SIGTERM (what process managers send) on unix, saying what is

@@ -9,6 +9,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use stripe_events::mirror::ObjectStore;
 use stripe_events::store::{EventStore, PostgresStore, SqliteStore};
 
 /// The default SQLite file.
@@ -120,6 +121,53 @@ impl Db {
             }
             Self::Postgres(url) => postgres(url, false),
         }
+    }
+}
+
+/// A store as both an event store and the mirror's object store (one database).
+pub type Both = (Arc<dyn EventStore>, Arc<dyn ObjectStore>);
+
+fn both<S: EventStore + ObjectStore>(store: S) -> Both {
+    let store = Arc::new(store);
+    (Arc::clone(&store) as Arc<dyn EventStore>, store)
+}
+
+impl Db {
+    /// [`open`](Self::open), with the mirror's objects in the same database: `serve --mirror`.
+    pub fn open_with_objects(&self) -> Result<Both, String> {
+        match self {
+            Self::Sqlite(path) => Ok(both(SqliteStore::open(path).map_err(|e| e.to_string())?)),
+            Self::Postgres(url) => Ok(both(
+                PostgresStore::connect(url).map_err(|e| e.to_string())?,
+            )),
+        }
+    }
+
+    /// [`open_existing_writable`](Self::open_existing_writable), with the mirror's objects:
+    /// `worker --mirror`.
+    pub fn open_existing_writable_with_objects(&self) -> Result<Both, String> {
+        match self {
+            Self::Sqlite(path) => {
+                drop(SqliteStore::open_existing(path).map_err(|e| e.to_string())?);
+                self.open_with_objects()
+            }
+            Self::Postgres(url) => Ok(both(
+                PostgresStore::connect_existing(url).map_err(|e| e.to_string())?,
+            )),
+        }
+    }
+
+    /// The mirror's objects of a store that must exist, for reading (as
+    /// [`open_existing`](Self::open_existing)): `objects get|list`.
+    pub fn open_existing_objects(&self) -> Result<Arc<dyn ObjectStore>, String> {
+        Ok(match self {
+            Self::Sqlite(path) => {
+                Arc::new(SqliteStore::open_existing(path).map_err(|e| e.to_string())?)
+            }
+            Self::Postgres(url) => {
+                Arc::new(PostgresStore::connect_existing(url).map_err(|e| e.to_string())?)
+            }
+        })
     }
 }
 

@@ -266,7 +266,16 @@ fn demo_runs_end_to_end() {
     assert!(stdout.ends_with("all deliveries answered as expected\n"));
     assert_eq!(
         stdout.matches("\ttrue\tprocessed\t1").count(),
-        6,
+        8,
+        "{stdout}"
+    );
+    // The product updated twice, the newer update delivered first: the mirror kept it.
+    let mirrored = stdout
+        .split_once("updated twice and delivered out of order")
+        .unwrap_or_else(|| panic!("{stdout}"))
+        .1;
+    assert!(
+        mirrored.contains("\tlive\n  name: Demo T-shirt (renamed twice)\n"),
         "{stdout}"
     );
 }

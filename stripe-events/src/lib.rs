@@ -100,7 +100,10 @@ pub mod json;
 mod list;
 #[cfg(feature = "axum")]
 pub mod manage;
+#[cfg(feature = "store")]
+pub mod mirror;
 mod notification;
+mod object;
 mod payload;
 mod received;
 #[cfg(feature = "axum")]
@@ -127,6 +130,7 @@ pub use generated::thin::{RelatedObjectType, ThinEventType};
 pub use generated::*;
 pub use list::List;
 pub use notification::{EventNotification, EventReason, EventReasonRequest, RelatedObject};
+pub use object::StripeObject;
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
 pub use received::ReceivedEvent;
 pub use signature::SecretError;

@@ -4,8 +4,8 @@
 
 use serde_json::json;
 use stripe_events::{
-    BankAccountOrCardOrSource, ChargeStatus, CustomerOrDeletedCustomer, Event, EventObject,
-    EventType, Expandable, ParseError, PriceType, testing::event_envelope,
+    ChargeStatus, CustomerOrDeletedCustomer, Event, EventObject, EventType, Expandable, ParseError,
+    PaymentSource, PriceType, testing::event_envelope,
 };
 
 fn parse(event_type: &str, object: serde_json::Value) -> Event {
@@ -137,7 +137,7 @@ fn polymorphic_payloads_are_chosen_by_object() {
     let EventObject::CustomerSourceCreated(source) = &event.data.object else {
         panic!("{:?}", event.data.object)
     };
-    let BankAccountOrCardOrSource::Card(card) = &**source else {
+    let PaymentSource::Card(card) = &**source else {
         panic!("{source:?}")
     };
     assert_eq!(card.last4, "4242");
@@ -153,9 +153,7 @@ fn polymorphic_payloads_are_chosen_by_object() {
     let EventObject::CustomerSourceCreated(source) = &future.data.object else {
         panic!()
     };
-    assert!(
-        matches!(&**source, BankAccountOrCardOrSource::Unrecognized(v) if v["object"] == "crypto_wallet")
-    );
+    assert!(matches!(&**source, PaymentSource::Unrecognized(v) if v["object"] == "crypto_wallet"));
 }
 
 #[test]

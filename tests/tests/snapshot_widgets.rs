@@ -7,7 +7,8 @@
 mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
 pub use stripe_events::{
-    Expandable, List, Timestamp, UnknownPayload, UntypedJson, UntypedPayload, json, schema,
+    Expandable, List, StripeObject, Timestamp, UnknownPayload, UntypedJson, UntypedPayload, json,
+    schema,
 };
 
 include!("../../codegen/tests/snapshots/widgets.rs");
@@ -34,6 +35,9 @@ fn a_widget_payload_parses_into_its_typed_variant() {
         matches!(w.attachment, Some(GadgetOrWidget::Gadget(ref g)) if g.id.as_deref() == Some("gad_2"))
     );
     assert_eq!(w.metadata.as_ref().unwrap()["k"], "v");
+    // Objects with a constant `object` are `StripeObject`s (the mirror's typed reads).
+    assert_eq!(<Widget as StripeObject>::OBJECT, "widget");
+    assert_eq!(<Gadget as StripeObject>::OBJECT, "gadget");
 }
 
 #[test]

@@ -105,46 +105,50 @@ pub enum PayloadSource {
     Missing,
 }
 
-/// Events whose payload the event name does not tell, as (event types, payload schemas).
-/// Schemas the spec lacks are dropped from an entry; an entry left empty falls back to the
-/// inference rule. Each entry is tested one by one against the real specs.
-pub const EXCEPTIONS: &[(&[&str], &[&str])] = &[
+/// Events whose payload the event name does not tell, as (event types, candidates): the
+/// first candidate whose names the spec all has is the payload, each name a resource id
+/// (a polymorphic resource stands for its alternatives, as in [`infer_payload`]) or a schema
+/// name. An entry with no candidate the spec has falls back to the inference rule. Each
+/// entry is tested one by one against the real specs, and every event type against Stripe's
+/// own mapping (`codegen/tests/mapping.rs`).
+pub const EXCEPTIONS: &[(&[&str], &[&[&str]])] = &[
     // Sent to the application: the payload is the application, not the account.
     (
         &[
             "account.application.authorized",
             "account.application.deauthorized",
         ],
-        &["application"],
+        &[&["application"]],
     ),
-    // An external account is a bank account or a card (Stripe documents a source too).
+    // An external account: the spec's `external_account` (a bank account or a card), which
+    // the rule finds from 2020 on; the 2018 spec has no such resource.
     (
         &[
             "account.external_account.created",
             "account.external_account.deleted",
             "account.external_account.updated",
         ],
-        &["bank_account", "card", "source"],
+        &[&["external_account"], &["bank_account", "card"]],
     ),
-    // A customer's payment source: bank account, card or source.
+    // A customer's payment source: the spec's `payment_source` (account, bank account, card,
+    // source; 2020 adds its older kinds), which the name does not tell (`source` alone is one
+    // of them); the 2018 spec has no such resource. `customer.source.contact_cardholder`
+    // (2018 only) is about cards and sources.
     (
         &[
             "customer.source.created",
             "customer.source.deleted",
+            "customer.source.expiring",
             "customer.source.updated",
         ],
-        &["bank_account", "card", "source"],
+        &[&["payment_source"], &["bank_account", "card", "source"]],
     ),
-    // Only cards and sources expire, or have their holder contacted (2018).
     (
-        &[
-            "customer.source.expiring",
-            "customer.source.contact_cardholder",
-        ],
-        &["card", "source"],
+        &["customer.source.contact_cardholder"],
+        &[&["card", "source"]],
     ),
     // An application fee's refund is a fee refund, not a charge refund.
-    (&["application_fee.refund.updated"], &["fee_refund"]),
+    (&["application_fee.refund.updated"], &[&["fee_refund"]]),
     // A customer's discount is a discount (the name's last segment happens to say so, but
     // `customer.` must not win).
     (
@@ -153,15 +157,10 @@ pub const EXCEPTIONS: &[(&[&str], &[&str])] = &[
             "customer.discount.deleted",
             "customer.discount.updated",
         ],
-        &["discount"],
+        &[&["discount"]],
     ),
     // The upcoming invoice is an invoice.
-    (&["invoice.upcoming"], &["invoice"]),
-    // A source's transaction is a `source_transaction`.
-    (
-        &["source.transaction.created", "source.transaction.updated"],
-        &["source_transaction"],
-    ),
+    (&["invoice.upcoming"], &[&["invoice"]]),
 ];
 
 /// Finds every event type of `spec` and its payload; `extra` adds or overrides entries.
@@ -176,7 +175,7 @@ pub fn discover(spec: &Spec, extra: &ExtraEvents) -> Result<Vec<EventDef>> {
         let types = enabled_events(spec)?;
         let resources = ResourceIndex::new(spec);
         for event_type in types {
-            let (payload, source) = exception(spec, &event_type)
+            let (payload, source) = exception(&resources, &event_type)
                 .map(|p| (p, PayloadSource::Exception))
                 .or_else(|| {
                     infer_payload(&resources, &event_type).map(|p| (p, PayloadSource::Inferred))
@@ -278,17 +277,22 @@ fn enabled_events(spec: &Spec) -> Result<Vec<String>> {
     Ok(types)
 }
 
-/// The exception-table payload for `event_type`, restricted to schemas the spec has.
-fn exception(spec: &Spec, event_type: &str) -> Option<Vec<String>> {
-    let (_, schemas) = EXCEPTIONS
+/// The exception-table payload for `event_type`: its first candidate the spec has.
+fn exception(resources: &ResourceIndex<'_>, event_type: &str) -> Option<Vec<String>> {
+    let (_, candidates) = EXCEPTIONS
         .iter()
         .find(|(types, _)| types.contains(&event_type))?;
-    let present: Vec<String> = schemas
-        .iter()
-        .filter(|s| spec.schema(s).is_some())
-        .map(|s| (*s).to_owned())
-        .collect();
-    (!present.is_empty()).then_some(present)
+    candidates.iter().find_map(|names| {
+        let mut payload = Vec::new();
+        for name in *names {
+            match resources.payload(name) {
+                Some(schemas) => payload.extend(schemas),
+                None if resources.spec.schema(name).is_some() => payload.push((*name).to_owned()),
+                None => return None,
+            }
+        }
+        Some(payload)
+    })
 }
 
 /// Resource ids (`x-resourceId`, else the one-value `object` enum) to schema names.
@@ -337,15 +341,26 @@ impl<'a> ResourceIndex<'a> {
     }
 }
 
-/// Infers the payload of `event_type` from its name: the resource is the name without its last
-/// segment (`charge.dispute.created` -> `charge.dispute`), looked up as a resource id; then with
-/// its first `_` read as `.` (`issuing_card` -> `issuing.card`); then as its last segment
-/// alone (`charge.dispute` -> `dispute`, a child resource).
+/// Infers the payload of `event_type` from its name, most specific resource first: the whole
+/// name with its dots read as `_` (`source.mandate_notification` ->
+/// `source_mandate_notification`: an event named for a resource of its own); the name without
+/// its last segment (`charge.dispute.created` -> `charge.dispute`), with its dots read as `_`
+/// (`source.transaction` -> `source_transaction`), as it is, then with its first `_` read as
+/// `.` (`issuing_card` -> `issuing.card`); then that name's last segment alone
+/// (`charge.dispute` -> `dispute`, a child resource). Each is looked up as a resource id.
 pub fn infer_payload(resources: &ResourceIndex<'_>, event_type: &str) -> Option<Vec<String>> {
     let (resource, _action) = event_type.rsplit_once('.')?;
+    let whole = event_type.replace('.', "_");
+    let joined = resource.replace('.', "_");
     let dotted = resource.replacen('_', ".", 1);
     let last = resource.rsplit('.').next().unwrap_or(resource);
-    [resource, dotted.as_str(), last]
-        .into_iter()
-        .find_map(|candidate| resources.payload(candidate))
+    [
+        whole.as_str(),
+        joined.as_str(),
+        resource,
+        dotted.as_str(),
+        last,
+    ]
+    .into_iter()
+    .find_map(|candidate| resources.payload(candidate))
 }

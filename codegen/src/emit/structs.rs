@@ -45,6 +45,15 @@ pub fn emit_struct(
     });
 
     let parser = parser_body(cx, space, &name, fields, object_tag);
+    // A Stripe object (its `object` member a constant): the runtime's mirror reads it back
+    // typed by that value (`Mirror::get_typed::<Product>`).
+    let object_impl = object_tag.map(|tag| {
+        quote! {
+            impl #rt::StripeObject for #name {
+                const OBJECT: &'static str = #tag;
+            }
+        }
+    });
     quote! {
         #item_doc
         #derive
@@ -55,6 +64,7 @@ pub fn emit_struct(
         }
 
         #parser
+        #object_impl
     }
 }
 

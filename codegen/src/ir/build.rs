@@ -400,7 +400,12 @@ impl Builder<'_> {
         if let Some(id) = self.polys.get(&key) {
             return *id;
         }
-        let base = if key.len() <= 3 {
+        // A set the spec names (a polymorphic resource such as `payment_source`) takes that
+        // name; else up to three alternatives are named after them, more after where the set
+        // is first used.
+        let base = if let Some(name) = self.named_union(&key) {
+            naming::type_name(&name)
+        } else if key.len() <= 3 {
             key.iter()
                 .map(|r| self.space.item(self.by_schema[r.as_str()]).name.clone())
                 .collect::<Vec<_>>()
@@ -413,6 +418,30 @@ impl Builder<'_> {
         self.space.item_mut(id).kind = ItemKind::Poly { variants };
         self.polys.insert(key, id);
         id
+    }
+
+    /// The spec's schema that is only a choice between exactly `refs` (sorted) and has more
+    /// than three of them, if any: `payment_source` for a customer's sources.
+    fn named_union(&self, refs: &[String]) -> Option<String> {
+        if refs.len() <= 3 {
+            return None;
+        }
+        self.spec
+            .doc
+            .components
+            .schemas
+            .iter()
+            .find_map(|(name, schema)| {
+                if schema.properties.is_some() {
+                    return None;
+                }
+                let alts = schema.alternatives()?;
+                let names: Vec<String> = alts
+                    .iter()
+                    .map(|a| a.ref_name().map(str::to_owned))
+                    .collect::<Option<_>>()?;
+                (sorted(&names) == refs).then(|| name.clone())
+            })
     }
 
     fn poly_variants(&self, refs: &[String]) -> Vec<PolyVariant> {

@@ -136,8 +136,8 @@ pub mod __events {
     pub struct CrateCreated;
     impl crate::dispatch::EventKind for CrateCreated {
         const TYPE: &'static str = "crate.created";
-        type Payload = Crate;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Crate> {
+        type Payload = super::Crate;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Crate> {
             match object {
                 EventObject::CrateCreated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -204,6 +204,9 @@ crate::json::struct_from_json!(
     ::std::string::String, "object" => tag = "crate", "parts" => optional parts :
     ::std::vec::Vec < CrateParts > }
 );
+impl crate::StripeObject for Crate {
+    const OBJECT: &'static str = "crate";
+}
 /// Used by [`Crate::dims`].
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

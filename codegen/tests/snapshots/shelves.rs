@@ -149,8 +149,8 @@ pub mod __events {
     pub struct ReaderDeleted;
     impl crate::dispatch::EventKind for ReaderDeleted {
         const TYPE: &'static str = "reader.deleted";
-        type Payload = Reader;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Reader> {
+        type Payload = super::Reader;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Reader> {
             match object {
                 EventObject::ReaderDeleted(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -161,8 +161,8 @@ pub mod __events {
     pub struct ShelfUpdated;
     impl crate::dispatch::EventKind for ShelfUpdated {
         const TYPE: &'static str = "shelf.updated";
-        type Payload = Shelf;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Shelf> {
+        type Payload = super::Shelf;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Shelf> {
             match object {
                 EventObject::ShelfUpdated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -245,6 +245,9 @@ crate::json::struct_from_json!(
     DeletedReader { "deleted" => optional deleted : bool, "id" => optional id :
     ::std::string::String, "object" => tag = "reader" }
 );
+impl crate::StripeObject for DeletedReader {
+    const OBJECT: &'static str = "reader";
+}
 /// How it is finished.
 /// Schema: `finish`.
 #[derive(Debug, Clone)]
@@ -271,6 +274,9 @@ pub struct Reader {
 crate::json::struct_from_json!(
     Reader { "id" => optional id : ::std::string::String, "object" => tag = "reader" }
 );
+impl crate::StripeObject for Reader {
+    const OBJECT: &'static str = "reader";
+}
 /// A shelf of `book`s.
 /// Schema: `shelf`.
 #[derive(Debug, Clone)]
@@ -303,6 +309,9 @@ crate::json::struct_from_json!(
     ShelfSource, "state" => optional state : ShelfState, "sturdy" => optional sturdy :
     bool, "weight" => required weight : f64 }
 );
+impl crate::StripeObject for Shelf {
+    const OBJECT: &'static str = "shelf";
+}
 /// One of `deleted_reader`, `reader`, chosen by the `object` field.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -149,8 +149,10 @@ pub mod __events {
     pub struct EitherChanged;
     impl crate::dispatch::EventKind for EitherChanged {
         const TYPE: &'static str = "either.changed";
-        type Payload = GadgetOrWidget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&GadgetOrWidget> {
+        type Payload = super::GadgetOrWidget;
+        fn payload(
+            object: &EventObject,
+        ) -> ::std::option::Option<&super::GadgetOrWidget> {
             match object {
                 EventObject::EitherChanged(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -161,8 +163,8 @@ pub mod __events {
     pub struct GadgetCreated;
     impl crate::dispatch::EventKind for GadgetCreated {
         const TYPE: &'static str = "gadget.created";
-        type Payload = Gadget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Gadget> {
+        type Payload = super::Gadget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Gadget> {
             match object {
                 EventObject::GadgetCreated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -231,6 +233,9 @@ pub struct Gadget {
 crate::json::struct_from_json!(
     Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
+impl crate::StripeObject for Gadget {
+    const OBJECT: &'static str = "gadget";
+}
 /// Schema: `widget`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -247,6 +252,9 @@ pub struct Widget {
 crate::json::struct_from_json!(
     Widget { "id" => optional id : ::std::string::String, "object" => tag = "widget" }
 );
+impl crate::StripeObject for Widget {
+    const OBJECT: &'static str = "widget";
+}
 /// One of `gadget`, `widget`, chosen by the `object` field.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -136,8 +136,8 @@ pub mod __events {
     pub struct GadgetCreated;
     impl crate::dispatch::EventKind for GadgetCreated {
         const TYPE: &'static str = "gadget.created";
-        type Payload = Gadget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Gadget> {
+        type Payload = super::Gadget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Gadget> {
             match object {
                 EventObject::GadgetCreated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -202,6 +202,9 @@ pub struct Gadget {
 crate::json::struct_from_json!(
     Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
+impl crate::StripeObject for Gadget {
+    const OBJECT: &'static str = "gadget";
+}
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.
 ///
@@ -679,6 +682,9 @@ pub mod thin {
         Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget"
         }
     );
+    impl crate::StripeObject for Gadget {
+        const OBJECT: &'static str = "gadget";
+    }
     /// How big a widget is.
     /// Schema: `shop_dimensions`.
     #[derive(Debug, Clone)]
@@ -710,6 +716,9 @@ pub mod thin {
         V2ShopWidget { "id" => optional id : ::std::string::String, "object" => tag =
         "v2.shop.widget" }
     );
+    impl crate::StripeObject for V2ShopWidget {
+        const OBJECT: &'static str = "v2.shop.widget";
+    }
     /// Known values: `cm`, `in`; any other value is kept in `Unrecognized`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]

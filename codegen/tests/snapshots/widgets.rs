@@ -162,8 +162,8 @@ pub mod __events {
     pub struct GadgetUpdated;
     impl crate::dispatch::EventKind for GadgetUpdated {
         const TYPE: &'static str = "gadget.updated";
-        type Payload = Gadget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Gadget> {
+        type Payload = super::Gadget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Gadget> {
             match object {
                 EventObject::GadgetUpdated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -186,8 +186,8 @@ pub mod __events {
     pub struct WidgetCreated;
     impl crate::dispatch::EventKind for WidgetCreated {
         const TYPE: &'static str = "widget.created";
-        type Payload = Widget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Widget> {
+        type Payload = super::Widget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Widget> {
             match object {
                 EventObject::WidgetCreated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -261,6 +261,9 @@ pub struct Gadget {
 crate::json::struct_from_json!(
     Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
+impl crate::StripeObject for Gadget {
+    const OBJECT: &'static str = "gadget";
+}
 /// A widget.
 /// Schema: `widget`.
 #[derive(Debug, Clone)]
@@ -298,6 +301,9 @@ crate::json::struct_from_json!(
     >, "parent" => optional parent : ::std::boxed::Box < Widget >, "size" => required
     size : i64, "type" => optional type_ : ::std::string::String }
 );
+impl crate::StripeObject for Widget {
+    const OBJECT: &'static str = "widget";
+}
 /// One of `gadget`, `widget`, chosen by the `object` field.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

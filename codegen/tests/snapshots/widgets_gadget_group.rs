@@ -158,8 +158,8 @@ pub mod __events {
     pub struct GadgetUpdated;
     impl crate::dispatch::EventKind for GadgetUpdated {
         const TYPE: &'static str = "gadget.updated";
-        type Payload = Gadget;
-        fn payload(object: &EventObject) -> ::std::option::Option<&Gadget> {
+        type Payload = super::Gadget;
+        fn payload(object: &EventObject) -> ::std::option::Option<&super::Gadget> {
             match object {
                 EventObject::GadgetUpdated(p) => ::std::option::Option::Some(&**p),
                 _ => ::std::option::Option::None,
@@ -244,6 +244,9 @@ pub struct Gadget {
 crate::json::struct_from_json!(
     Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
 );
+impl crate::StripeObject for Gadget {
+    const OBJECT: &'static str = "gadget";
+}
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.
 ///

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::RetryPolicy;
 use crate::Webhook;
+use crate::mirror::Mirror;
 use crate::store::EventStore;
 
 /// How a [`Receiver`](super::Receiver) works: built with [`ReceiverConfig::new`], then the
@@ -53,6 +54,7 @@ pub struct ReceiverConfig {
     pub(crate) workers: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) poll_interval: Duration,
+    pub(crate) mirror: Option<Mirror>,
     #[cfg(feature = "client")]
     pub(crate) validation: Option<crate::validation::Validation>,
 }
@@ -145,6 +147,7 @@ impl ReceiverConfig {
             workers: Self::DEFAULT_WORKERS,
             retry: RetryPolicy::default(),
             poll_interval: Self::DEFAULT_POLL_INTERVAL,
+            mirror: None,
             #[cfg(feature = "client")]
             validation: None,
         }
@@ -309,6 +312,37 @@ impl ReceiverConfig {
         self.poll_interval = interval;
         self
     }
+
+    /// Keeps `mirror` up to date: each snapshot event is applied to it after its handlers
+    /// succeeded (or were skipped because its payload did not fit its type) and before it is
+    /// marked processed, in inline and queue mode and on replays; thin events are not (they
+    /// carry no object). Failing to apply it fails the attempt like a handler failure (the
+    /// event is recorded failed with the reason, answered 500 in inline mode so that Stripe
+    /// delivers it again, retried by the workers in queue mode), with the handlers run again
+    /// on the next attempt. The receiver also gives the mirror to handlers as dispatcher state
+    /// (`&Mirror` as a handler's state parameter, [`Invocation::state`](crate::dispatch::Invocation::state);
+    /// it replaces a `Mirror` the dispatcher had), so a handler reads the object as it was
+    /// before the event. See [the mirror](crate::mirror).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use stripe_events::Webhook;
+    /// use stripe_events::mirror::Mirror;
+    /// use stripe_events::receiver::ReceiverConfig;
+    /// use stripe_events::store::SqliteStore;
+    ///
+    /// // One database for the deliveries and the objects.
+    /// let store = Arc::new(SqliteStore::in_memory()?);
+    /// let config = ReceiverConfig::new(Webhook::new("whsec_..."))
+    ///     .store(Arc::clone(&store))
+    ///     .mirror(Mirror::new(store));
+    /// # Ok::<(), stripe_events::store::StoreError>(())
+    /// ```
+    #[must_use]
+    pub fn mirror(mut self, mirror: Mirror) -> Self {
+        self.mirror = Some(mirror);
+        self
+    }
 }
 
 /// Validation against Stripe's API (feature `client`).
@@ -418,6 +452,7 @@ impl std::fmt::Debug for ReceiverConfig {
             .field("workers", &self.workers)
             .field("retry", &self.retry)
             .field("poll_interval", &self.poll_interval)
+            .field("mirror", &self.mirror)
             .finish()
     }
 }

@@ -116,7 +116,7 @@ impl Receiver {
         }
         // Inline: recorded and claimed in one batch with the deliveries arriving meanwhile.
         let claim = self.inner.batches.record_and_claim.call(arrival).await;
-        self.run_claim(&event, &body, claim).await
+        self.run_claim(&event, body, claim).await
     }
 
     /// Keeps a rejected delivery (a store failure is only logged: the answer is 400 anyway).
@@ -145,12 +145,12 @@ impl Receiver {
         Outcome::Rejected(reason)
     }
 
-    /// Claims a recorded event (parsed from `body`), runs its handlers, and records how they
-    /// went.
+    /// Claims a recorded event, runs its handlers, and records how they went.
+    /// `body` is the event's raw body (for the mirror).
     pub(super) async fn process(
         &self,
         event: Arc<ReceivedEvent>,
-        body: &[u8],
+        body: Bytes,
         now: i64,
     ) -> Outcome {
         let id = event.id().to_owned();
@@ -163,7 +163,7 @@ impl Receiver {
     async fn run_claim(
         &self,
         event: &ReceivedEvent,
-        body: &[u8],
+        body: Bytes,
         claim: Result<Claim, StoreError>,
     ) -> Outcome {
         let claim = match claim {
@@ -180,16 +180,18 @@ impl Receiver {
             .await
     }
 
-    /// Runs the handlers of `event` (parsed from `body`), claimed by this process, tells
-    /// `handlers_done` once they have returned, and records how they went (with
-    /// [`settle`](Self::settle), as patiently as `patience` says): processed, untyped, or a
-    /// failure recorded as `on_failure` says (asked only when a handler failed). With
-    /// validation configured, the event is validated first: denied or not fetched, the
-    /// handlers do not run.
+    /// Runs the handlers of `event`, claimed by this process, tells `handlers_done` once they
+    /// have returned, and records how they went (with [`settle`](Self::settle), as patiently
+    /// as `patience` says): processed, untyped, or a failure recorded as `on_failure` says
+    /// (asked only when a handler failed, or the mirror could not apply the event). With a
+    /// [mirror](super::ReceiverConfig::mirror), a snapshot event is applied to it (from
+    /// `body`, its raw body) once its handlers succeeded, before its result is recorded.
+    /// With validation configured (`ReceiverConfig::validate`), the event is validated first:
+    /// denied or not fetched, the handlers do not run (nor does the mirror).
     pub(super) async fn run_claimed(
         &self,
         event: &ReceivedEvent,
-        body: &[u8],
+        body: Bytes,
         patience: Patience,
         handlers_done: impl FnOnce(),
         on_failure: impl FnOnce() -> OnFailure,
@@ -198,7 +200,7 @@ impl Receiver {
         #[cfg(feature = "client")]
         if let Some(validation) = &self.inner.validation {
             use crate::validation::Verdict;
-            match validation.validate_body(event, body).await {
+            match validation.validate_body(event, &body).await {
                 Ok(Verdict::Valid) => {
                     let id = event_id.to_owned();
                     if let Err(e) = self.blocking(move |s| s.set_valid(&id, true)).await {
@@ -224,10 +226,15 @@ impl Receiver {
                 }
             }
         }
-        #[cfg(not(feature = "client"))]
-        let _ = body;
         let dispatched = self.inner.dispatcher.dispatch_received(event).await;
         handlers_done();
+        let dispatched = match dispatched {
+            Ok(dispatched) => match self.apply_to_mirror(event, body).await {
+                Ok(()) => Ok(dispatched),
+                Err(e) => Err(Failed::Mirror(e)),
+            },
+            Err(e) => Err(Failed::Handler(e)),
+        };
         match dispatched {
             Ok(dispatched) if dispatched.skipped > 0 => {
                 let ReceivedEvent::Snapshot(snapshot) = event else {
@@ -271,15 +278,26 @@ impl Receiver {
                     ran: dispatched.ran,
                 },
             },
-            Err(error) => {
-                let message = error.to_string();
+            Err(failed) => {
+                let (message, outcome) = match failed {
+                    Failed::Handler(error) => (error.to_string(), Outcome::HandlerFailed(error)),
+                    Failed::Mirror(error) => {
+                        tracing::error!(error = %error, "the mirror could not apply a webhook event");
+                        (
+                            format!(
+                                "handlers ran, but the mirror could not apply the event: {error}"
+                            ),
+                            Outcome::StoreFailed(error),
+                        )
+                    }
+                };
                 if let Err(e) = self
                     .record_failure(event_id, patience, message, on_failure)
                     .await
                 {
                     tracing::error!(error = %e, "could not record a handler failure");
                 }
-                Outcome::HandlerFailed(error)
+                outcome
             }
         }
     }
@@ -361,6 +379,24 @@ impl Receiver {
         }
     }
 
+    /// Applies a snapshot event to the mirror, if there is one (on the blocking pool: a store
+    /// call).
+    async fn apply_to_mirror(&self, event: &ReceivedEvent, body: Bytes) -> Result<(), StoreError> {
+        let (Some(mirror), ReceivedEvent::Snapshot(event)) = (&self.inner.mirror, event) else {
+            return Ok(());
+        };
+        let mirror = mirror.clone();
+        let (id, event_type, created) = (
+            event.id.clone(),
+            event.type_.as_str().to_owned(),
+            event.created.as_secs(),
+        );
+        tokio::task::spawn_blocking(move || mirror.apply_parts(&id, &event_type, created, &body))
+            .await
+            .map_err(|e| StoreError::new("running a mirror call", e))??;
+        Ok(())
+    }
+
     /// Records the result of handlers that ran (`result`), retrying a failing store as long
     /// as `patience` says. If it still fails, releases the claim, so that the next delivery
     /// runs the handlers again at once (they ran, but nothing says so) instead of getting 409
@@ -402,6 +438,14 @@ impl Receiver {
             return Err(error);
         }
     }
+}
+
+/// Why an attempt failed after its claim.
+enum Failed {
+    /// A handler failed.
+    Handler(crate::dispatch::DispatchError),
+    /// The handlers succeeded, but the mirror could not apply the event.
+    Mirror(StoreError),
 }
 
 /// A result to record for a claim ([`Receiver::settle`]).

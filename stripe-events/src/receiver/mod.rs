@@ -155,6 +155,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 
 use crate::dispatch::DispatchError;
+use crate::mirror::Mirror;
 use crate::store::{EventStore, MemoryStore, StoreError};
 use crate::{Dispatcher, PayloadError, Webhook, WebhookError};
 
@@ -173,6 +174,8 @@ pub struct Receiver {
 struct Inner {
     webhook: Webhook,
     store: Arc<dyn EventStore>,
+    /// Applied each snapshot event after its handlers ([`ReceiverConfig::mirror`]).
+    mirror: Option<Mirror>,
     dispatcher: Dispatcher,
     body_limit: usize,
     lease: Duration,
@@ -204,10 +207,16 @@ impl Receiver {
         let limits = limits::Limits::new(&config);
         let store = config.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
         let batches = batch::Batches::new(&store, config.lease);
+        // Handlers read the mirror as state (the object before the event they handle).
+        let dispatcher = match &config.mirror {
+            Some(mirror) => dispatcher.with_state(mirror.clone()),
+            None => dispatcher,
+        };
         Self {
             inner: Arc::new(Inner {
                 webhook: config.webhook,
                 store,
+                mirror: config.mirror,
                 dispatcher,
                 body_limit: config.body_limit,
                 lease: config.lease,
@@ -237,6 +246,11 @@ impl Receiver {
     /// Where deliveries are kept.
     pub fn store(&self) -> &dyn EventStore {
         &*self.inner.store
+    }
+
+    /// The mirror of Stripe objects it keeps up to date, if any ([`ReceiverConfig::mirror`]).
+    pub fn mirror(&self) -> Option<&Mirror> {
+        self.inner.mirror.as_ref()
     }
 
     /// The dispatcher running the handlers.

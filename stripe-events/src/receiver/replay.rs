@@ -99,15 +99,15 @@ impl Receiver {
         // A no-op for a recorded event; records one that was rejected only by the API-version
         // policy, since relaxed.
         let received_at = row.received_at;
-        let body = row.body;
-        let stored = body.clone();
-        self.blocking(move |s| s.record(&*recorded, &stored, received_at))
+        let body = axum::body::Bytes::from(row.body);
+        let kept = body.clone();
+        self.blocking(move |s| s.record(&*recorded, &kept, received_at))
             .await?;
         Ok(traced("replay", async {
             let span = tracing::Span::current();
             span.record("event_id", event.id());
             span.record("event_type", event.type_str());
-            self.process(event, &body, now).await
+            self.process(event, body, now).await
         })
         .await)
     }

@@ -198,7 +198,8 @@ impl Receiver {
             let handlers_done = move || {
                 let _ = handlers_done.send(());
             };
-            self.run_claimed(&event, &job.body, patience, handlers_done, || {
+            let body = axum::body::Bytes::from(job.body);
+            self.run_claimed(&event, body, patience, handlers_done, || {
                 if policy.gives_up_after(attempt) {
                     OnFailure::Dead
                 } else {

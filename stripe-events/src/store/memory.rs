@@ -1,8 +1,10 @@
 //! [`MemoryStore`]: the event store in memory (no database compiled in).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
+
+use crate::mirror::{MirroredObject, ObjectStore, ObjectWrite};
 
 use super::{
     Claim, EventStore, Job, MAX_INVALID_BODY, RecordedEvent, Status, StatusChange, StoreError,
@@ -23,6 +25,8 @@ use super::{
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     inner: Mutex<Inner>,
+    /// The mirror's objects ([`ObjectStore`]), by type and id.
+    objects: Mutex<BTreeMap<(String, String), MirroredObject>>,
 }
 
 #[derive(Debug, Default)]
@@ -58,6 +62,61 @@ impl MemoryStore {
         // Every update below is complete before anything can panic: the data stays consistent.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+impl ObjectStore for MemoryStore {
+    fn put_object(&self, write: &ObjectWrite<'_>) -> Result<bool, StoreError> {
+        // One lock around the compare and the write: atomic.
+        let mut objects = lock(&self.objects);
+        let key = (write.object_type.to_owned(), write.id.to_owned());
+        if let Some(stored) = objects.get(&key) {
+            let stored_precedence = (
+                stored.deleted,
+                stored.event_created,
+                stored.rank,
+                stored.event_id.as_str(),
+            );
+            if write.precedence() <= stored_precedence {
+                return Ok(false);
+            }
+        }
+        objects.insert(
+            key,
+            MirroredObject {
+                object_type: write.object_type.to_owned(),
+                id: write.id.to_owned(),
+                json: write.json.to_owned(),
+                event_id: write.event_id.to_owned(),
+                event_created: write.event_created,
+                rank: write.rank,
+                deleted: write.deleted,
+                fetched_at: write.fetched_at,
+            },
+        );
+        Ok(true)
+    }
+
+    fn get_object(
+        &self,
+        object_type: &str,
+        id: &str,
+    ) -> Result<Option<MirroredObject>, StoreError> {
+        let key = (object_type.to_owned(), id.to_owned());
+        Ok(lock(&self.objects).get(&key).cloned())
+    }
+
+    fn list_objects(&self, object_type: &str) -> Result<Vec<MirroredObject>, StoreError> {
+        Ok(lock(&self.objects)
+            .range((object_type.to_owned(), String::new())..)
+            .take_while(|((t, _), _)| t == object_type)
+            .map(|(_, o)| o.clone())
+            .collect())
+    }
+}
+
+/// A mutex's guard; every update under it is complete before anything can panic.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 const NO_SUCH_EVENT: &str = "no such event in the store";

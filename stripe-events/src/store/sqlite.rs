@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
+mod objects;
+
 use super::{
     Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
     StatusChange, StoreError, StoredDelivery, finishing, lease_end, newer_schema,
@@ -14,10 +16,10 @@ use super::{
 
 /// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before
 /// versions were recorded (`user_version` 0 with a `deliveries` table), 2 adds the queue
-/// (`run_after`), 3 what validation against Stripe's API said (`valid`, and the status
-/// `denied`). An older file is migrated in place when opened for writing; a newer one is
-/// refused.
-const SCHEMA_VERSION: i64 = 3;
+/// (`run_after`), 3 the mirror's `objects`, 4 what validation against Stripe's API said
+/// (`valid`, and the status `denied`). An older file is migrated in place when opened for
+/// writing; a newer one is refused.
+const SCHEMA_VERSION: i64 = 4;
 
 /// Authentic deliveries have `rejected = 0` and a unique `event_id`; rejected ones
 /// (`rejected = 1`) may repeat ids, and are never claimed. `lease_until` (unix seconds) is set
@@ -60,7 +62,7 @@ CREATE TABLE IF NOT EXISTS meta (
 ";
 
 /// Migration `i` takes a database from version `i + 1` to `i + 2`.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     // 1 -> 2: the queue. Pending events (never claimed, or claimed by a process that may have
     // died: the lease still applies) are queued from when they were received.
     "
@@ -69,7 +71,12 @@ UPDATE deliveries SET run_after = received_at WHERE rejected = 0 AND status = 'p
 CREATE INDEX deliveries_queue ON deliveries(run_after, row_id)
     WHERE rejected = 0 AND run_after IS NOT NULL;
 ",
-    // 2 -> 3: validation against Stripe's API. NULL: not validated (every delivery before it).
+    // 2 -> 3: the mirror of Stripe objects (crate::mirror), one row per object type and id:
+    // its JSON as Stripe rendered it, the event that set it (its id, `created` and rank: the
+    // order that decides which event wins), whether it was deleted, and when it was fetched
+    // from Stripe's API (unix microseconds; NULL for an object that came in an event).
+    objects::MIGRATION,
+    // 3 -> 4: validation against Stripe's API. NULL: not validated (every delivery before it).
     "
 ALTER TABLE deliveries ADD COLUMN valid INTEGER;
 ",
@@ -896,6 +903,20 @@ mod tests {
     }
 
     #[test]
+    fn the_mirror_suite_passes() {
+        crate::mirror::suite::run(|| SqliteStore::in_memory().unwrap());
+        // Two connections on one file (as two processes would have): writes of one object
+        // through both converge.
+        let dir = temp_dir("mirror");
+        let db = dir.join("events.sqlite3");
+        crate::mirror::suite::concurrent_writers_converge(vec![
+            std::sync::Arc::new(SqliteStore::open(&db).unwrap()),
+            std::sync::Arc::new(SqliteStore::open(&db).unwrap()),
+        ]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn the_queue_claim_walks_its_index_without_sorting() {
         let store = SqliteStore::in_memory().unwrap();
         let conn = store.conn();
@@ -1007,6 +1028,75 @@ mod tests {
         drop(store);
         let again = SqliteStore::open(&db).unwrap();
         assert_eq!(again.list(Some(Status::Processed)).unwrap().len(), 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Every row of `table`, each column as text (or NULL), in rowid order.
+    fn dump(conn: &Connection, table: &str) -> Vec<Vec<Option<String>>> {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |row| {
+            (0..n)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => None,
+                        rusqlite::types::ValueRef::Integer(v) => Some(v.to_string()),
+                        rusqlite::types::ValueRef::Real(v) => Some(v.to_string()),
+                        rusqlite::types::ValueRef::Text(v) | rusqlite::types::ValueRef::Blob(v) => {
+                            Some(String::from_utf8_lossy(v).into_owned())
+                        }
+                    })
+                })
+                .collect()
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_version_2_file_gains_the_objects_table_and_the_valid_column_with_nothing_else_changed() {
+        let dir = temp_dir("v2");
+        let db = old_file(&dir);
+        // What the version-2 code made of it: version 1's schema and migration 1 -> 2.
+        {
+            let conn = Connection::open(&db).unwrap();
+            conn.execute_batch(SCHEMA_V1).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+        }
+        let tables = ["deliveries", "history", "meta"];
+        let before: Vec<_> = {
+            let conn = Connection::open(&db).unwrap();
+            tables.iter().map(|t| dump(&conn, t)).collect()
+        };
+        assert_eq!(before[0].len(), 6);
+        let store = SqliteStore::open(&db).unwrap();
+        let conn = store.conn();
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        let mut after: Vec<_> = tables.iter().map(|t| dump(&conn, t)).collect();
+        // Version 4's `valid`, the deliveries' last column: NULL (not validated) in every row.
+        for row in &mut after[0] {
+            assert_eq!(row.pop(), Some(None), "{row:?}");
+        }
+        assert_eq!(
+            after, before,
+            "migrating to versions 3 and 4 changed the deliveries"
+        );
+        assert!(dump(&conn, "objects").is_empty());
+        drop(conn);
+        use crate::mirror::{ObjectStore, suite};
+        let write = suite::write(
+            "product",
+            "prod_1",
+            "{}",
+            "evt_1",
+            1,
+            crate::mirror::Rank::Other,
+        );
+        assert!(store.put_object(&write).unwrap());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -4,11 +4,11 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::Event;
+use crate::ir::{Event, Ty};
 
-use super::super::Ctx;
 use super::super::docs::doc;
 use super::super::types::rust_type;
+use super::super::{Ctx, ident};
 
 /// The `__events` module.
 pub fn emit_markers(cx: &Ctx<'_>, events: &[Event], variants: &[Ident]) -> TokenStream {
@@ -62,6 +62,13 @@ fn typed_marker(cx: &Ctx<'_>, e: &Event, v: &Ident) -> TokenStream {
     let rt = &cx.runtime;
     let type_str = &e.def.event_type;
     let ty = match &e.payload {
+        // Through `super::`: a payload type may share its name with a marker
+        // (`source.mandate_notification`'s is `SourceMandateNotification`), and the marker,
+        // declared here, would shadow the glob import.
+        Some(Ty::Named(id)) => {
+            let name = ident(&cx.space.item(*id).name);
+            quote!(super::#name)
+        }
         Some(ty) => rust_type(cx, cx.space, ty),
         None => quote!(::serde_json::Value),
     };

@@ -2,6 +2,7 @@
 //! documentation says when to choose it, the URL and schema, the pool and the exactly-once
 //! guarantees; `pool` how calls reach the connections, `schema` the versions and migrations.
 
+mod objects;
 mod pool;
 mod queries;
 mod schema;
@@ -47,7 +48,7 @@ use super::{
 /// `key=value` string, as `tokio_postgres::Config` reads them (with `connect_timeout`,
 /// `application_name`, `options` and the rest; the password is never shown in errors). The
 /// tables (`stripe_events_deliveries`, `stripe_events_history`, `stripe_events_meta`,
-/// `stripe_events_schema`) are created in the connection's current schema: the first schema
+/// `stripe_events_schema`, and the [mirror](crate::mirror)'s `stripe_events_objects`) are created in the connection's current schema: the first schema
 /// of its `search_path` that exists (`public` by default). To keep them in a schema of their
 /// own, create it, then select it in the URL (`options=-c search_path=NAME`, percent-encoded):
 /// `postgres://app@db.internal/shop?options=-csearch_path%3Dstripe_events`, or set the role's

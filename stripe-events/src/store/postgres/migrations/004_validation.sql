@@ -1,4 +1,4 @@
--- Version 3: validation against Stripe's API. valid is what Stripe's API said of the event
+-- Version 4: validation against Stripe's API. valid is what Stripe's API said of the event
 -- (NULL: not validated, as every delivery before this version); an event Stripe denies has the
 -- status 'denied'.
 ALTER TABLE stripe_events_deliveries ADD COLUMN valid BOOLEAN;
