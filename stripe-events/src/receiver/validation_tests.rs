@@ -469,3 +469,34 @@ async fn the_library_call_validates_events_without_a_receiver() {
     assert!(validation.validate(&bad).await.is_err());
     assert_eq!(stand_in.take_requests().len(), 4);
 }
+
+/// Validation comes before the handlers and the mirror: a denied event never reaches the
+/// mirror, a confirmed one does.
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mirror_applies_only_events_stripe_confirms() {
+    use crate::mirror::Mirror;
+    let store = Arc::new(crate::store::SqliteStore::in_memory().unwrap());
+    let stand_in = StandIn::start().await;
+    let config = ReceiverConfig::new(webhook())
+        .store(Arc::clone(&store))
+        .mirror(Mirror::new(Arc::clone(&store)))
+        .validate(Validation::new(client(&stand_in, DEFAULT_API_KEY)));
+    let running = Running::start(config).await;
+    let confirmed = event("evt_mirror_ok", "prod_mirror_ok", None);
+    stand_in.event(&confirmed);
+    assert_eq!(running.post(&confirmed).await.0, 200);
+    let forged = event("evt_mirror_forged", "prod_mirror_forged", None);
+    assert_eq!(running.post(&forged).await.0, 200);
+    let mirror = Mirror::new(Arc::clone(&store));
+    assert!(mirror.get("product", "prod_mirror_ok").unwrap().is_some());
+    assert!(
+        mirror
+            .get("product", "prod_mirror_forged")
+            .unwrap()
+            .is_none(),
+        "a denied event never reaches the mirror"
+    );
+    assert_eq!(runs("evt_mirror_forged"), 0);
+    running.stop().await;
+}
