@@ -181,11 +181,46 @@ pub struct ObjectWrite<'a> {
 }
 
 impl ObjectWrite<'_> {
-    /// The precedence of the write: (deleted, event `created`, rank, event id). A write
-    /// replaces the stored object only when its precedence is greater: an older event, a
-    /// duplicate, or any event after a deletion, changes nothing.
+    /// The precedence of an object that came in an event: (deleted, event `created`, rank,
+    /// event id). Such a write replaces the stored object only when its precedence is
+    /// greater: an older event, a duplicate, or any event after a deletion, changes nothing.
     pub fn precedence(&self) -> (bool, i64, Rank, &str) {
         (self.deleted, self.event_created, self.rank, self.event_id)
+    }
+
+    /// Whether this write replaces `stored`: the rule every [`ObjectStore`] applies
+    /// atomically.
+    ///
+    /// * An object that came in an event (`fetched_at` is `None`) replaces a stored one of
+    ///   lower [precedence](Self::precedence); over an object fetched from Stripe's API, only
+    ///   when the event is also newer than that fetch (its `created` second after the fetch's
+    ///   microsecond).
+    /// * An object fetched from Stripe's API (re-fetch mode) is the object's state when the
+    ///   request was sent: it replaces a stored one that is not deleted and is older, i.e.
+    ///   fetched before (`fetched_at`), or carried by an event whose `created` is before the
+    ///   fetch. Which event caused the fetch does not matter: the order of events does not.
+    /// * A deleted object stays deleted: only another deleted write of greater precedence
+    ///   (or a later fetch of it) replaces it.
+    pub fn replaces(&self, stored: &MirroredObject) -> bool {
+        // Stored: the microsecond its state is as of.
+        let stored_as_of = stored
+            .fetched_at
+            .unwrap_or(stored.event_created.saturating_mul(1_000_000));
+        match self.fetched_at {
+            None => {
+                let stored_precedence = (
+                    stored.deleted,
+                    stored.event_created,
+                    stored.rank,
+                    stored.event_id.as_str(),
+                );
+                self.precedence() > stored_precedence
+                    && stored
+                        .fetched_at
+                        .is_none_or(|f| self.event_created.saturating_mul(1_000_000) > f)
+            }
+            Some(fetched_at) => (self.deleted, fetched_at) > (stored.deleted, stored_as_of),
+        }
     }
 }
 

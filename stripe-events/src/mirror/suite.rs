@@ -12,6 +12,7 @@ pub(crate) fn run<S: ObjectStore>(mut make: impl FnMut() -> S) {
     an_older_event_or_a_duplicate_changes_nothing(&make());
     ties_of_one_second_resolve_by_rank_then_event_id(&make());
     deleted_is_absorbing(&make());
+    a_later_fetch_wins_whatever_the_events_order(&make());
     every_order_of_a_sequence_converges(&mut make);
 }
 
@@ -180,6 +181,126 @@ fn deleted_is_absorbing(store: &dyn ObjectStore) {
         ))
         .unwrap();
     assert!(get(store, "prod_2").deleted);
+}
+
+/// A write of `json` fetched from Stripe's API at `fetched_at` (microseconds), caused by
+/// `event_id` (of `created`).
+fn fetched<'a>(
+    json: &'a str,
+    event_id: &'a str,
+    event_created: i64,
+    fetched_at: i64,
+    deleted: bool,
+) -> ObjectWrite<'a> {
+    ObjectWrite {
+        deleted,
+        fetched_at: Some(fetched_at),
+        ..write(
+            "product",
+            "prod_1",
+            json,
+            event_id,
+            event_created,
+            Rank::Other,
+        )
+    }
+}
+
+/// Re-fetch mode: the later fetch wins, whichever event caused it; an event's own copy no
+/// older than a fetch does not overwrite it; a fetch over an event's copy wins when it is
+/// later than the event; a fetched deletion stays.
+fn a_later_fetch_wins_whatever_the_events_order(store: &dyn ObjectStore) {
+    let second = 1_000_000;
+    // An event's copy (created 100), then a fetch caused by an older event, made later: the
+    // fetch is the newer state.
+    store
+        .put_object(&write(
+            "product",
+            "prod_1",
+            "{\"v\":1}",
+            "evt_2",
+            100,
+            Rank::Other,
+        ))
+        .unwrap();
+    assert!(
+        store
+            .put_object(&fetched("{\"v\":2}", "evt_1", 50, 150 * second, false))
+            .unwrap()
+    );
+    // An earlier fetch (a slow request that answered late) changes nothing.
+    assert!(
+        !store
+            .put_object(&fetched("{\"v\":0}", "evt_3", 200, 120 * second, false))
+            .unwrap()
+    );
+    // An event's copy dated before the fetch changes nothing; one after it replaces it.
+    assert!(
+        !store
+            .put_object(&write(
+                "product",
+                "prod_1",
+                "{\"v\":9}",
+                "evt_4",
+                150,
+                Rank::Other
+            ))
+            .unwrap()
+    );
+    assert_eq!(get(store, "prod_1").json, "{\"v\":2}");
+    assert!(
+        store
+            .put_object(&write(
+                "product",
+                "prod_1",
+                "{\"v\":3}",
+                "evt_5",
+                151,
+                Rank::Other
+            ))
+            .unwrap()
+    );
+    // A later fetch replaces it again; the stored row says when it was fetched.
+    assert!(
+        store
+            .put_object(&fetched("{\"v\":4}", "evt_1", 50, 160 * second, false))
+            .unwrap()
+    );
+    let stored = get(store, "prod_1");
+    assert_eq!(
+        (stored.json.as_str(), stored.fetched_at),
+        ("{\"v\":4}", Some(160 * second))
+    );
+    // A fetch that finds it deleted stays, even against later fetches of a live copy.
+    assert!(
+        store
+            .put_object(&fetched(
+                "{\"deleted\":true}",
+                "evt_6",
+                170,
+                170 * second,
+                true
+            ))
+            .unwrap()
+    );
+    assert!(
+        !store
+            .put_object(&fetched("{\"v\":5}", "evt_7", 180, 180 * second, false))
+            .unwrap()
+    );
+    assert!(
+        !store
+            .put_object(&write(
+                "product",
+                "prod_1",
+                "{\"v\":6}",
+                "evt_8",
+                190,
+                Rank::Other
+            ))
+            .unwrap()
+    );
+    assert!(get(store, "prod_1").deleted);
 }
 
 /// Every order of a small sequence (a create, two updates of one second, a later update, a

@@ -70,13 +70,7 @@ impl ObjectStore for MemoryStore {
         let mut objects = lock(&self.objects);
         let key = (write.object_type.to_owned(), write.id.to_owned());
         if let Some(stored) = objects.get(&key) {
-            let stored_precedence = (
-                stored.deleted,
-                stored.event_created,
-                stored.rank,
-                stored.event_id.as_str(),
-            );
-            if write.precedence() <= stored_precedence {
+            if !write.replaces(stored) {
                 return Ok(false);
             }
         }

@@ -8,9 +8,10 @@ use super::pool::Failure;
 use crate::mirror::{MirroredObject, ObjectStore, ObjectWrite, Rank};
 use crate::store::StoreError;
 
-/// The compare-and-write, one statement: the row is replaced only by a write of greater
-/// precedence, (deleted, event_created, event_rank, event_id) compared as a row (the text in
-/// byte order: the columns are `COLLATE "C"`). `ON CONFLICT DO UPDATE` locks the row and
+/// The compare-and-write, one statement: the row is replaced only as
+/// [`ObjectWrite::replaces`] says (an event's object by one of greater precedence,
+/// (deleted, event_created, event_rank, event_id) compared as a row, the text in byte order:
+/// the columns are `COLLATE "C"`; a fetched object by a later fetch). `ON CONFLICT DO UPDATE` locks the row and
 /// evaluates the `WHERE` on its latest version, so concurrent writers of one object, in any
 /// number of processes, keep the one of greatest precedence. A row comes back when it wrote.
 const PUT: &str = "
@@ -21,8 +22,13 @@ ON CONFLICT (object_type, id) DO UPDATE SET
     json = EXCLUDED.json, event_id = EXCLUDED.event_id,
     event_created = EXCLUDED.event_created, event_rank = EXCLUDED.event_rank,
     deleted = EXCLUDED.deleted, fetched_at = EXCLUDED.fetched_at
-WHERE (EXCLUDED.deleted, EXCLUDED.event_created, EXCLUDED.event_rank, EXCLUDED.event_id)
-    > (o.deleted, o.event_created, o.event_rank, o.event_id)
+WHERE CASE WHEN EXCLUDED.fetched_at IS NULL
+    THEN (EXCLUDED.deleted, EXCLUDED.event_created, EXCLUDED.event_rank, EXCLUDED.event_id)
+            > (o.deleted, o.event_created, o.event_rank, o.event_id)
+        AND (o.fetched_at IS NULL OR EXCLUDED.event_created * 1000000 > o.fetched_at)
+    ELSE (EXCLUDED.deleted, EXCLUDED.fetched_at)
+        > (o.deleted, coalesce(o.fetched_at, o.event_created * 1000000))
+    END
 RETURNING 1";
 
 const GET: &str = "

@@ -21,9 +21,10 @@ CREATE TABLE objects (
 );
 ";
 
-/// The compare-and-write, one statement: the row is replaced only by a write of greater
-/// precedence, (deleted, event_created, event_rank, event_id) compared as a row value (text
-/// in byte order, SQLite's default collation), so it is atomic whoever else writes.
+/// The compare-and-write, one statement, so it is atomic whoever else writes: the row is
+/// replaced only as [`ObjectWrite::replaces`] says (an event's object by one of greater
+/// precedence, (deleted, event_created, event_rank, event_id) compared as a row value, text in
+/// byte order, SQLite's default collation; a fetched object by a later fetch).
 const PUT: &str = "
 INSERT INTO objects (object_type, id, json, event_id, event_created, event_rank, deleted,
     fetched_at)
@@ -32,8 +33,13 @@ ON CONFLICT (object_type, id) DO UPDATE SET
     json = excluded.json, event_id = excluded.event_id,
     event_created = excluded.event_created, event_rank = excluded.event_rank,
     deleted = excluded.deleted, fetched_at = excluded.fetched_at
-WHERE (excluded.deleted, excluded.event_created, excluded.event_rank, excluded.event_id)
-    > (objects.deleted, objects.event_created, objects.event_rank, objects.event_id)";
+WHERE CASE WHEN excluded.fetched_at IS NULL
+    THEN (excluded.deleted, excluded.event_created, excluded.event_rank, excluded.event_id)
+            > (objects.deleted, objects.event_created, objects.event_rank, objects.event_id)
+        AND (objects.fetched_at IS NULL OR excluded.event_created * 1000000 > objects.fetched_at)
+    ELSE (excluded.deleted, excluded.fetched_at)
+        > (objects.deleted, coalesce(objects.fetched_at, objects.event_created * 1000000))
+    END";
 
 const COLUMNS: &str =
     "object_type, id, json, event_id, event_created, event_rank, deleted, fetched_at";
