@@ -103,6 +103,18 @@ enum Command {
         /// `objects list`).
         #[arg(long)]
         mirror: bool,
+        /// Validate every event against Stripe's API before its handler runs: fetch it again
+        /// by id (`/v1/events/{id}`, `/v2/core/events/{id}`) with the secret key in
+        /// `STRIPE_SECRET_KEY`, and run the handler only when Stripe has it with the same type
+        /// and object. A denied event is answered 200, never run, and listed as `denied`; when
+        /// the API cannot be reached the event is kept (500 inline, so Stripe retries;
+        /// retried by the workers in queue mode).
+        #[arg(long)]
+        validate: bool,
+        /// The base URL of Stripe's API for `--validate` (default https://api.stripe.com): a
+        /// stand-in or a proxy; `http://` is accepted.
+        #[arg(long, value_name = "URL", requires = "validate")]
+        stripe_api: Option<String>,
     },
     /// Run queue workers alone on an existing store (deliveries stored by `serve --processing
     /// queue`, in this or other processes), with the same built-in handler as `serve`.
@@ -224,7 +236,7 @@ enum EventsCommand {
         status: Option<Status>,
     },
     /// Delete processed deliveries received longer ago than an age; never pending, failed,
-    /// untyped, dead or rejected ones. Prints how many were removed.
+    /// untyped, dead, denied or rejected ones. Prints how many were removed.
     ///
     /// Keep at least 3 days: Stripe retries a delivery for up to 3 days, and a redelivery of
     /// a pruned event is new to the store, so its handlers run again.
@@ -348,6 +360,8 @@ pub fn run(cli: Cli) -> ExitCode {
             workers,
             lease,
             mirror,
+            validate,
+            stripe_api,
         } => {
             let processing = match processing {
                 ProcessingArg::Inline => Processing::Inline,
@@ -365,6 +379,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     workers: workers.unwrap_or(ReceiverConfig::DEFAULT_WORKERS),
                     lease,
                     mirror,
+                    validate: validate.then_some(stripe_api),
                 })
                 .map(|()| ExitCode::SUCCESS)
             })

@@ -115,6 +115,27 @@ pub struct Serve {
     pub lease: Duration,
     /// Keep the mirror of Stripe objects in the store.
     pub mirror: bool,
+    /// `Some` to validate events against Stripe's API, at this base URL (`None`: Stripe's).
+    pub validate: Option<Option<String>>,
+}
+
+/// The environment variable with the secret API key `serve --validate` uses.
+pub const API_KEY_ENV: &str = "STRIPE_SECRET_KEY";
+
+/// A client of Stripe's API with the key in `STRIPE_SECRET_KEY`, at `base_url` (default
+/// Stripe's): what `serve --validate` fetches with.
+pub fn stripe_client(base_url: Option<&str>) -> Result<stripe_events::client::Client, String> {
+    let key = std::env::var(API_KEY_ENV)
+        .ok()
+        .filter(|k| !k.trim().is_empty())
+        .ok_or_else(|| {
+            format!("{API_KEY_ENV} is not set: --validate needs Stripe's secret API key there")
+        })?;
+    let mut builder = stripe_events::client::Client::builder(key.trim());
+    if let Some(url) = base_url {
+        builder = builder.base_url(url);
+    }
+    builder.build().map_err(|e| format!("--stripe-api: {e}"))
 }
 
 /// `serve`: runs until interrupted. Secrets: `--secret`, else `STRIPE_WEBHOOK_SECRET`, else a
@@ -130,6 +151,7 @@ pub fn serve(options: Serve) -> Result<(), String> {
         workers,
         lease,
         mirror,
+        validate,
     } = options;
     if secrets.is_empty() {
         if let Some(from_env) = crate::secret::from_env() {
@@ -144,12 +166,24 @@ pub fn serve(options: Serve) -> Result<(), String> {
         }
     }
     let webhook = crate::secret::webhook(&secrets)?;
+    let validation = validate
+        .map(|base_url| stripe_client(base_url.as_deref()))
+        .transpose()?
+        .map(stripe_events::validation::Validation::new);
     let (store, objects) = open(&db, mirror, Db::open, Db::open_with_objects)?;
+    let validating = validation
+        .as_ref()
+        .map(|v| format!(", validated against {}", v.client().base_url()))
+        .unwrap_or_default();
     let receiver = receiver_on(webhook, store, |config| {
-        with_mirror(
+        let config = with_mirror(
             config.processing(processing).workers(workers).lease(lease),
             objects,
-        )
+        );
+        match validation {
+            Some(validation) => config.validate(validation),
+            None => config,
+        }
     })?;
     let mut mode = match processing {
         Processing::Queue => format!(", queue mode, {workers} workers"),
@@ -158,6 +192,7 @@ pub fn serve(options: Serve) -> Result<(), String> {
     if mirror {
         mode.push_str(", objects mirrored");
     }
+    mode.push_str(&validating);
     runtime()?.block_on(async move {
         receiver.ready().await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&addr)
