@@ -316,7 +316,10 @@ impl ReceiverConfig {
     /// Keeps `mirror` up to date: each snapshot event is applied to it after its handlers
     /// succeeded (or were skipped because its payload did not fit its type) and before it is
     /// marked processed, in inline and queue mode and on replays; thin events are not (they
-    /// carry no object). Failing to apply it fails the attempt like a handler failure (the
+    /// carry no object), except by a mirror in re-fetch mode (feature `client`,
+    /// [`Mirror::refetching`]), which fetches each event's object (a thin event's related
+    /// object) from Stripe's API instead. Failing to apply it (a store error, or in re-fetch
+    /// mode a fetch that failed after the client's retries) fails the attempt like a handler failure (the
     /// event is recorded failed with the reason, answered 500 in inline mode so that Stripe
     /// delivers it again, retried by the workers in queue mode), with the handlers run again
     /// on the next attempt. The receiver also gives the mirror to handlers as dispatcher state

@@ -379,10 +379,22 @@ impl Receiver {
         }
     }
 
-    /// Applies a snapshot event to the mirror, if there is one (on the blocking pool: a store
-    /// call).
+    /// Applies an event to the mirror, if there is one: a snapshot event's object (on the
+    /// blocking pool: a store call), or in re-fetch mode the object fetched from Stripe's API
+    /// (thin events' related objects too).
     async fn apply_to_mirror(&self, event: &ReceivedEvent, body: Bytes) -> Result<(), StoreError> {
-        let (Some(mirror), ReceivedEvent::Snapshot(event)) = (&self.inner.mirror, event) else {
+        let Some(mirror) = &self.inner.mirror else {
+            return Ok(());
+        };
+        #[cfg(feature = "client")]
+        if mirror.is_refetching() {
+            return mirror
+                .apply_fetching(event, &body)
+                .await
+                .map(drop)
+                .map_err(crate::mirror::MirrorError::into_store_error);
+        }
+        let ReceivedEvent::Snapshot(event) = event else {
             return Ok(());
         };
         let mirror = mirror.clone();
