@@ -185,33 +185,28 @@ impl Mirror {
                     event_id: e.id.clone(),
                     source,
                 };
-                let rank = Rank::of(e.type_.as_str());
-                match refetch
+                let current = refetch
                     .client
                     .retrieve_object(&object_type, &id, &options)
                     .await
-                    .map_err(api)?
-                {
-                    Some(current) => Fetched {
-                        json: String::from_utf8_lossy(&current.body).into_owned(),
-                        deleted: current.deleted,
-                        object_type,
-                        id,
-                        event_id: e.id.clone(),
-                        event_created: e.created.as_secs(),
-                        rank,
-                        fetched_at,
-                    },
-                    None => Fetched {
-                        json: object.json.to_owned(),
-                        deleted: true,
-                        object_type,
-                        id,
-                        event_id: e.id.clone(),
-                        event_created: e.created.as_secs(),
-                        rank,
-                        fetched_at,
-                    },
+                    .map_err(api)?;
+                // 404: Stripe no longer has it; the event's copy is kept, deleted.
+                let (json, deleted) = match current {
+                    Some(current) => (
+                        String::from_utf8_lossy(&current.body).into_owned(),
+                        current.deleted,
+                    ),
+                    None => (object.json.to_owned(), true),
+                };
+                Fetched {
+                    json,
+                    deleted,
+                    object_type,
+                    id,
+                    event_id: e.id.clone(),
+                    event_created: e.created.as_secs(),
+                    rank: Rank::of(e.type_.as_str()),
+                    fetched_at,
                 }
             }
             ReceivedEvent::Thin(n) => match self.fetch_related(refetch, n).await? {
