@@ -479,6 +479,28 @@ impl Mirror {
         })
     }
 
+    /// [`Mirror::apply_received`] on tokio's blocking pool (a store call), for async callers:
+    /// the receiver, and re-fetch mode for the objects it does not fetch.
+    #[cfg(any(feature = "axum", feature = "client"))]
+    pub(crate) async fn apply_blocking(
+        &self,
+        event: &ReceivedEvent,
+        body: &[u8],
+    ) -> Result<Applied, StoreError> {
+        let ReceivedEvent::Snapshot(e) = event else {
+            return Ok(Applied::Skipped);
+        };
+        let (mirror, body) = (self.clone(), body.to_vec());
+        let (id, event_type, created) = (
+            e.id.clone(),
+            e.type_.as_str().to_owned(),
+            e.created.as_secs(),
+        );
+        tokio::task::spawn_blocking(move || mirror.apply_parts(&id, &event_type, created, &body))
+            .await
+            .map_err(|e| StoreError::new("running a mirror call", e))?
+    }
+
     /// [`apply`](Self::apply) for an event of either kind: a thin event carries no object
     /// and is [`Applied::Skipped`].
     ///

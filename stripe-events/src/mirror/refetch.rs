@@ -153,7 +153,10 @@ impl Mirror {
         body: &[u8],
     ) -> Result<Applied, MirrorError> {
         let Some(refetch) = &self.inner.refetch else {
-            return self.apply_blocking(event, body).await;
+            return self
+                .apply_blocking(event, body)
+                .await
+                .map_err(MirrorError::Store);
         };
         let fetched = match event {
             ReceivedEvent::Snapshot(e) => {
@@ -173,7 +176,10 @@ impl Mirror {
                     return Ok(Applied::Skipped);
                 }
                 if retrieve_path(&object_type, &id).is_none() {
-                    return self.apply_blocking(event, body).await;
+                    return self
+                        .apply_blocking(event, body)
+                        .await
+                        .map_err(MirrorError::Store);
                 }
                 let options = RequestOptions {
                     account: e.account.clone(),
@@ -264,27 +270,6 @@ impl Mirror {
             deleted,
             fetched_at,
         }))
-    }
-
-    /// [`Mirror::apply_received`] on tokio's blocking pool.
-    async fn apply_blocking(
-        &self,
-        event: &ReceivedEvent,
-        body: &[u8],
-    ) -> Result<Applied, MirrorError> {
-        let ReceivedEvent::Snapshot(e) = event else {
-            return Ok(Applied::Skipped);
-        };
-        let (mirror, body) = (self.clone(), body.to_vec());
-        let (id, event_type, created) = (
-            e.id.clone(),
-            e.type_.as_str().to_owned(),
-            e.created.as_secs(),
-        );
-        tokio::task::spawn_blocking(move || mirror.apply_parts(&id, &event_type, created, &body))
-            .await
-            .map_err(|e| StoreError::new("running a mirror call", e))?
-            .map_err(MirrorError::Store)
     }
 
     async fn put_blocking(&self, fetched: Fetched) -> Result<Applied, MirrorError> {

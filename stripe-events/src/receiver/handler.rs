@@ -394,19 +394,7 @@ impl Receiver {
                 .map(drop)
                 .map_err(crate::mirror::MirrorError::into_store_error);
         }
-        let ReceivedEvent::Snapshot(event) = event else {
-            return Ok(());
-        };
-        let mirror = mirror.clone();
-        let (id, event_type, created) = (
-            event.id.clone(),
-            event.type_.as_str().to_owned(),
-            event.created.as_secs(),
-        );
-        tokio::task::spawn_blocking(move || mirror.apply_parts(&id, &event_type, created, &body))
-            .await
-            .map_err(|e| StoreError::new("running a mirror call", e))??;
-        Ok(())
+        mirror.apply_blocking(event, &body).await.map(drop)
     }
 
     /// Records the result of handlers that ran (`result`), retrying a failing store as long
