@@ -80,6 +80,16 @@ async fn on_product(lab: &Lab, ctx: &EventContext<'_>, product: &Product) -> Res
         let _ = lab.0.entered.send(ctx.id.to_owned());
         lab.0.gate.acquire().await.unwrap().forget();
     }
+    if ctx.id.starts_with("evt_slow") && run == 1 {
+        // Outlives its lease, then fails: another worker has taken the event over meanwhile.
+        lab.0.gate.acquire().await.unwrap().forget();
+        lab.0
+            .runs
+            .lock()
+            .unwrap()
+            .insert(format!("{}/returned", ctx.id), 1);
+        return Err(format!("{} failed late, on run 1", ctx.id));
+    }
     if ctx.id.starts_with("evt_flaky") && run <= 2 {
         return Err(format!("{} failed on run {run}", ctx.id));
     }
@@ -319,6 +329,44 @@ fn a_handler_failing_twice_then_succeeding_ends_processed_on_attempt_3() {
         let error = error.as_deref().unwrap();
         assert!(error.contains(&failed(run).2.unwrap()), "{error}");
     }
+}
+
+#[test]
+fn a_claim_that_outlived_its_lease_does_not_undo_the_takeovers_result() {
+    let dir = TempDir::new("takeover");
+    let (lab, _started) = Lab::new();
+    let mut server = Server::start(&lab, SqliteStore::open(dir.db()).unwrap(), |config| {
+        fast(config).lease(Duration::from_secs(1)).workers(2)
+    });
+    assert_eq!(server.deliver(&product_body("evt_slow_1")).0, 200);
+    // Run 1 blocks past its lease; another worker claims the event (attempt 2) and succeeds.
+    wait_until("evt_slow_1 processed by the takeover", || {
+        status_of(server.store(), "evt_slow_1") == Some(Status::Processed)
+    });
+    assert_eq!(lab.runs_of("evt_slow_1"), 2);
+    // Run 1 now fails, late: its result is not recorded.
+    lab.open_gate(1);
+    wait_until("run 1 returned", || lab.runs_of("evt_slow_1/returned") == 1);
+    std::thread::sleep(Duration::from_millis(300));
+    server.shut_down();
+    let row = server.store().get("evt_slow_1").unwrap().unwrap();
+    assert_eq!((row.status, row.attempts), (Status::Processed, 2));
+    assert_eq!(lab.runs_of("evt_slow_1"), 2, "not run a third time");
+    let history: Vec<(Status, u32)> = server
+        .store()
+        .history("evt_slow_1")
+        .unwrap()
+        .into_iter()
+        .map(|change| (change.status, change.attempt))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            (Status::Pending, 1),
+            (Status::Pending, 2),
+            (Status::Processed, 2)
+        ]
+    );
 }
 
 #[test]

@@ -150,7 +150,7 @@ pub(super) struct Batches {
     /// lease.
     pub(super) record_and_claim: Batcher<Arrival, Claim>,
     /// Results: [`EventStore::finish_batch`].
-    pub(super) finish: Batcher<(String, Status, Option<String>), ()>,
+    pub(super) finish: Batcher<ClaimResult, ()>,
     /// Workers asking for a job: [`EventStore::claim_next_batch`], with the receiver's lease.
     pub(super) claim_next: Batcher<(), Option<Job>>,
 }
@@ -195,16 +195,38 @@ fn record_and_claim(
     store.record_and_claim_batch(&incoming, unix_now(), lease)
 }
 
-fn finish(
-    store: &dyn EventStore,
-    batch: Vec<(String, Status, Option<String>)>,
-) -> Vec<Result<(), StoreError>> {
+/// A claim's result to record: [`Finish`], owned (it waits in a batch).
+#[derive(Debug, Clone)]
+pub(super) struct ClaimResult {
+    pub(super) event_id: String,
+    pub(super) attempt: u32,
+    pub(super) status: Status,
+    pub(super) error: Option<String>,
+    pub(super) run_after: Option<i64>,
+}
+
+impl ClaimResult {
+    /// `status` and `error` for claim `attempt` of `event_id`.
+    pub(super) fn new(event_id: &str, attempt: u32, status: Status, error: Option<String>) -> Self {
+        Self {
+            event_id: event_id.to_owned(),
+            attempt,
+            status,
+            error,
+            run_after: None,
+        }
+    }
+}
+
+fn finish(store: &dyn EventStore, batch: Vec<ClaimResult>) -> Vec<Result<(), StoreError>> {
     let entries: Vec<Finish<'_>> = batch
         .iter()
-        .map(|(event_id, status, error)| Finish {
-            event_id,
-            status: *status,
-            error: error.as_deref(),
+        .map(|r| Finish {
+            event_id: &r.event_id,
+            status: r.status,
+            error: r.error.as_deref(),
+            run_after: r.run_after,
+            attempt: Some(r.attempt),
         })
         .collect();
     store.finish_batch(&entries)

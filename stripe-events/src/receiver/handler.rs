@@ -13,7 +13,7 @@ use axum::routing::post;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use super::batch::Arrival;
+use super::batch::{Arrival, ClaimResult};
 use super::{Outcome, Processing, Receiver, unix_now};
 use crate::store::{Claim, Status, StoreError};
 use crate::{EventObject, ReceivedEvent, WebhookError};
@@ -176,8 +176,15 @@ impl Receiver {
             Claim::Run { attempt } => attempt,
         };
         tracing::Span::current().record("attempt", attempt);
-        self.run_claimed(event, body, Patience::Request, || (), || OnFailure::Fail)
-            .await
+        self.run_claimed(
+            event,
+            attempt,
+            body,
+            Patience::Request,
+            || (),
+            || OnFailure::Fail,
+        )
+        .await
     }
 
     /// Runs the handlers of `event`, claimed by this process, tells `handlers_done` once they
@@ -191,6 +198,7 @@ impl Receiver {
     pub(super) async fn run_claimed(
         &self,
         event: &ReceivedEvent,
+        attempt: u32,
         body: Bytes,
         patience: Patience,
         handlers_done: impl FnOnce(),
@@ -205,19 +213,19 @@ impl Receiver {
                     let id = event_id.to_owned();
                     if let Err(e) = self.blocking(move |s| s.set_valid(&id, true)).await {
                         handlers_done();
-                        self.release(event_id, &e).await;
+                        self.release(event_id, attempt, &e).await;
                         return Outcome::StoreFailed(e);
                     }
                 }
                 Ok(Verdict::Denied(denial)) => {
                     handlers_done();
-                    return self.deny(event_id, patience, denial).await;
+                    return self.deny(event_id, attempt, patience, denial).await;
                 }
                 Err(error) => {
                     handlers_done();
                     let message = format!("validating the event against Stripe's API: {error}");
                     if let Err(e) = self
-                        .record_failure(event_id, patience, message.clone(), on_failure)
+                        .record_failure(event_id, attempt, patience, message.clone(), on_failure)
                         .await
                     {
                         tracing::error!(error = %e, "could not record a validation failure");
@@ -256,6 +264,7 @@ impl Receiver {
                 match self
                     .settle(
                         event_id,
+                        attempt,
                         patience,
                         Settle::Finish(Status::Untyped, Some(reason)),
                     )
@@ -269,7 +278,12 @@ impl Receiver {
                 }
             }
             Ok(dispatched) => match self
-                .settle(event_id, patience, Settle::Finish(Status::Processed, None))
+                .settle(
+                    event_id,
+                    attempt,
+                    patience,
+                    Settle::Finish(Status::Processed, None),
+                )
                 .await
             {
                 Err(e) => Outcome::StoreFailed(e),
@@ -292,7 +306,7 @@ impl Receiver {
                     }
                 };
                 if let Err(e) = self
-                    .record_failure(event_id, patience, message, on_failure)
+                    .record_failure(event_id, attempt, patience, message, on_failure)
                     .await
                 {
                     tracing::error!(error = %e, "could not record a handler failure");
@@ -307,6 +321,7 @@ impl Receiver {
     async fn record_failure(
         &self,
         event_id: &str,
+        attempt: u32,
         patience: Patience,
         message: String,
         on_failure: impl FnOnce() -> OnFailure,
@@ -316,6 +331,7 @@ impl Receiver {
             OnFailure::Fail => {
                 self.settle(
                     event_id,
+                    attempt,
                     patience,
                     Settle::Finish(Status::Failed, Some(message)),
                 )
@@ -323,13 +339,14 @@ impl Receiver {
             }
             OnFailure::RetryAt(at) => {
                 span.record("retry_at", at);
-                self.settle(event_id, patience, Settle::RetryAt(message, at))
+                self.settle(event_id, attempt, patience, Settle::RetryAt(message, at))
                     .await
             }
             OnFailure::Dead => {
                 span.record("dead", true);
                 self.settle(
                     event_id,
+                    attempt,
                     patience,
                     Settle::Finish(Status::Dead, Some(message)),
                 )
@@ -345,19 +362,21 @@ impl Receiver {
     async fn deny(
         &self,
         event_id: &str,
+        attempt: u32,
         patience: Patience,
         denial: crate::validation::Denial,
     ) -> Outcome {
         tracing::warn!(reason = %denial, "webhook event denied by Stripe's API; handlers not run");
         let id = event_id.to_owned();
         if let Err(e) = self.blocking(move |s| s.set_valid(&id, false)).await {
-            self.release(event_id, &e).await;
+            self.release(event_id, attempt, &e).await;
             return Outcome::StoreFailed(e);
         }
         let reason = denial.to_string();
         match self
             .settle(
                 event_id,
+                attempt,
                 patience,
                 Settle::Finish(Status::Denied, Some(reason)),
             )
@@ -371,9 +390,9 @@ impl Receiver {
     /// Gives up the claim on `event_id` after the store failed with `error` before its
     /// handlers ran, so that the next delivery claims it at once.
     #[cfg(feature = "client")]
-    async fn release(&self, event_id: &str, error: &StoreError) {
+    async fn release(&self, event_id: &str, attempt: u32, error: &StoreError) {
         let reason = format!("validation could not be recorded: {error}");
-        let release = (event_id.to_owned(), Status::Pending, Some(reason));
+        let release = ClaimResult::new(event_id, attempt, Status::Pending, Some(reason));
         if let Err(e) = self.inner.batches.finish.call(release).await {
             tracing::error!(error = %e, "could not release the claim either; it ends with its lease");
         }
@@ -405,25 +424,29 @@ impl Receiver {
     pub(super) async fn settle(
         &self,
         event_id: &str,
+        attempt: u32,
         patience: Patience,
         result: Settle,
     ) -> Result<(), StoreError> {
+        let entry = match result {
+            Settle::Finish(status, error) => ClaimResult::new(event_id, attempt, status, error),
+            Settle::RetryAt(error, at) => ClaimResult {
+                run_after: Some(at),
+                ..ClaimResult::new(event_id, attempt, Status::Failed, Some(error))
+            },
+        };
         let mut retry = 0;
         loop {
-            let done = match &result {
-                Settle::Finish(status, error) => {
-                    let entry = (event_id.to_owned(), *status, error.clone());
-                    self.inner.batches.finish.call(entry).await
-                }
-                Settle::RetryAt(error, at) => {
-                    let (id, error, at) = (event_id.to_owned(), error.clone(), *at);
-                    self.blocking(move |s| s.retry_at(&id, &error, at)).await
-                }
-            };
-            let error = match done {
+            let error = match self.inner.batches.finish.call(entry.clone()).await {
                 Ok(()) => return Ok(()),
                 Err(e) => e,
             };
+            if error.is_superseded() {
+                // The claim outlived its lease and another took the event over: that one's
+                // result counts (the handlers ran twice, as a lease that ran out allows).
+                tracing::warn!(error = %error, "a webhook result was not recorded");
+                return Ok(());
+            }
             if let Some(pause) = patience.pause(retry) {
                 tracing::warn!(error = %error, "recording a webhook result failed; retrying");
                 tokio::time::sleep(pause).await;
@@ -431,7 +454,7 @@ impl Receiver {
                 continue;
             }
             let reason = format!("handlers ran, but their result could not be recorded: {error}");
-            let release = (event_id.to_owned(), Status::Pending, Some(reason));
+            let release = ClaimResult::new(event_id, attempt, Status::Pending, Some(reason));
             if let Err(e) = self.inner.batches.finish.call(release).await {
                 tracing::error!(error = %e, "could not release the claim either; it ends with its lease");
             }

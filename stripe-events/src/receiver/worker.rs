@@ -182,6 +182,7 @@ impl Receiver {
                     return match self
                         .settle(
                             &job.event_id,
+                            job.attempt,
                             patience,
                             Settle::Finish(Status::Dead, Some(reason)),
                         )
@@ -199,7 +200,7 @@ impl Receiver {
                 let _ = handlers_done.send(());
             };
             let body = axum::body::Bytes::from(job.body);
-            self.run_claimed(&event, body, patience, handlers_done, || {
+            self.run_claimed(&event, attempt, body, patience, handlers_done, || {
                 if policy.gives_up_after(attempt) {
                     OnFailure::Dead
                 } else {

@@ -7,8 +7,8 @@ use std::time::Duration;
 use crate::mirror::{MirroredObject, ObjectStore, ObjectWrite};
 
 use super::{
-    Claim, EventStore, Job, MAX_INVALID_BODY, RecordedEvent, Status, StatusChange, StoreError,
-    StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
+    Claim, EventStore, Finish, Job, MAX_INVALID_BODY, RecordedEvent, Status, StatusChange,
+    StoreError, StoredDelivery, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in memory, gone when dropped: the receiver's default, and a store for
@@ -61,6 +61,37 @@ impl MemoryStore {
     fn inner(&self) -> MutexGuard<'_, Inner> {
         // Every update below is complete before anything can panic: the data stays consistent.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// One result ([`EventStore::finish_batch`]'s entry): a retry when it has a `run_after`,
+    /// refused when another claim took the event over since its `attempt`.
+    fn finish_entry(&self, f: &Finish<'_>) -> Result<(), StoreError> {
+        let ctx = || f.context();
+        let mut inner = self.inner();
+        let row = inner
+            .authentic_mut(f.event_id)
+            .ok_or_else(|| StoreError::new(ctx(), NO_SUCH_EVENT))?;
+        if let Some(attempt) = f.attempt {
+            if row.delivery.attempts != attempt {
+                return Err(StoreError::superseded(
+                    ctx(),
+                    attempt,
+                    row.delivery.attempts,
+                ));
+            }
+        }
+        let now = unix_now();
+        row.delivery.status = f.status;
+        row.delivery.last_error = f.error.map(str::to_owned);
+        row.lease_until = None;
+        row.run_after = f.run_after.or((f.status == Status::Pending).then_some(now));
+        row.history.push(StatusChange {
+            at: now,
+            status: f.status,
+            attempt: row.delivery.attempts,
+            error: row.delivery.last_error.clone(),
+        });
+        Ok(())
     }
 }
 
@@ -240,22 +271,11 @@ impl EventStore for MemoryStore {
         status: Status,
         error: Option<&str>,
     ) -> Result<(), StoreError> {
-        let mut inner = self.inner();
-        let row = inner
-            .authentic_mut(event_id)
-            .ok_or_else(|| StoreError::new(finishing(status, event_id), NO_SUCH_EVENT))?;
-        let now = unix_now();
-        row.delivery.status = status;
-        row.delivery.last_error = error.map(str::to_owned);
-        row.lease_until = None;
-        row.run_after = (status == Status::Pending).then_some(now);
-        row.history.push(StatusChange {
-            at: now,
-            status,
-            attempt: row.delivery.attempts,
-            error: row.delivery.last_error.clone(),
-        });
-        Ok(())
+        self.finish_entry(&Finish::of(event_id, status, error))
+    }
+
+    fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
+        batch.iter().map(|f| self.finish_entry(f)).collect()
     }
 
     fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
@@ -284,21 +304,7 @@ impl EventStore for MemoryStore {
     }
 
     fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {
-        let mut inner = self.inner();
-        let row = inner.authentic_mut(event_id).ok_or_else(|| {
-            StoreError::new(format!("scheduling a retry of {event_id}"), NO_SUCH_EVENT)
-        })?;
-        row.delivery.status = Status::Failed;
-        row.delivery.last_error = Some(error.to_owned());
-        row.lease_until = None;
-        row.run_after = Some(run_after);
-        row.history.push(StatusChange {
-            at: unix_now(),
-            status: Status::Failed,
-            attempt: row.delivery.attempts,
-            error: Some(error.to_owned()),
-        });
-        Ok(())
+        self.finish_entry(&Finish::retry(event_id, error, run_after))
     }
 
     fn set_valid(&self, event_id: &str, valid: bool) -> Result<(), StoreError> {

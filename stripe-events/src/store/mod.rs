@@ -277,7 +277,74 @@ pub struct Finish<'a> {
     pub status: Status,
     /// Its `last_error`.
     pub error: Option<&'a str>,
+    /// When the queue may claim it again (unix seconds): another attempt of a failed event
+    /// (what [`EventStore::retry_at`] sets). `None`: at once for a release
+    /// ([`Status::Pending`]), never for any other status.
+    pub run_after: Option<i64>,
+    /// The claim this result belongs to (its `attempt`, from [`Claim::Run`] or [`Job`]): the
+    /// store records it only while that claim is the event's latest, and answers an error
+    /// that [`StoreError::is_superseded`] recognises otherwise (the claim outlived its lease
+    /// and another claim took the event over: that one's result counts, not this one's).
+    /// `None`: recorded whatever the claim (what [`EventStore::finish`] does).
+    pub attempt: Option<u32>,
 }
+
+impl Finish<'_> {
+    /// [`EventStore::finish`]'s entry: `status` and `error`, whatever the claim.
+    pub(crate) fn of<'a>(event_id: &'a str, status: Status, error: Option<&'a str>) -> Finish<'a> {
+        Finish {
+            event_id,
+            status,
+            error,
+            run_after: None,
+            attempt: None,
+        }
+    }
+
+    /// [`EventStore::retry_at`]'s entry: failed with `error`, again from `run_after` on.
+    pub(crate) fn retry<'a>(event_id: &'a str, error: &'a str, run_after: i64) -> Finish<'a> {
+        Finish {
+            run_after: Some(run_after),
+            ..Finish::of(event_id, Status::Failed, Some(error))
+        }
+    }
+
+    /// Records this one entry with `store`'s [`EventStore::finish_batch`].
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn alone(&self, store: &(impl EventStore + ?Sized)) -> Result<(), StoreError> {
+        store
+            .finish_batch(std::slice::from_ref(self))
+            .pop()
+            .unwrap_or(Ok(()))
+    }
+
+    /// What recording it is doing, for an error's context.
+    pub(crate) fn context(&self) -> String {
+        match self.run_after {
+            Some(_) => format!("scheduling a retry of {}", self.event_id),
+            None => finishing(self.status, self.event_id),
+        }
+    }
+}
+
+/// The source of [`StoreError::superseded`].
+#[derive(Debug)]
+struct Superseded {
+    attempt: u32,
+    latest: u32,
+}
+
+impl fmt::Display for Superseded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "attempt {} outlived its lease: attempt {} took the event over, and its result counts",
+            self.attempt, self.latest
+        )
+    }
+}
+
+impl std::error::Error for Superseded {}
 
 /// A store operation failed: what was being done, and the backend's error. Cheap to clone
 /// (the source is shared); two errors are equal when they say the same.
@@ -298,6 +365,22 @@ impl StoreError {
             context: context.into(),
             source: Arc::from(source),
         }
+    }
+
+    /// A result of claim `attempt` that was not recorded because claim `latest` took the
+    /// event over ([`Finish::attempt`]).
+    pub fn superseded(context: impl Into<String>, attempt: u32, latest: u32) -> Self {
+        Self::new(context, Superseded { attempt, latest })
+    }
+
+    /// Whether this is a result that was not recorded because a later claim took its event
+    /// over ([`StoreError::superseded`]): nothing to retry.
+    pub fn is_superseded(&self) -> bool {
+        let source: &(dyn std::error::Error + 'static) = &*self.source;
+        source.downcast_ref::<Superseded>().is_some()
+            || source
+                .downcast_ref::<StoreError>()
+                .is_some_and(StoreError::is_superseded)
     }
 
     /// What was being done.
@@ -418,13 +501,19 @@ pub trait EventStore: Send + Sync + 'static {
         1
     }
 
-    /// Records several claims' results, as [`finish`](Self::finish) records each, and returns
+    /// Records several claims' results, as [`finish`](Self::finish) records each (or
+    /// [`retry_at`](Self::retry_at), for an entry with a [`Finish::run_after`]), and returns
     /// one result per entry, in order (one transaction per batch in the database stores; an
-    /// unknown event id fails its own entry only). The provided method finishes each in turn.
+    /// unknown event id, or a result of a claim another claim took over
+    /// ([`Finish::attempt`]), fails its own entry only). The provided method records each in
+    /// turn, without the check of [`Finish::attempt`] (a store of its own should add it).
     fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
         batch
             .iter()
-            .map(|f| self.finish(f.event_id, f.status, f.error))
+            .map(|f| match f.run_after {
+                Some(at) => self.retry_at(f.event_id, f.error.unwrap_or_default(), at),
+                None => self.finish(f.event_id, f.status, f.error),
+            })
             .collect()
     }
 

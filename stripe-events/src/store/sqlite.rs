@@ -10,8 +10,7 @@ mod objects;
 
 use super::{
     Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
-    StatusChange, StoreError, StoredDelivery, finishing, lease_end, newer_schema,
-    sniff_id_and_type, unix_now,
+    StatusChange, StoreError, StoredDelivery, lease_end, newer_schema, sniff_id_and_type, unix_now,
 };
 
 /// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before
@@ -302,7 +301,7 @@ impl SqliteStore {
         &self,
         n: usize,
         ctx: impl Fn(usize) -> String,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<Vec<Result<T, String>>>,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<Vec<Result<T, BatchError>>>,
     ) -> Vec<Result<T, StoreError>> {
         let conn = self.conn();
         let done = self
@@ -488,32 +487,60 @@ fn claim_in(
     }))
 }
 
-/// [`EventStore::finish`] inside a transaction: whether the event was found.
-fn finish_in(
-    tx: &Connection,
-    event_id: &str,
-    status: Status,
-    error: Option<&str>,
-    now: i64,
-) -> rusqlite::Result<bool> {
-    // A released claim is queued again at once; any other result leaves the queue.
-    let run_after = (status == Status::Pending).then_some(now);
+/// An entry's own failure in a batch (the batch's other entries stand).
+type BatchError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What [`finish_in`] did.
+enum Finished {
+    Done,
+    /// No such event.
+    Missing,
+    /// Another claim, this attempt, took the event over: the result was not recorded.
+    Superseded(u32),
+}
+
+impl Finished {
+    /// As one entry of a batch's results.
+    fn entry(self, f: &Finish<'_>) -> Result<(), BatchError> {
+        match self {
+            Self::Done => Ok(()),
+            Self::Missing => Err(NO_SUCH_EVENT.into()),
+            Self::Superseded(latest) => Err(Box::new(StoreError::superseded(
+                f.context(),
+                f.attempt.unwrap_or_default(),
+                latest,
+            ))),
+        }
+    }
+}
+
+/// [`EventStore::finish_batch`]'s entry inside a transaction: a retry when it has a
+/// `run_after`, refused when another claim took the event over since its `attempt`.
+fn finish_in(tx: &Connection, f: &Finish<'_>, now: i64) -> rusqlite::Result<Finished> {
+    // A released claim is queued again at once; a retry when it says; any other result leaves
+    // the queue.
+    let run_after = f.run_after.or((f.status == Status::Pending).then_some(now));
     let attempt: Option<u32> = tx
         .prepare_cached(
             "UPDATE deliveries SET status = ?2, last_error = ?3, lease_until = NULL,
                  run_after = ?4
-             WHERE event_id = ?1 AND rejected = 0
+             WHERE event_id = ?1 AND rejected = 0 AND (?5 IS NULL OR attempts = ?5)
              RETURNING attempts",
         )?
         .query_row(
-            params![event_id, status.as_str(), error, run_after],
+            params![f.event_id, f.status.as_str(), f.error, run_after, f.attempt],
             |row| row.get(0),
         )
         .optional()?;
     if let Some(attempt) = attempt {
-        add_history(tx, event_id, now, status, attempt, error)?;
+        add_history(tx, f.event_id, now, f.status, attempt, f.error)?;
+        return Ok(Finished::Done);
     }
-    Ok(attempt.is_some())
+    let latest: Option<u32> = tx
+        .prepare_cached("SELECT attempts FROM deliveries WHERE event_id = ?1 AND rejected = 0")?
+        .query_row(params![f.event_id], |row| row.get(0))
+        .optional()?;
+    Ok(latest.map_or(Finished::Missing, Finished::Superseded))
 }
 
 /// [`EventStore::claim_next`] inside a transaction.
@@ -603,7 +630,7 @@ impl EventStore for SqliteStore {
                     .map(|d| {
                         record_in(tx, &NewDelivery::new(d.event, d.body, d.received_at))?;
                         Ok(claim_in(tx, d.event.event_id(), now, lease)?
-                            .ok_or_else(|| NO_SUCH_EVENT.to_owned()))
+                            .ok_or_else(|| NO_SUCH_EVENT.into()))
                     })
                     .collect()
             },
@@ -615,18 +642,11 @@ impl EventStore for SqliteStore {
         let now = unix_now();
         self.write_batch(
             batch.len(),
-            |i| finishing(batch[i].status, batch[i].event_id),
+            |i| batch[i].context(),
             |tx| {
                 batch
                     .iter()
-                    .map(|f| {
-                        let found = finish_in(tx, f.event_id, f.status, f.error, now)?;
-                        Ok(if found {
-                            Ok(())
-                        } else {
-                            Err(NO_SUCH_EVENT.to_owned())
-                        })
-                    })
+                    .map(|f| Ok(finish_in(tx, f, now)?.entry(f)))
                     .collect()
             },
         )
@@ -701,15 +721,7 @@ impl EventStore for SqliteStore {
         status: Status,
         error: Option<&str>,
     ) -> Result<(), StoreError> {
-        let ctx = || finishing(status, event_id);
-        let now = unix_now();
-        let found = self.write(ctx, |conn| {
-            in_transaction(conn, |tx| finish_in(tx, event_id, status, error, now))
-        })?;
-        if !found {
-            return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
-        }
-        Ok(())
+        Finish::of(event_id, status, error).alone(self)
     }
 
     fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
@@ -722,35 +734,7 @@ impl EventStore for SqliteStore {
     }
 
     fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {
-        let ctx = || format!("scheduling a retry of {event_id}");
-        let changed = self.write(ctx, |conn| {
-            in_transaction(conn, |tx| {
-                let attempt: Option<u32> = tx
-                    .prepare_cached(
-                        "UPDATE deliveries SET status = 'failed', last_error = ?2,
-                         lease_until = NULL, run_after = ?3
-                     WHERE event_id = ?1 AND rejected = 0
-                     RETURNING attempts",
-                    )?
-                    .query_row(params![event_id, error, run_after], |row| row.get(0))
-                    .optional()?;
-                if let Some(attempt) = attempt {
-                    add_history(
-                        tx,
-                        event_id,
-                        unix_now(),
-                        Status::Failed,
-                        attempt,
-                        Some(error),
-                    )?;
-                }
-                Ok(attempt.is_some())
-            })
-        })?;
-        if !changed {
-            return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
-        }
-        Ok(())
+        Finish::retry(event_id, error, run_after).alone(self)
     }
 
     fn set_valid(&self, event_id: &str, valid: bool) -> Result<(), StoreError> {

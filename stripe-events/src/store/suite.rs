@@ -21,6 +21,85 @@ pub(crate) fn run<S: EventStore>(mut make: impl FnMut() -> S) {
     batch_claims_take_the_oldest_due_events(&make());
     thin_notifications_are_kept_like_snapshot_events(&make());
     validation_is_recorded_and_denied_events_stay_out_of_the_queue(&make());
+    a_claim_taken_over_cannot_record_its_result(&make());
+}
+
+/// A claim that outlived its lease: another claim took the event over, and only the latest
+/// claim's result is recorded, whichever finishes first; a retry's time goes through the same
+/// batch call.
+fn a_claim_taken_over_cannot_record_its_result(store: &dyn EventStore) {
+    record(store, "evt_1");
+    let first = store.claim("evt_1", 100, LEASE).unwrap();
+    assert_eq!(first, Claim::Run { attempt: 1 });
+    // Attempt 1's lease ran out: attempt 2 takes it over.
+    let later = 100 + LEASE.as_secs() as i64 + 1;
+    assert_eq!(
+        store.claim("evt_1", later, LEASE).unwrap(),
+        Claim::Run { attempt: 2 }
+    );
+    let done = |status, attempt| Finish {
+        attempt: Some(attempt),
+        ..Finish::of("evt_1", status, Some("late"))
+    };
+    // The first claim's failure, late, would undo the second's work: refused.
+    let stale = store
+        .finish_batch(&[done(Status::Failed, 1)])
+        .pop()
+        .unwrap();
+    let error = stale.unwrap_err();
+    assert!(error.is_superseded(), "{error}");
+    assert!(
+        error.to_string().contains("attempt 2 took the event over"),
+        "{error}"
+    );
+    let row = store.get("evt_1").unwrap().unwrap();
+    assert_eq!((row.status, row.attempts), (Status::Pending, 2));
+    // The latest claim's result is recorded; then the first claim's still is not.
+    store
+        .finish_batch(&[Finish {
+            error: None,
+            ..done(Status::Processed, 2)
+        }])
+        .pop()
+        .unwrap()
+        .unwrap();
+    let stale = store
+        .finish_batch(&[done(Status::Failed, 1)])
+        .pop()
+        .unwrap();
+    assert!(stale.unwrap_err().is_superseded());
+    assert_eq!(
+        store.get("evt_1").unwrap().unwrap().status,
+        Status::Processed
+    );
+    // An unknown event is not "superseded".
+    let missing = store.finish_batch(&[Finish {
+        event_id: "evt_none",
+        ..done(Status::Failed, 1)
+    }]);
+    assert!(!missing[0].as_ref().unwrap_err().is_superseded());
+
+    // A retry through the batch call: failed, queued from its time, for its claim only.
+    record(store, "evt_2");
+    let job = store.claim_next(100, LEASE).unwrap().unwrap();
+    assert_eq!((job.event_id.as_str(), job.attempt), ("evt_2", 1));
+    let retry = Finish {
+        run_after: Some(500),
+        attempt: Some(1),
+        ..Finish::of("evt_2", Status::Failed, Some("try later"))
+    };
+    store.finish_batch(&[retry]).pop().unwrap().unwrap();
+    let row = store.get("evt_2").unwrap().unwrap();
+    assert_eq!(
+        (row.status, row.last_error.as_deref()),
+        (Status::Failed, Some("try later"))
+    );
+    assert_eq!(
+        store.claim_next(499, LEASE).unwrap(),
+        None,
+        "not before its time"
+    );
+    assert_eq!(store.claim_next(500, LEASE).unwrap().unwrap().attempt, 2);
 }
 
 fn validation_is_recorded_and_denied_events_stay_out_of_the_queue(store: &dyn EventStore) {
@@ -142,21 +221,9 @@ fn batches_answer_each_entry_in_order(store: &dyn EventStore) {
 
     // Results: each entry on its own; an unknown id fails only its entry.
     let results = store.finish_batch(&[
-        Finish {
-            event_id: "evt_3",
-            status: Status::Processed,
-            error: None,
-        },
-        Finish {
-            event_id: "evt_missing",
-            status: Status::Processed,
-            error: None,
-        },
-        Finish {
-            event_id: "evt_2",
-            status: Status::Failed,
-            error: Some("boom"),
-        },
+        Finish::of("evt_3", Status::Processed, None),
+        Finish::of("evt_missing", Status::Processed, None),
+        Finish::of("evt_2", Status::Failed, Some("boom")),
     ]);
     assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
     let missing = results[1].as_ref().unwrap_err().to_string();

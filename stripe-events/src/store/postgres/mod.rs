@@ -23,7 +23,7 @@ use self::pool::{Failure, Lease, Pool};
 use self::queries::*;
 use super::{
     Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
-    StatusChange, StoreError, StoredDelivery, finishing, lease_end, sniff_id_and_type, unix_now,
+    StatusChange, StoreError, StoredDelivery, lease_end, sniff_id_and_type, unix_now,
 };
 
 /// An [`EventStore`] in a PostgreSQL database (feature `postgres`; the `tokio-postgres`
@@ -491,20 +491,7 @@ impl EventStore for PostgresStore {
         status: Status,
         error: Option<&str>,
     ) -> Result<(), StoreError> {
-        let ctx = || finishing(status, event_id);
-        let id = event_id.to_owned();
-        let error = error.map(str::to_owned);
-        let now = unix_now();
-        let changed = self.run(ctx, move |mut lease| async move {
-            let rows = lease
-                .query(FINISH, &[&id, &status.as_str(), &error, &now])
-                .await?;
-            Ok(!rows.is_empty())
-        })?;
-        if !changed {
-            return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
-        }
-        Ok(())
+        Finish::of(event_id, status, error).alone(self)
     }
 
     fn claim_next(&self, now: i64, lease: Duration) -> Result<Option<Job>, StoreError> {
@@ -589,8 +576,15 @@ impl EventStore for PostgresStore {
     /// One transaction for the whole batch, pipelined, in event id order (see
     /// [`EventStore::finish_batch`]).
     fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
+        type Entry = (
+            String,
+            &'static str,
+            Option<String>,
+            Option<i64>,
+            Option<i32>,
+        );
         let order = by_event_id(batch.len(), |i| batch[i].event_id);
-        let entries: Vec<(String, &'static str, Option<String>)> = order
+        let entries: Vec<Entry> = order
             .iter()
             .map(|&i| {
                 let f = &batch[i];
@@ -598,51 +592,66 @@ impl EventStore for PostgresStore {
                     f.event_id.to_owned(),
                     f.status.as_str(),
                     f.error.map(str::to_owned),
+                    f.run_after,
+                    f.attempt.map(|a| i32::try_from(a).unwrap_or(i32::MAX)),
                 )
             })
             .collect();
         let now = unix_now();
         let done = self.transaction(move |lease| {
             Box::pin(async move {
-                let params: Vec<[&(dyn ToSql + Sync); 4]> = entries
+                let params: Vec<[&(dyn ToSql + Sync); 6]> = entries
                     .iter()
-                    .map(|(id, status, error)| [id as &(dyn ToSql + Sync), status, error, &now])
+                    .map(|(id, status, error, run_after, attempt)| {
+                        [
+                            id as &(dyn ToSql + Sync),
+                            status,
+                            error,
+                            &now,
+                            run_after,
+                            attempt,
+                        ]
+                    })
                     .collect();
                 let mut calls = vec![(BEGIN, NO_PARAMS)];
                 calls.extend(params.iter().map(|p| (FINISH, &p[..])));
                 calls.push((COMMIT, NO_PARAMS));
                 let answers = lease.pipeline(&calls).await?;
-                Ok(answers[1..=entries.len()]
+                answers[1..=entries.len()]
                     .iter()
                     .map(|rows| {
-                        if rows.is_empty() {
-                            Err(NO_SUCH_EVENT.to_owned())
-                        } else {
-                            Ok(())
-                        }
+                        let row = rows.first().ok_or_else(|| {
+                            Failure::Other("no row from a finish statement".to_owned())
+                        })?;
+                        let recorded: Option<i32> = row.try_get(0)?;
+                        let latest: Option<i32> = row.try_get(1)?;
+                        Ok(match (recorded, latest) {
+                            (Some(_), _) => Ok(None),
+                            (None, None) => Err(NO_SUCH_EVENT.to_owned()),
+                            (None, Some(latest)) => {
+                                Ok(Some(u32::try_from(latest).unwrap_or_default()))
+                            }
+                        })
                     })
-                    .collect())
+                    .collect()
             })
         });
-        in_input_order(&order, done, |i| {
-            finishing(batch[i].status, batch[i].event_id)
-        })
+        in_input_order(&order, done, |i| batch[i].context())
+            .into_iter()
+            .zip(batch)
+            .map(|(result, f)| match result? {
+                None => Ok(()),
+                Some(latest) => Err(StoreError::superseded(
+                    f.context(),
+                    f.attempt.unwrap_or_default(),
+                    latest,
+                )),
+            })
+            .collect()
     }
 
     fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {
-        let ctx = || format!("scheduling a retry of {event_id}");
-        let (id, error) = (event_id.to_owned(), error.to_owned());
-        let now = unix_now();
-        let changed = self.run(ctx, move |mut lease| async move {
-            let rows = lease
-                .query(RETRY_AT, &[&id, &error, &run_after, &now])
-                .await?;
-            Ok(!rows.is_empty())
-        })?;
-        if !changed {
-            return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
-        }
-        Ok(())
+        Finish::retry(event_id, error, run_after).alone(self)
     }
 
     fn set_valid(&self, event_id: &str, valid: bool) -> Result<(), StoreError> {

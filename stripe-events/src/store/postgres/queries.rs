@@ -43,20 +43,24 @@ WITH claimed AS (
 SELECT (SELECT attempts FROM claimed),
        (SELECT status FROM stripe_events_deliveries WHERE event_id = $1 AND NOT rejected)";
 
-/// A result, its history row, and when the queue may take it again (a release: at once; any
-/// other result: never, unless replayed).
+/// A result, its history row, and when the queue may take it again (`$5`: a retry's time;
+/// else a release at once, any other result never, unless replayed); only while claim `$6`
+/// is the event's latest, when given. One row: the attempt recorded (NULL when nothing was),
+/// and the event's latest attempt (NULL: no such event).
 pub(super) const FINISH: &str = "
 WITH done AS (
     UPDATE stripe_events_deliveries
     SET status = $2, last_error = $3, lease_until = NULL,
-        run_after = CASE WHEN $2 = 'pending' THEN $4::BIGINT END
-    WHERE event_id = $1 AND NOT rejected
+        run_after = CASE WHEN $5::BIGINT IS NOT NULL THEN $5::BIGINT
+                         WHEN $2 = 'pending' THEN $4::BIGINT END
+    WHERE event_id = $1 AND NOT rejected AND ($6::INTEGER IS NULL OR attempts = $6::INTEGER)
     RETURNING event_id, attempts
 ), logged AS (
     INSERT INTO stripe_events_history (event_id, at, status, attempt, error)
     SELECT event_id, $4, $2, attempts, $3 FROM done
 )
-SELECT attempts FROM done";
+SELECT (SELECT attempts FROM done),
+       (SELECT attempts FROM stripe_events_deliveries WHERE event_id = $1 AND NOT rejected)";
 
 /// The queue's claim, river's way: the `$3` oldest due rows are picked and locked with `FOR UPDATE
 /// SKIP LOCKED` (a row another worker is claiming is skipped, never waited for; one whose claim
@@ -87,18 +91,6 @@ SELECT event_id, attempts, body FROM claimed ORDER BY run_after, row_id";
 pub(super) const SET_VALID: &str = "
 UPDATE stripe_events_deliveries SET valid = $2 WHERE event_id = $1 AND NOT rejected
 RETURNING row_id";
-
-pub(super) const RETRY_AT: &str = "
-WITH failed AS (
-    UPDATE stripe_events_deliveries
-    SET status = 'failed', last_error = $2, lease_until = NULL, run_after = $3
-    WHERE event_id = $1 AND NOT rejected
-    RETURNING event_id, attempts
-), logged AS (
-    INSERT INTO stripe_events_history (event_id, at, status, attempt, error)
-    SELECT event_id, $4, 'failed', attempts, $2 FROM failed
-)
-SELECT attempts FROM failed";
 
 /// Processed authentic deliveries received before `$1`, and their history, in one statement.
 pub(super) const PRUNE: &str = "
