@@ -3,42 +3,18 @@
 //! 127.0.0.1, real SQLite files.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 use stripe_events::store::{Claim, EventStore, SqliteStore, Status};
-use stripe_events::testing::event_envelope;
+use support::{TempDir, bin, free_port};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_stripe-events"))
-}
+mod support;
+use stripe_events::testing::event_envelope;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A temp dir removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("stripe-events-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// A `serve` process, killed when dropped; its stdout lines and captured stderr.
@@ -52,14 +28,6 @@ impl Drop for Serve {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Serve {
@@ -353,7 +321,7 @@ fn unprivileged(command: &mut Command) -> &mut Command {
 fn serve_refuses_to_start_on_a_store_it_cannot_write() {
     use std::os::unix::fs::PermissionsExt;
     let dir = TempDir::new("read-only");
-    std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(dir.dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
     let db = dir.path("events.sqlite3");
     drop(SqliteStore::open(&db).unwrap());
     for file in ["events.sqlite3", "events.sqlite3-wal", "events.sqlite3-shm"] {

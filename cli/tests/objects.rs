@@ -7,6 +7,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use support::TempDir;
 use support::http::Conn;
 use support::pg::Schema;
 use support::serve::Process;
@@ -152,7 +153,7 @@ fn refetch_flow(db: &str, extra: &[&str]) {
 #[test]
 fn serve_mirror_refetch_on_sqlite_inline() {
     let dir = TempDir::new("refetch");
-    refetch_flow(&dir.db(), &[]);
+    refetch_flow(dir.db().to_str().unwrap(), &[]);
 }
 
 #[test]
@@ -177,7 +178,7 @@ fn refetch_without_a_key_or_a_mirror_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
     let dir = TempDir::new("refetch-no-key");
-    let db = dir.db();
+    let db = dir.db().to_str().unwrap().to_owned();
     let out = support::bin()
         .args([
             "serve",
@@ -201,40 +202,19 @@ fn refetch_without_a_key_or_a_mirror_is_refused() {
     );
 }
 
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "stripe-events-cli-objects-{}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn db(&self) -> String {
-        self.0.join("events.sqlite3").to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn serve_mirror_then_objects_on_sqlite_inline() {
     let dir = TempDir::new("inline");
-    mirror_flow(&dir.db(), &[]);
+    mirror_flow(dir.db().to_str().unwrap(), &[]);
 }
 
 #[test]
 fn serve_mirror_then_objects_on_sqlite_queue() {
     let dir = TempDir::new("queue");
-    mirror_flow(&dir.db(), &["--processing", "queue", "--workers", "2"]);
+    mirror_flow(
+        dir.db().to_str().unwrap(),
+        &["--processing", "queue", "--workers", "2"],
+    );
 }
 
 #[test]
@@ -248,8 +228,8 @@ fn serve_mirror_then_objects_on_postgres() {
 #[test]
 fn objects_never_creates_a_database() {
     let dir = TempDir::new("none");
-    let (code, _, err) = objects(&["list", "product"], &dir.db());
+    let (code, _, err) = objects(&["list", "product"], dir.db().to_str().unwrap());
     assert_eq!(code, 1);
     assert!(err.contains("no such database file"), "{err}");
-    assert!(!std::path::Path::new(&dir.db()).exists());
+    assert!(!std::path::Path::new(dir.db().to_str().unwrap()).exists());
 }

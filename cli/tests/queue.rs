@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 use stripe_events::signature::{Clock, SystemClock};
 use stripe_events::store::{EventStore, SqliteStore, Status};
 use stripe_events::testing::event_envelope;
+use support::{TempDir, free_port};
+
+mod support;
 
 /// The longest wait for something that must come.
 const SAFETY: Duration = Duration::from_secs(30);
@@ -21,46 +24,13 @@ const SECRET: &str = "whsec_cli_queue";
 
 /// The command, with no `DATABASE_URL` from the environment unless a test sets one.
 fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_stripe-events"));
+    let mut command = support::bin();
     command.env_remove("DATABASE_URL");
     command
 }
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A temp dir removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "stripe-events-cli-queue-{name}-{}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn db(&self) -> PathBuf {
-        self.0.join("events.sqlite3")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A child process (killed when dropped) whose stdout lines arrive on a channel.
@@ -273,7 +243,7 @@ fn a_worker_process_runs_what_an_intake_only_server_stored() {
     assert_eq!(processed.len(), 5);
 
     // A worker needs an existing store, and never creates one.
-    let typo = dir.0.join("typo.sqlite3");
+    let typo = dir.path("typo.sqlite3");
     let out = bin().args(["worker", "--db"]).arg(&typo).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(

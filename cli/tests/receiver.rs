@@ -2,11 +2,11 @@
 //! 127.0.0.1, a real SQLite file.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_stripe-events"))
-}
+use support::{bin, free_port};
+
+mod support;
 
 struct Server(Child);
 
@@ -15,14 +15,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[test]
