@@ -13,7 +13,7 @@ use stripe_api_stand_in::{DEFAULT_API_KEY, StandIn};
 use stripe_events::signature::{Clock, SystemClock};
 use stripe_events::testing::{event_envelope, generate_test_header};
 use support::http::Conn;
-use support::{bin, free_port};
+use support::{TempDir, bin, free_port};
 
 const SECRET: &str = "whsec_cli_validate";
 const SAFETY: Duration = Duration::from_secs(30);
@@ -55,11 +55,8 @@ fn events(db: &str, args: &[&str]) -> String {
 
 #[test]
 fn serve_validate_runs_only_what_stripes_api_confirms() {
-    let dir =
-        std::env::temp_dir().join(format!("stripe-events-cli-validate-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("events.sqlite3");
+    let dir = TempDir::new("validate");
+    let db = dir.db();
     let db = db.to_str().unwrap();
     let stand_in = StandIn::start_on_thread();
     let addr = format!("127.0.0.1:{}", free_port());
@@ -141,7 +138,7 @@ fn serve_validate_runs_only_what_stripes_api_confirms() {
             .any(|l| l.contains("evt_cli_forged") || l.contains("evt_cli_down")),
         "{rest:?}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
 }
 
 #[test]
