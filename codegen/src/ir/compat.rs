@@ -87,7 +87,7 @@ impl CompatReport {
     /// the conflicts by path (the pinned type won).
     pub fn summary(&self) -> String {
         let mut out = format!(
-            "compatible API versions {} merged into {}: {} event types added, {} schemas added, {} required fields made optional, {} enum values added, {} polymorphic alternatives added, {} type conflicts (the pinned type wins)\n",
+            "compatible API versions {} merged into {}: {} event types added, {} schemas added, {} required schema fields made optional, {} enum values added, {} polymorphic alternatives added, {} type conflicts (the pinned type wins)\n",
             self.versions.join(", "),
             self.pinned,
             self.added_events.len(),
@@ -160,12 +160,14 @@ pub fn merge_compatible(
             }
         }
         let schemas = &mut pinned.doc.components.schemas;
+        let mut renamed = Vec::new();
         for (name, schema) in &other.doc.components.schemas {
             match schemas.get_mut(name) {
                 Some(mine) => Merger {
                     version,
                     other,
                     notes: &mut notes,
+                    renamed: &mut renamed,
                 }
                 .merge(mine, schema, name),
                 None => {
@@ -173,6 +175,27 @@ pub fn merge_compatible(
                     added_schemas.insert(name.clone());
                 }
             }
+        }
+        // A field whose component has another name in this version (`invoices_shipping_cost`
+        // for `invoices_resource_shipping_cost`): that component merged into the pinned one.
+        let mut done = BTreeSet::new();
+        while let Some((mine_name, their_name)) = renamed.pop() {
+            if !done.insert((mine_name.clone(), their_name.clone())) {
+                continue;
+            }
+            let (Some(mut mine), Some(theirs)) =
+                (schemas.remove(&mine_name), other.schema(&their_name))
+            else {
+                continue;
+            };
+            Merger {
+                version,
+                other,
+                notes: &mut notes,
+                renamed: &mut renamed,
+            }
+            .merge(&mut mine, theirs, &mine_name);
+            schemas.insert(mine_name, mine);
         }
     }
     // The payloads' schemas, for the counts of the report (fields of unused schemas do not
@@ -383,6 +406,9 @@ struct Merger<'a> {
     version: &'a str,
     other: &'a Spec,
     notes: &'a mut Notes,
+    /// (pinned component, the other version's component) met at the same field: merged after
+    /// the components of the same name.
+    renamed: &'a mut Vec<(String, String)>,
 }
 
 impl Merger<'_> {
@@ -400,6 +426,18 @@ impl Merger<'_> {
             (Shape::Number, Shape::Number | Shape::Integer) | (Shape::Bool, Shape::Bool) => {}
             (Shape::Object, Shape::Json | Shape::Map) | (Shape::Map, Shape::Json) => {}
             (Shape::Ref(a), Shape::Ref(b)) if a == b => {}
+            // The same object under another name: merged into the pinned component, whose
+            // path the notes then use.
+            (Shape::Ref(a), Shape::Ref(b))
+                if self
+                    .other
+                    .schema(b)
+                    .is_some_and(|s| shape(s) == Shape::Object) =>
+            {
+                self.renamed.push((a.clone(), b.clone()));
+            }
+            // An ID or the object accepts an ID.
+            (Shape::Expandable(_), Shape::String) => {}
             // A component, merged on its own; the other version's inline form is not checked.
             (Shape::Ref(_), Shape::Object) => {}
             (Shape::Object, Shape::Object) => self.merge_object(mine, other, path),
