@@ -82,7 +82,13 @@ fn fixtures_typed_against_this_build() {
             eprintln!("  untyped {event_type}: {reason}");
             reasons.insert(format!("{file}: {reason}"));
         }
-        figures.push((file, objects_typed, t.objects.len(), t.typed, t.untyped.len()));
+        figures.push((
+            file,
+            objects_typed,
+            t.objects.len(),
+            t.typed,
+            t.untyped.len(),
+        ));
     }
     if API_VERSION != "2024-04-10" {
         return;
