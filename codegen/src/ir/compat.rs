@@ -156,7 +156,15 @@ pub fn merge_compatible(
                     .entry(def.event_type.clone())
                     .or_default()
                     .insert(0, version.to_owned());
-                events.entry(def.event_type.clone()).or_insert(def);
+                // The newest version that has a payload schema for it (2020-08-27 lists
+                // `sku.created` without a `sku` schema; 2018-11-08 has one).
+                match events.get_mut(&def.event_type) {
+                    Some(known) if known.payload.is_empty() => *known = def,
+                    Some(_) => {}
+                    None => {
+                        events.insert(def.event_type.clone(), def);
+                    }
+                }
             }
         }
         let schemas = &mut pinned.doc.components.schemas;
