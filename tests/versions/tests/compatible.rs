@@ -141,3 +141,18 @@ const COMPATIBLE_EXCEPTIONS: &[&str] = &[
     "latest: missing field `proration` at $.data.object.lines.data[0]",
     "latest: missing field `tax_amounts` at $.data.object.lines.data[0]",
 ];
+
+/// An event rendered for a compatible version is no API-version mismatch (so
+/// `ApiVersionPolicy::Reject` accepts it); any other version still is.
+#[test]
+fn compatible_versions_are_no_api_version_mismatch() {
+    let compatible: Vec<&str> = stripe_events::compatible_api_versions().collect();
+    let object = serde_json::json!({"id": "cus_1", "object": "customer"});
+    for version in ["2018-11-08", "2011-01-01"] {
+        let mut body = event_envelope("evt_v", "customer.created", &object);
+        body["api_version"] = version.into();
+        let event = Event::from_slice(body.to_string().as_bytes()).unwrap();
+        let expected = (!compatible.contains(&version)).then_some(version);
+        assert_eq!(event.api_version_mismatch(), expected, "{compatible:?}");
+    }
+}
