@@ -132,79 +132,19 @@ pub fn merge_compatible(
     // Newest first: a schema only older versions have takes the newest one's form.
     others.sort_by(|a, b| b.doc.info.version.cmp(&a.doc.info.version));
     others.dedup_by(|a, b| a.doc.info.version == b.doc.info.version);
-    let mut notes = Notes::default();
-    let mut report = CompatReport {
-        pinned: pinned_version.clone(),
-        versions: others
-            .iter()
-            .rev()
-            .map(|s| s.doc.info.version.clone())
-            .collect(),
-        ..CompatReport::default()
-    };
     let mut events: BTreeMap<String, EventDef> = events
         .into_iter()
         .map(|e| (e.event_type.clone(), e))
         .collect();
     let mut added_events: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut added_schemas = BTreeSet::new();
+    let mut notes = Notes::default();
     for other in &others {
-        let version = other.doc.info.version.as_str();
-        for def in crate::discover::discover(other, &ExtraEvents::none())? {
-            if !events.contains_key(&def.event_type) || added_events.contains_key(&def.event_type) {
-                added_events
-                    .entry(def.event_type.clone())
-                    .or_default()
-                    .insert(0, version.to_owned());
-                // The newest version that has a payload schema for it (2020-08-27 lists
-                // `sku.created` without a `sku` schema; 2018-11-08 has one).
-                match events.get_mut(&def.event_type) {
-                    Some(known) if known.payload.is_empty() => *known = def,
-                    Some(_) => {}
-                    None => {
-                        events.insert(def.event_type.clone(), def);
-                    }
-                }
-            }
-        }
-        let schemas = &mut pinned.doc.components.schemas;
-        let mut renamed = Vec::new();
-        for (name, schema) in &other.doc.components.schemas {
-            match schemas.get_mut(name) {
-                Some(mine) => Merger {
-                    version,
-                    other,
-                    notes: &mut notes,
-                    renamed: &mut renamed,
-                }
-                .merge(mine, schema, name),
-                None => {
-                    schemas.insert(name.clone(), schema.clone());
-                    added_schemas.insert(name.clone());
-                }
-            }
-        }
-        // A field whose component has another name in this version (`invoices_shipping_cost`
-        // for `invoices_resource_shipping_cost`): that component merged into the pinned one.
-        let mut done = BTreeSet::new();
-        while let Some((mine_name, their_name)) = renamed.pop() {
-            if !done.insert((mine_name.clone(), their_name.clone())) {
-                continue;
-            }
-            let (Some(mut mine), Some(theirs)) =
-                (schemas.remove(&mine_name), other.schema(&their_name))
-            else {
-                continue;
-            };
-            Merger {
-                version,
-                other,
-                notes: &mut notes,
-                renamed: &mut renamed,
-            }
-            .merge(&mut mine, theirs, &mine_name);
-            schemas.insert(mine_name, mine);
-        }
+        add_events(&mut events, &mut added_events, other)?;
+        merge_schemas(&mut pinned, other, &mut notes, &mut added_schemas);
+    }
+    for (name, schema) in &mut pinned.doc.components.schemas {
+        apply_notes(schema, name, &notes, &pinned_version);
     }
     // The payloads' schemas, for the counts of the report (fields of unused schemas do not
     // count).
@@ -212,38 +152,15 @@ pub fn merge_compatible(
         .values()
         .flat_map(|e| e.payload.iter().map(String::as_str))
         .collect();
-    let reachable = pinned.reachable(&roots);
-    for (name, schema) in &mut pinned.doc.components.schemas {
-        apply_notes(schema, name, &notes, &pinned_version);
-    }
-    for (path, note) in &notes.0 {
-        let component = path.split('.').next().unwrap_or(path);
-        if !reachable.contains(component) || added_schemas.contains(component) {
-            continue;
-        }
-        if note.was_required
-            && (!note.missing.is_empty() || !note.nullable.is_empty() || !note.optional.is_empty())
-        {
-            let versions: BTreeSet<&String> = note
-                .missing
-                .iter()
-                .chain(&note.nullable)
-                .chain(&note.optional)
-                .collect();
-            report
-                .optional_fields
-                .push((path.clone(), versions.into_iter().cloned().collect()));
-        }
-        if !note.values.is_empty() {
-            report.enum_values.push((path.clone(), note.values.clone()));
-        }
-        if !note.alternatives.is_empty() {
-            report
-                .alternatives
-                .push((path.clone(), note.alternatives.clone()));
-        }
-        report.conflicts.extend(note.conflicts.iter().cloned());
-    }
+    let mut counted = pinned.reachable(&roots);
+    counted.retain(|name| !added_schemas.contains(name));
+    let mut report = notes.report(&counted);
+    report.pinned = pinned_version;
+    report.versions = others
+        .iter()
+        .rev()
+        .map(|s| s.doc.info.version.clone())
+        .collect();
     report.added_events = added_events.into_iter().collect();
     report.added_schemas = added_schemas.into_iter().collect();
     Ok(Merged {
@@ -251,6 +168,78 @@ pub fn merge_compatible(
         events: events.into_values().collect(),
         report,
     })
+}
+
+/// Adds the event types of `other` that `events` lacks (recording the versions that have
+/// them in `added`); an added event without a payload schema takes one from an older version.
+fn add_events(
+    events: &mut BTreeMap<String, EventDef>,
+    added: &mut BTreeMap<String, Vec<String>>,
+    other: &Spec,
+) -> Result<()> {
+    let version = &other.doc.info.version;
+    for def in crate::discover::discover(other, &ExtraEvents::none())? {
+        if events.contains_key(&def.event_type) && !added.contains_key(&def.event_type) {
+            continue;
+        }
+        added
+            .entry(def.event_type.clone())
+            .or_default()
+            .insert(0, version.clone());
+        // The newest version that has a payload schema for it (2020-08-27 lists
+        // `sku.created` without a `sku` schema; 2018-11-08 has one).
+        match events.get_mut(&def.event_type) {
+            Some(known) if known.payload.is_empty() => *known = def,
+            Some(_) => {}
+            None => {
+                events.insert(def.event_type.clone(), def);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Merges `other`'s component schemas into `pinned`'s: those of the same name, then those a
+/// field names differently (`invoices_shipping_cost` for `invoices_resource_shipping_cost`);
+/// the ones `pinned` lacks are added (and recorded in `added`).
+fn merge_schemas(pinned: &mut Spec, other: &Spec, notes: &mut Notes, added: &mut BTreeSet<String>) {
+    let version = other.doc.info.version.as_str();
+    let schemas = &mut pinned.doc.components.schemas;
+    let mut renamed = Vec::new();
+    for (name, schema) in &other.doc.components.schemas {
+        match schemas.get_mut(name) {
+            Some(mine) => Merger {
+                version,
+                other,
+                notes: &mut *notes,
+                renamed: &mut renamed,
+            }
+            .merge(mine, schema, name),
+            None => {
+                schemas.insert(name.clone(), schema.clone());
+                added.insert(name.clone());
+            }
+        }
+    }
+    let mut done = BTreeSet::new();
+    while let Some((mine_name, their_name)) = renamed.pop() {
+        if !done.insert((mine_name.clone(), their_name.clone())) {
+            continue;
+        }
+        let (Some(mut mine), Some(theirs)) =
+            (schemas.remove(&mine_name), other.schema(&their_name))
+        else {
+            continue;
+        };
+        Merger {
+            version,
+            other,
+            notes: &mut *notes,
+            renamed: &mut renamed,
+        }
+        .merge(&mut mine, theirs, &mine_name);
+        schemas.insert(mine_name, mine);
+    }
 }
 
 /// What the merge found for one field, by path.
@@ -280,6 +269,38 @@ struct Note {
 impl Notes {
     fn at(&mut self, path: &str) -> &mut Note {
         self.0.entry(path.to_owned()).or_default()
+    }
+
+    /// The report's lists, for the fields of the components in `counted`.
+    fn report(&self, counted: &BTreeSet<String>) -> CompatReport {
+        let mut report = CompatReport::default();
+        for (path, note) in &self.0 {
+            let component = path.split('.').next().unwrap_or(path);
+            if !counted.contains(component) {
+                continue;
+            }
+            let relaxed: BTreeSet<&String> = note
+                .missing
+                .iter()
+                .chain(&note.nullable)
+                .chain(&note.optional)
+                .collect();
+            if note.was_required && !relaxed.is_empty() {
+                report
+                    .optional_fields
+                    .push((path.clone(), relaxed.into_iter().cloned().collect()));
+            }
+            if !note.values.is_empty() {
+                report.enum_values.push((path.clone(), note.values.clone()));
+            }
+            if !note.alternatives.is_empty() {
+                report
+                    .alternatives
+                    .push((path.clone(), note.alternatives.clone()));
+            }
+            report.conflicts.extend(note.conflicts.iter().cloned());
+        }
+        report
     }
 }
 
