@@ -98,11 +98,20 @@ enum Command {
         /// slowest handler, or it may run twice.
         #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = lease)]
         lease: Duration,
-        /// Keep a mirror of the Stripe objects in the store: each event's object, applied
-        /// after the handler, newest event first whatever the delivery order (`objects get`,
-        /// `objects list`).
+        #[command(flatten)]
+        mirror: MirrorArgs,
+        /// Validate every event against Stripe's API before its handler runs: fetch it again
+        /// by id (`/v1/events/{id}`, `/v2/core/events/{id}`) with the secret key in
+        /// `STRIPE_SECRET_KEY`, and run the handler only when Stripe has it with the same type
+        /// and object. A denied event is answered 200, never run, and listed as `denied`; when
+        /// the API cannot be reached the event is kept (500 inline, so Stripe retries;
+        /// retried by the workers in queue mode).
         #[arg(long)]
-        mirror: bool,
+        validate: bool,
+        /// The base URL of Stripe's API for `--validate` and `--refetch` (default
+        /// https://api.stripe.com): a stand-in or a proxy; `http://` is accepted.
+        #[arg(long, value_name = "URL")]
+        stripe_api: Option<String>,
     },
     /// Run queue workers alone on an existing store (deliveries stored by `serve --processing
     /// queue`, in this or other processes), with the same built-in handler as `serve`.
@@ -118,9 +127,11 @@ enum Command {
         /// slowest handler, or it may run twice.
         #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = lease)]
         lease: Duration,
-        /// Keep the mirror of Stripe objects up to date, as `serve --mirror`.
-        #[arg(long)]
-        mirror: bool,
+        #[command(flatten)]
+        mirror: MirrorArgs,
+        /// The base URL of Stripe's API for `--refetch` (default https://api.stripe.com).
+        #[arg(long, value_name = "URL")]
+        stripe_api: Option<String>,
     },
     /// Build an event of a type from Stripe's example objects, sign it and POST it (the offline
     /// `stripe trigger`).
@@ -224,7 +235,7 @@ enum EventsCommand {
         status: Option<Status>,
     },
     /// Delete processed deliveries received longer ago than an age; never pending, failed,
-    /// untyped, dead or rejected ones. Prints how many were removed.
+    /// untyped, dead, denied or rejected ones. Prints how many were removed.
     ///
     /// Keep at least 3 days: Stripe retries a delivery for up to 3 days, and a redelivery of
     /// a pruned event is new to the store, so its handlers run again.
@@ -325,6 +336,25 @@ fn usage_error(message: &str) -> ! {
 }
 
 /// Runs the command and returns its exit code.
+/// The mirror of Stripe objects, for `serve` and `worker`.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct MirrorArgs {
+    /// Keep a mirror of the Stripe objects in the store: each event's object, applied after
+    /// the handler, newest event first whatever the delivery order (`objects get`, `objects
+    /// list`).
+    #[arg(long)]
+    pub mirror: bool,
+    /// With `--mirror`: store each object as Stripe's API serves it now, fetched for every
+    /// event with the secret key in `STRIPE_SECRET_KEY` (a thin event's related object too),
+    /// instead of the event's copy: exact whatever the order events come in, at one API call
+    /// per event.
+    #[arg(long, requires = "mirror")]
+    pub refetch: bool,
+    /// With `--refetch`: at most this many API calls at once.
+    #[arg(long, value_name = "N", default_value_t = 8, requires = "refetch")]
+    pub refetch_concurrency: usize,
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Sign {
@@ -348,6 +378,8 @@ pub fn run(cli: Cli) -> ExitCode {
             workers,
             lease,
             mirror,
+            validate,
+            stripe_api,
         } => {
             let processing = match processing {
                 ProcessingArg::Inline => Processing::Inline,
@@ -355,6 +387,11 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             if workers.is_some() && processing == Processing::Inline {
                 usage_error("--workers runs queue workers: it needs --processing queue");
+            }
+            if stripe_api.is_some() && !validate && !mirror.refetch {
+                usage_error(
+                    "--stripe-api is the API --validate and --refetch call: give one of them",
+                );
             }
             Db::resolve(db.map(Into::into)).and_then(|db| {
                 crate::receive::serve(crate::receive::Serve {
@@ -365,6 +402,8 @@ pub fn run(cli: Cli) -> ExitCode {
                     workers: workers.unwrap_or(ReceiverConfig::DEFAULT_WORKERS),
                     lease,
                     mirror,
+                    validate,
+                    stripe_api,
                 })
                 .map(|()| ExitCode::SUCCESS)
             })
@@ -374,9 +413,16 @@ pub fn run(cli: Cli) -> ExitCode {
             workers,
             lease,
             mirror,
-        } => Db::resolve(db.map(Into::into)).and_then(|db| {
-            crate::receive::worker(&db, workers, lease, mirror).map(|()| ExitCode::SUCCESS)
-        }),
+            stripe_api,
+        } => {
+            if stripe_api.is_some() && !mirror.refetch {
+                usage_error("--stripe-api is the API --refetch calls: give --refetch too");
+            }
+            Db::resolve(db.map(Into::into)).and_then(|db| {
+                crate::receive::worker(&db, workers, lease, mirror, stripe_api.as_deref())
+                    .map(|()| ExitCode::SUCCESS)
+            })
+        }
         Command::Trigger {
             event_type,
             url,

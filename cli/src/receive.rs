@@ -7,7 +7,10 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
+use stripe_events::client::Client;
 use stripe_events::mirror::{Mirror, ObjectStore};
+
+use crate::commands::MirrorArgs;
 use stripe_events::receiver::{Processing, Receiver, ReceiverConfig};
 use stripe_events::store::{EventStore, SqliteStore};
 
@@ -74,7 +77,9 @@ pub fn receiver(db: &Path, secrets: &[String]) -> Result<Receiver, String> {
     let webhook = crate::secret::webhook(secrets)?;
     let store = Arc::new(SqliteStore::open(db).map_err(|e| e.to_string())?);
     let objects: Arc<dyn ObjectStore> = Arc::clone(&store) as _;
-    receiver_on(webhook, store, |config| with_mirror(config, Some(objects)))
+    receiver_on(webhook, store, |config| {
+        with_mirror(config, Some(objects), None)
+    })
 }
 
 /// A receiver with the built-in handlers over `store`, configured further by `config`.
@@ -113,8 +118,33 @@ pub struct Serve {
     pub workers: usize,
     /// How long a claim on an event lasts.
     pub lease: Duration,
-    /// Keep the mirror of Stripe objects in the store.
-    pub mirror: bool,
+    /// The mirror of Stripe objects in the store, and how it is kept.
+    pub mirror: MirrorArgs,
+    /// Validate events against Stripe's API.
+    pub validate: bool,
+    /// The base URL of Stripe's API for validation and re-fetching (`None`: Stripe's).
+    pub stripe_api: Option<String>,
+}
+
+/// The environment variable with the secret API key `serve --validate` uses.
+pub const API_KEY_ENV: &str = "STRIPE_SECRET_KEY";
+
+/// A client of Stripe's API with the key in `STRIPE_SECRET_KEY`, at `base_url` (default
+/// Stripe's): what `serve --validate` and `--refetch` fetch with.
+pub fn stripe_client(base_url: Option<&str>) -> Result<stripe_events::client::Client, String> {
+    let key = std::env::var(API_KEY_ENV)
+        .ok()
+        .filter(|k| !k.trim().is_empty())
+        .ok_or_else(|| {
+            format!(
+                "{API_KEY_ENV} is not set: --validate and --refetch need Stripe's secret API key there"
+            )
+        })?;
+    let mut builder = stripe_events::client::Client::builder(key.trim());
+    if let Some(url) = base_url {
+        builder = builder.base_url(url);
+    }
+    builder.build().map_err(|e| format!("--stripe-api: {e}"))
 }
 
 /// `serve`: runs until interrupted. Secrets: `--secret`, else `STRIPE_WEBHOOK_SECRET`, else a
@@ -130,6 +160,8 @@ pub fn serve(options: Serve) -> Result<(), String> {
         workers,
         lease,
         mirror,
+        validate,
+        stripe_api,
     } = options;
     if secrets.is_empty() {
         if let Some(from_env) = crate::secret::from_env() {
@@ -144,20 +176,37 @@ pub fn serve(options: Serve) -> Result<(), String> {
         }
     }
     let webhook = crate::secret::webhook(&secrets)?;
-    let (store, objects) = open(&db, mirror, Db::open, Db::open_with_objects)?;
+    let validation = validate
+        .then(|| stripe_client(stripe_api.as_deref()))
+        .transpose()?
+        .map(stripe_events::validation::Validation::new);
+    let refetch = refetching(mirror, stripe_api.as_deref())?;
+    let (store, objects) = open(&db, mirror.mirror, Db::open, Db::open_with_objects)?;
+    let validating = validation
+        .as_ref()
+        .map(|v| format!(", validated against {}", v.client().base_url()))
+        .unwrap_or_default();
     let receiver = receiver_on(webhook, store, |config| {
-        with_mirror(
+        let config = with_mirror(
             config.processing(processing).workers(workers).lease(lease),
             objects,
-        )
+            refetch,
+        );
+        match validation {
+            Some(validation) => config.validate(validation),
+            None => config,
+        }
     })?;
     let mut mode = match processing {
         Processing::Queue => format!(", queue mode, {workers} workers"),
         _ => String::new(),
     };
-    if mirror {
+    if mirror.refetch {
+        mode.push_str(", objects mirrored as Stripe's API serves them");
+    } else if mirror.mirror {
         mode.push_str(", objects mirrored");
     }
+    mode.push_str(&validating);
     runtime()?.block_on(async move {
         receiver.ready().await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(&addr)
@@ -182,18 +231,25 @@ pub fn serve(options: Serve) -> Result<(), String> {
 
 /// `worker`: runs `workers` queue workers with the built-in handler on `db` (an existing
 /// store) until interrupted; each finishes the job it holds before the process ends.
-pub fn worker(db: &Db, workers: usize, lease: Duration, mirror: bool) -> Result<(), String> {
+pub fn worker(
+    db: &Db,
+    workers: usize,
+    lease: Duration,
+    mirror: MirrorArgs,
+    stripe_api: Option<&str>,
+) -> Result<(), String> {
     crate::logging::init();
+    let refetch = refetching(mirror, stripe_api)?;
     let (store, objects) = open(
         db,
-        mirror,
+        mirror.mirror,
         Db::open_existing_writable,
         Db::open_existing_writable_with_objects,
     )?;
     // Workers only parse stored bodies, verified when they arrived: no secret is used.
     let webhook = crate::secret::webhook(&[crate::secret::generate()])?;
     let receiver = receiver_on(webhook, store, |config| {
-        with_mirror(config.lease(lease), objects)
+        with_mirror(config.lease(lease), objects, refetch)
     })?;
     runtime()?.block_on(async move {
         receiver.ready().await.map_err(|e| e.to_string())?;
@@ -223,14 +279,31 @@ fn open(
     }
 }
 
-/// `config` keeping the mirror of Stripe objects in `objects`, if any.
+/// Re-fetch mode's client and bound, when `mirror` asks for it.
+fn refetching(
+    mirror: MirrorArgs,
+    stripe_api: Option<&str>,
+) -> Result<Option<(Client, usize)>, String> {
+    Ok(if mirror.refetch {
+        Some((stripe_client(stripe_api)?, mirror.refetch_concurrency))
+    } else {
+        None
+    })
+}
+
+/// `config` keeping the mirror of Stripe objects in `objects`, if any, re-fetching each
+/// object from Stripe's API with `refetch` when given.
 pub fn with_mirror(
     config: ReceiverConfig,
     objects: Option<Arc<dyn ObjectStore>>,
+    refetch: Option<(Client, usize)>,
 ) -> ReceiverConfig {
-    match objects {
-        Some(objects) => config.mirror(Mirror::new(objects)),
-        None => config,
+    match (objects, refetch) {
+        (Some(objects), Some((client, max))) => {
+            config.mirror(Mirror::new(objects).refetching(client, max))
+        }
+        (Some(objects), None) => config.mirror(Mirror::new(objects)),
+        (None, _) => config,
     }
 }
 

@@ -95,6 +95,112 @@ fn mirror_flow(db: &str, extra: &[&str]) {
     server.stop();
 }
 
+/// `serve --mirror --refetch` against the loopback stand-in of Stripe's API: whatever the
+/// events carry and whatever their order, the mirror holds the product as the API serves it;
+/// a product the API answers 404 for is deleted.
+fn refetch_flow(db: &str, extra: &[&str]) {
+    let stand_in = stripe_api_stand_in::StandIn::start_on_thread();
+    let current = serde_json::json!({
+        "id": "prod_a", "object": "product", "active": true, "created": 1,
+        "images": [], "livemode": false, "marketing_features": [], "metadata": {},
+        "name": "Current", "updated": 400,
+    });
+    stand_in.object("/v1/products/prod_a", &current);
+    let mut args = vec!["--mirror", "--refetch", "--refetch-concurrency", "2"];
+    args.extend_from_slice(extra);
+    let base_url = stand_in.base_url();
+    args.extend_from_slice(&["--stripe-api", &base_url]);
+    let mut server = Process::serve_env(
+        db,
+        SECRET,
+        &args,
+        &[("STRIPE_SECRET_KEY", stripe_api_stand_in::DEFAULT_API_KEY)],
+    );
+    let mut conn = Conn::new(&server.addr);
+    let now = stripe_events::signature::Clock::now(&stripe_events::signature::SystemClock);
+    for (body, _) in [
+        product_event("evt_r_u2", "updated", 300, "prod_a", "Newest"),
+        product_event("evt_r_u1", "updated", 200, "prod_a", "Older"),
+        product_event("evt_r_x", "updated", 250, "prod_x", "Unknown to the API"),
+    ] {
+        let signature = stripe_events::testing::generate_test_header(body.as_bytes(), SECRET, now);
+        assert_eq!(conn.post(&signature, body.as_bytes()).unwrap(), 200);
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let list = loop {
+        let (code, list, err) = objects(&["list", "product"], db);
+        assert_eq!(code, 0, "{err}");
+        if list.lines().count() == 2 || Instant::now() > deadline {
+            break list;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(list.contains("prod_x\tevt_r_x\t250\tdeleted\n"), "{list}");
+    assert!(list.starts_with("prod_a\t"), "{list}");
+    let (code, json, _) = objects(&["get", "product", "prod_a"], db);
+    assert_eq!((code, json), (0, format!("{current}\n")));
+    let requests = stand_in.requests();
+    assert_eq!(requests.len(), 3, "one fetch per event");
+    assert!(
+        requests.iter().all(|r| r.header("authorization")
+            == Some(&*format!("Bearer {}", stripe_api_stand_in::DEFAULT_API_KEY))),
+        "{requests:?}"
+    );
+    server.stop();
+}
+
+#[test]
+fn serve_mirror_refetch_on_sqlite_inline() {
+    let dir = TempDir::new("refetch");
+    refetch_flow(&dir.db(), &[]);
+}
+
+#[test]
+fn serve_mirror_refetch_on_postgres_queue() {
+    let Some(schema) = Schema::new("objects_refetch") else {
+        return;
+    };
+    refetch_flow(&schema.url(), &["--processing", "queue", "--workers", "2"]);
+}
+
+#[test]
+fn refetch_without_a_key_or_a_mirror_is_refused() {
+    let out = support::bin()
+        .args(["serve", "--refetch", "--db", "/nonexistent/x.sqlite3"])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "usage error");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--mirror"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = TempDir::new("refetch-no-key");
+    let db = dir.db();
+    let out = support::bin()
+        .args([
+            "serve",
+            "--mirror",
+            "--refetch",
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            &db,
+        ])
+        .args(["--secret", SECRET])
+        .env_remove("DATABASE_URL")
+        .env_remove("STRIPE_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("STRIPE_SECRET_KEY is not set"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 struct TempDir(std::path::PathBuf);
 
 impl TempDir {

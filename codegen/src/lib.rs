@@ -170,7 +170,15 @@ pub fn generate_events(
         space: &thin.space,
         emitted: &thin.emitted,
     };
-    let tokens = emit::file(&cx, &spec.doc.info.version, &ir.events, &thin_cx, &thin);
+    let retrieve = discover::discover_retrieve(spec);
+    let tokens = emit::file(
+        &cx,
+        &spec.doc.info.version,
+        &ir.events,
+        &thin_cx,
+        &thin,
+        &retrieve,
+    );
     Ok(Generated {
         api_version: spec.doc.info.version.clone(),
         type_count: ir.emitted.len() + thin.emitted.len(),

@@ -12,6 +12,9 @@
 //!   mapping is a visible diff; and `events-v2-<version>.tsv`, the thin event table (type,
 //!   related object's resource, Rust variant, `thin`) of each v2 spec there. These tests fail
 //!   when `../shared` is missing.
+//! * `retrieve-<version>.tsv`: the retrieve table (object type, schema, path) of each v1 spec
+//!   there, and `retrieve-form.tsv` of a fragment with every shape of path: what
+//!   `RETRIEVE_PATHS` in the generated code holds.
 //!
 //! A mismatch fails with a diff. To accept the new output after a deliberate change, refresh
 //! the files and review the diff with git:
@@ -30,7 +33,9 @@ use common::{
     CRATE_SCHEMAS, SCHEMAS, SHELF_SCHEMAS, legacy_spec, parcel_specs, stripe_event_spec, thin_spec,
 };
 use expect_test::expect_file;
-use stripe_events_codegen::discover::{discover, discover_thin, table, thin_table};
+use stripe_events_codegen::discover::{
+    discover, discover_retrieve, discover_thin, retrieve_table, table, thin_table,
+};
 use stripe_events_codegen::{ExtraEvents, Settings, Spec, generate, generate_compatible};
 
 /// Compares `actual` with `codegen/tests/snapshots/<file>` (or rewrites it under
@@ -195,4 +200,85 @@ fn event_table_v2_2025_12_15_clover() {
 #[test]
 fn event_table_v2_2025_12_15_preview() {
     thin_event_table("v2-2025-12-15.preview");
+}
+
+/// A spec fragment with every shape of `GET` path the retrieve table looks at: a plain
+/// retrieve, one answering the object or its deleted form, a nested one (left out), one under
+/// a parent (left out), a list (left out), two paths of one type (the shorter wins), and one
+/// whose answer is another object's schema.
+const RETRIEVE_FORM: &str = r##"{"openapi": "3.0.0", "info": {"version": "2099-04-04"},
+  "paths": {
+    "/v1/widgets/{widget}": {"get": {"parameters": [{"in": "path", "name": "widget"}],
+        "responses": {"200": {"content": {"application/json": {"schema":
+            {"$ref": "#/components/schemas/widget"}}}}}}},
+    "/v1/gadgets/{gadget}": {"get": {"parameters": [{"in": "path", "name": "gadget"}],
+        "responses": {"200": {"content": {"application/json": {"schema": {"anyOf": [
+            {"$ref": "#/components/schemas/gadget"},
+            {"$ref": "#/components/schemas/deleted_gadget"}]}}}}}}},
+    "/v1/gadgets/{gadget}/parts/{id}": {"get": {"parameters": [
+            {"in": "path", "name": "gadget"}, {"in": "path", "name": "id"}],
+        "responses": {"200": {"content": {"application/json": {"schema":
+            {"$ref": "#/components/schemas/part"}}}}}}},
+    "/v1/gadgets/{gadget}/parts": {"get": {"parameters": [{"in": "path", "name": "gadget"}],
+        "responses": {"200": {"content": {"application/json": {"schema":
+            {"$ref": "#/components/schemas/part_list"}}}}}}},
+    "/v1/ledger/history/{id}": {"get": {"parameters": [{"in": "path", "name": "id"}],
+        "responses": {"200": {"content": {"application/json": {"schema":
+            {"$ref": "#/components/schemas/ledger_entry"}}}}}}},
+    "/v1/ledger_entries/{id}": {"get": {"parameters": [{"in": "path", "name": "id"}],
+        "responses": {"200": {"content": {"application/json": {"schema":
+            {"$ref": "#/components/schemas/ledger_entry"}}}}}}},
+    "/v1/checkout/sessions/{session}": {"get": {"parameters": [{"in": "path", "name": "session"}],
+        "responses": {"200": {"content": {"application/json": {"schema":
+            {"$ref": "#/components/schemas/checkout.session"}}}}}}}
+  },
+  "components": {"schemas": {
+    "widget": {"type": "object", "properties": {"id": {"type": "string"},
+        "object": {"type": "string", "enum": ["widget"]}}},
+    "gadget": {"type": "object", "properties": {"id": {"type": "string"},
+        "object": {"type": "string", "enum": ["gadget"]}}},
+    "deleted_gadget": {"type": "object", "properties": {"id": {"type": "string"},
+        "object": {"type": "string", "enum": ["gadget"]}, "deleted": {"type": "boolean"}}},
+    "part": {"type": "object", "properties": {"id": {"type": "string"},
+        "object": {"type": "string", "enum": ["part"]}}},
+    "part_list": {"type": "object", "properties": {
+        "object": {"type": "string", "enum": ["list"]}}},
+    "ledger_entry": {"type": "object", "properties": {"id": {"type": "string"},
+        "object": {"type": "string", "enum": ["ledger_entry"]}}},
+    "checkout.session": {"type": "object", "properties": {"id": {"type": "string"},
+        "object": {"type": "string", "enum": ["checkout.session"]}}}
+  }}}"##;
+
+#[test]
+fn retrieve_paths_of_a_fragment() {
+    let spec = Spec::from_bytes(Path::new("retrieve-form.json"), RETRIEVE_FORM.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let paths = discover_retrieve(&spec);
+    check("retrieve-form.tsv", &retrieve_table(&paths));
+}
+
+/// The retrieve table of a spec in `../shared` (`retrieve-<version>.tsv`).
+fn retrieve_paths_of(version: &str) {
+    let paths = discover_retrieve(&shared_spec(version));
+    check(&format!("retrieve-{version}.tsv"), &retrieve_table(&paths));
+}
+
+#[test]
+fn retrieve_paths_2018_11_08() {
+    retrieve_paths_of("2018-11-08");
+}
+
+#[test]
+fn retrieve_paths_2020_08_27() {
+    retrieve_paths_of("2020-08-27");
+}
+
+#[test]
+fn retrieve_paths_2023_08_16() {
+    retrieve_paths_of("2023-08-16");
+}
+
+#[test]
+fn retrieve_paths_2024_04_10() {
+    retrieve_paths_of("2024-04-10");
 }

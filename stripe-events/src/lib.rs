@@ -22,7 +22,12 @@
 //! * Fetching a thin event and its related object: the `client` module (feature `client`,
 //!   HTTPS with `client-rustls`), as Stripe's SDKs' `fetchEvent`/`fetchRelatedObject`, with
 //!   retries; the results are typed: [`FetchedEvent`] (its `data` a [`thin::ThinEventData`],
-//!   one variant per type) and [`thin::RelatedResource`].
+//!   one variant per type) and [`thin::RelatedResource`]. Any v1 object by type and id:
+//!   `Client::retrieve_object`, at the paths of [`RETRIEVE_PATHS`].
+//! * Validating events against Stripe's API (pinax-stripe's method; feature `client`): the
+//!   `validation` module, as a library call or a receiver option
+//!   (`ReceiverConfig::validate`): an event runs only when Stripe returns it with the same
+//!   type and object.
 //! * Which payload each event type carries: the table on
 //!   [`EventObject`](EventObject#every-event-type-and-its-payload) (generated, like the types).
 //! * [`webhook_handler`]: register a handler at compile time; its documentation lists the
@@ -112,6 +117,8 @@ pub mod store;
 pub mod testing;
 mod timestamp;
 mod typed_notification;
+#[cfg(feature = "client")]
+pub mod validation;
 mod webhook;
 
 pub use date_time::{DateTime, DateTimeError};

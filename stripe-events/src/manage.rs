@@ -511,6 +511,14 @@ fn show(
         ("status", d.status.as_str().to_owned()),
         ("attempts", d.attempts.to_string()),
         ("last error", or_dash(d.last_error.as_deref())),
+        (
+            "valid",
+            match d.valid {
+                Some(true) => "confirmed by Stripe's API".to_owned(),
+                Some(false) => "denied by Stripe's API".to_owned(),
+                None => "-".to_owned(),
+            },
+        ),
         ("received at", d.received_at.to_string()),
         ("api version", or_dash(d.api_version.as_deref())),
         ("account", or_dash(d.account.as_deref())),

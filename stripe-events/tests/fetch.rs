@@ -6,16 +6,9 @@
 //! Examples come from the spec (`stripe_events_codegen::example`), so the same tests cover
 //! whichever v2 spec is configured: scripts/check-versions.sh runs them with the preview spec.
 
-use std::collections::{HashMap, VecDeque};
-use std::convert::Infallible;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use stripe_api_stand_in::{DEFAULT_API_KEY, Recorded, Reply, StandIn};
 use stripe_events::client::{Client, ClientError, RequestOptions, RetryPolicy};
 use stripe_events::thin::{RelatedResource, ThinEventData};
 use stripe_events::{EventNotification, ThinEventType};
@@ -23,80 +16,20 @@ use stripe_events_codegen::Spec;
 use stripe_events_codegen::discover::{ThinEventDef, discover_thin};
 use stripe_events_codegen::example;
 
-const KEY: &str = "sk_test_loopback";
-
-/// One canned answer.
-#[derive(Clone)]
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: String,
-    delay: Duration,
-}
+const KEY: &str = DEFAULT_API_KEY;
 
 fn reply(status: u16, body: impl Into<String>) -> Reply {
-    Reply {
-        status,
-        headers: Vec::new(),
-        body: body.into(),
-        delay: Duration::ZERO,
-    }
+    Reply::new(status, body)
 }
 
-/// What the stand-in received.
-#[derive(Debug, Clone)]
-struct Received {
-    path: String,
-    headers: HashMap<String, String>,
+trait ClientOf {
+    fn client(&self) -> Client;
 }
 
-#[derive(Default)]
-struct State {
-    /// Path (with query) -> answers, in order; the last one repeats.
-    routes: HashMap<String, VecDeque<Reply>>,
-    received: Vec<Received>,
-}
-
-/// Stripe's API on 127.0.0.1: answers as `routes` say, 404 with Stripe's error body for any
-/// other path, and records every request.
-struct StandIn {
-    addr: SocketAddr,
-    state: Arc<Mutex<State>>,
-}
-
-impl StandIn {
-    async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let state = Arc::new(Mutex::new(State::default()));
-        let shared = state.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let state = shared.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| answer(state.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Self { addr, state }
-    }
-
-    fn route(&self, path: &str, replies: impl IntoIterator<Item = Reply>) {
-        let mut s = self.state.lock().unwrap();
-        s.routes
-            .insert(path.to_owned(), replies.into_iter().collect());
-    }
-
-    fn received(&self) -> Vec<Received> {
-        std::mem::take(&mut self.state.lock().unwrap().received)
-    }
-
+impl ClientOf for StandIn {
     fn client(&self) -> Client {
         Client::builder(KEY)
-            .base_url(format!("http://{}", self.addr))
+            .base_url(self.base_url())
             .retry(fast_retries(2))
             .timeout(Duration::from_secs(5))
             .build()
@@ -111,51 +44,6 @@ fn fast_retries(max_retries: u32) -> RetryPolicy {
         max_backoff: Duration::from_millis(5),
         ..RetryPolicy::default()
     }
-}
-
-async fn answer(
-    state: Arc<Mutex<State>>,
-    req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
-    let path = req
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_owned();
-    let headers = req
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("?").to_owned()))
-        .collect();
-    let reply = {
-        let mut s = state.lock().unwrap();
-        s.received.push(Received {
-            path: path.clone(),
-            headers,
-        });
-        match s.routes.get_mut(&path) {
-            Some(q) if q.len() > 1 => q.pop_front().unwrap(),
-            Some(q) => q[0].clone(),
-            None => Reply {
-                headers: vec![("request-id", "req_missing".to_owned())],
-                ..reply(
-                    404,
-                    format!(
-                        r#"{{"error": {{"type": "invalid_request_error", "code": "resource_missing",
-                            "message": "No such object: '{path}'"}}}}"#
-                    ),
-                )
-            },
-        }
-    };
-    tokio::time::sleep(reply.delay).await;
-    let mut response = Response::builder()
-        .status(reply.status)
-        .header("content-type", "application/json");
-    for (k, v) in &reply.headers {
-        response = response.header(*k, v);
-    }
-    Ok(response.body(Full::new(Bytes::from(reply.body))).unwrap())
 }
 
 /// The v2 spec this build's thin types come from (the build script says which), or `None`
@@ -202,7 +90,7 @@ async fn every_thin_type_is_fetched_typed_with_the_headers_stripes_sdks_send() {
         );
         assert_eq!(event.notification(), n);
         assert_eq!(event.changes.is_some(), fetched.get("changes").is_some());
-        let [got] = &server.received()[..] else {
+        let [got] = &server.take_requests()[..] else {
             panic!("one request for the event")
         };
         assert_eq!(got.path, format!("/v2/core/events/{id}"));
@@ -211,7 +99,7 @@ async fn every_thin_type_is_fetched_typed_with_the_headers_stripes_sdks_send() {
         let Some(related) = &n.related_object else {
             assert!(client.fetch_related_object(&n).await.unwrap().is_none());
             assert!(
-                server.received().is_empty(),
+                server.take_requests().is_empty(),
                 "no request without a related object"
             );
             continue;
@@ -236,7 +124,7 @@ async fn every_thin_type_is_fetched_typed_with_the_headers_stripes_sdks_send() {
             (None, RelatedResource::Raw(json)) => assert_eq!(**json, served),
             (None, other) => panic!("{resource}: expected raw JSON, got {other:?}"),
         }
-        let [got] = &server.received()[..] else {
+        let [got] = &server.take_requests()[..] else {
             panic!("one request for the related object")
         };
         assert_eq!(got.path, related.url);
@@ -253,7 +141,7 @@ async fn every_thin_type_is_fetched_typed_with_the_headers_stripes_sdks_send() {
     );
 }
 
-fn check_headers(got: &Received, event_id: &str, version: Option<&str>) {
+fn check_headers(got: &Recorded, event_id: &str, version: Option<&str>) {
     let h = |name: &str| got.headers.get(name).map(String::as_str);
     assert_eq!(h("authorization"), Some(&*format!("Bearer {KEY}")));
     assert_eq!(h("stripe-context"), Some(example::CONTEXT));
@@ -283,13 +171,11 @@ const PING: &str = r#"{"id": "evt_1", "object": "v2.core.event",
 #[tokio::test]
 async fn rate_limits_and_server_errors_are_retried_with_retry_after() {
     let server = StandIn::start().await;
-    let limited = Reply {
-        headers: vec![("retry-after", "0".to_owned())],
-        ..reply(
-            429,
-            r#"{"error": {"type": "rate_limit_error", "message": "slow down"}}"#,
-        )
-    };
+    let limited = reply(
+        429,
+        r#"{"error": {"type": "rate_limit_error", "message": "slow down"}}"#,
+    )
+    .header("retry-after", "0");
     server.route(
         "/v2/core/events/evt_1",
         [limited, reply(500, "{}"), reply(200, PING)],
@@ -300,7 +186,7 @@ async fn rate_limits_and_server_errors_are_retried_with_retry_after() {
         event.data,
         ThinEventData::V2CoreEventDestinationPing(_)
     ));
-    let got = server.received();
+    let got = server.take_requests();
     assert_eq!(got.len(), 3, "two retries");
     // No context: no Stripe-Context header; the trigger on every attempt.
     assert!(
@@ -313,10 +199,7 @@ async fn rate_limits_and_server_errors_are_retried_with_retry_after() {
     );
 
     // Retry-After is waited for (the policy's own backoff here is a few milliseconds).
-    let one_second = Reply {
-        headers: vec![("retry-after", "1".to_owned())],
-        ..reply(429, "{}")
-    };
+    let one_second = reply(429, "{}").header("retry-after", "1");
     server.route("/v2/core/events/evt_1", [one_second, reply(200, PING)]);
     let start = std::time::Instant::now();
     server.client().fetch_event(&n).await.unwrap();
@@ -325,17 +208,14 @@ async fn rate_limits_and_server_errors_are_retried_with_retry_after() {
         "{:?}",
         start.elapsed()
     );
-    assert_eq!(server.received().len(), 2);
+    assert_eq!(server.take_requests().len(), 2);
 
     // A Retry-After beyond the policy's limit is not waited for.
-    let long = Reply {
-        headers: vec![("retry-after", "3600".to_owned())],
-        ..reply(429, "{}")
-    };
+    let long = reply(429, "{}").header("retry-after", "3600");
     server.route("/v2/core/events/evt_1", [long, reply(200, PING)]);
     let e = server.client().fetch_event(&n).await.unwrap_err();
     assert_eq!(e.api().unwrap().status, 429);
-    assert_eq!(server.received().len(), 1);
+    assert_eq!(server.take_requests().len(), 1);
 }
 
 #[tokio::test]
@@ -347,25 +227,27 @@ async fn stripes_error_body_is_returned_and_should_retry_false_is_obeyed() {
     let api = e.api().unwrap();
     assert_eq!((api.status, api.attempts), (404, 1));
     assert_eq!(api.code.as_deref(), Some("resource_missing"));
-    assert_eq!(api.request_id.as_deref(), Some("req_missing"));
+    assert_eq!(api.request_id.as_deref(), Some("req_stand_in"));
     assert!(
         e.to_string()
             .contains("No such object: '/v2/core/events/evt_1'"),
         "{e}"
     );
-    assert_eq!(server.received().len(), 1);
+    assert_eq!(server.take_requests().len(), 1);
 
-    let refused = Reply {
-        headers: vec![("stripe-should-retry", "false".to_owned())],
-        ..reply(
-            503,
-            r#"{"error": {"type": "api_error", "message": "down"}}"#,
-        )
-    };
+    let refused = reply(
+        503,
+        r#"{"error": {"type": "api_error", "message": "down"}}"#,
+    )
+    .header("stripe-should-retry", "false");
     server.route("/v2/core/events/evt_1", [refused, reply(200, PING)]);
     let e = server.client().fetch_event(&n).await.unwrap_err();
     assert_eq!(e.api().unwrap().status, 503);
-    assert_eq!(server.received().len(), 1, "Stripe-Should-Retry: false");
+    assert_eq!(
+        server.take_requests().len(),
+        1,
+        "Stripe-Should-Retry: false"
+    );
 
     // Retries used up: the last error, with the number of attempts.
     server.route(
@@ -376,7 +258,7 @@ async fn stripes_error_body_is_returned_and_should_retry_false_is_obeyed() {
     let api = e.api().unwrap();
     assert_eq!((api.status, api.attempts), (502, 3));
     assert_eq!(api.body_text.as_deref(), Some("<html>bad gateway</html>"));
-    assert_eq!(server.received().len(), 3);
+    assert_eq!(server.take_requests().len(), 3);
 
     // A success body that is not an event.
     server.route(
@@ -390,13 +272,10 @@ async fn stripes_error_body_is_returned_and_should_retry_false_is_obeyed() {
 #[tokio::test]
 async fn timeouts_and_refused_connections_are_retried_then_reported() {
     let server = StandIn::start().await;
-    let slow = Reply {
-        delay: Duration::from_millis(400),
-        ..reply(200, PING)
-    };
+    let slow = reply(200, PING).delay(Duration::from_millis(400));
     server.route("/v2/core/events/evt_1", [slow.clone(), reply(200, PING)]);
     let client = Client::builder(KEY)
-        .base_url(format!("http://{}", server.addr))
+        .base_url(server.base_url())
         .retry(fast_retries(1))
         .timeout(Duration::from_millis(100))
         .build()
@@ -404,7 +283,7 @@ async fn timeouts_and_refused_connections_are_retried_then_reported() {
     let n = some_notification(None);
     client.fetch_event(&n).await.unwrap();
     assert_eq!(
-        server.received().len(),
+        server.take_requests().len(),
         2,
         "the slow attempt, then the retry"
     );
@@ -456,11 +335,11 @@ async fn the_key_goes_only_to_the_base_url_and_bad_header_values_are_refused() {
         .await
         .unwrap_err();
     assert!(matches!(e, ClientError::InvalidRequest(_)), "{e}");
-    assert!(server.received().is_empty(), "nothing was sent");
+    assert!(server.take_requests().is_empty(), "nothing was sent");
 
     // A base URL with a path prefixes it; a v1 path gets the v1 Stripe-Version.
     let client = Client::builder(KEY)
-        .base_url(format!("http://{}/proxy/", server.addr))
+        .base_url(format!("{}/proxy/", server.base_url()))
         .v1_api_version(Some("2024-04-10".into()))
         .build()
         .unwrap();
@@ -473,7 +352,7 @@ async fn the_key_goes_only_to_the_base_url_and_bad_header_values_are_refused() {
         .await
         .unwrap();
     assert_eq!(&r.body[..], br#"{"id": "mtr_1"}"#);
-    let got = server.received();
+    let got = server.take_requests();
     assert_eq!(got[0].headers["stripe-version"], "2024-04-10");
     assert!(!got[0].headers.contains_key("stripe-request-trigger"));
 }
@@ -483,7 +362,7 @@ async fn a_body_over_the_limit_is_refused_and_the_version_can_be_chosen_per_requ
     let server = StandIn::start().await;
     server.route("/v2/core/events/evt_1", [reply(200, PING)]);
     let client = Client::builder(KEY)
-        .base_url(format!("http://{}", server.addr))
+        .base_url(server.base_url())
         .retry(fast_retries(2))
         .max_response_bytes(PING.len() - 1)
         .build()
@@ -494,7 +373,7 @@ async fn a_body_over_the_limit_is_refused_and_the_version_can_be_chosen_per_requ
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        server.received().len(),
+        server.take_requests().len(),
         1,
         "not retried: it would be as large again"
     );
@@ -508,7 +387,7 @@ async fn a_body_over_the_limit_is_refused_and_the_version_can_be_chosen_per_requ
         .await
         .unwrap();
     assert_eq!(r.status, 200);
-    let got = server.received();
+    let got = server.take_requests();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].headers["stripe-version"], "2026-01-01.preview");
     assert_eq!(got[0].headers["stripe-request-trigger"], "event=evt_1");
@@ -530,4 +409,198 @@ fn https_with_the_tls_feature_builds() {
         !format!("{client:?}").contains(KEY),
         "the key is never printed"
     );
+}
+
+/// Stripe's example objects for this build's API version (`../shared/stripe-openapi`, beside
+/// the repository), or `None` when that version has none there (another configured spec).
+fn fixtures() -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/stripe-openapi")
+        .join(format!("fixtures-{}.json", stripe_events::API_VERSION));
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!(
+            "skipped: no {} for this build's API version",
+            path.display()
+        );
+        None
+    }
+}
+
+#[tokio::test]
+async fn every_example_object_is_retrieved_by_type_and_id_as_stripe_rendered_it() {
+    use stripe_events::client::{retrieve_path, retrieve_path_template};
+    let server = StandIn::start().await;
+    let client = server.client();
+    let Some(file) = fixtures() else { return };
+    let served = server.load_fixtures(&file, retrieve_path).unwrap();
+    let text = std::fs::read(&file).unwrap();
+    let fixtures: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    // Several examples may share a type and id: the stand-in serves the last one.
+    let mut by_path = std::collections::BTreeMap::new();
+    for object in fixtures["resources"].as_object().unwrap().values() {
+        let (Some(id), Some(type_)) = (object["id"].as_str(), object["object"].as_str()) else {
+            continue;
+        };
+        if let Some(path) = retrieve_path(type_, id) {
+            by_path.insert(path, (type_.to_owned(), id.to_owned(), object.clone()));
+        }
+    }
+    let mut retrieved = 0;
+    for (type_, id, object) in by_path.values() {
+        assert!(retrieve_path_template(type_).is_some());
+        let got = client
+            .retrieve_object(type_, id, &RequestOptions::default())
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{type_} {id}"));
+        assert_eq!((&got.object_type, &got.id), (type_, id));
+        // The examples include deleted forms (`deleted_customer`): reported as deleted.
+        assert_eq!(got.deleted, object["deleted"] == true, "{type_} {id}");
+        assert!(
+            got.body[..] == *object.to_string().as_bytes(),
+            "{type_} {id}: byte for byte"
+        );
+        assert_eq!(got.json().unwrap(), *object);
+        retrieved += 1;
+    }
+    assert!(
+        retrieved > 40,
+        "{retrieved} example objects have a retrieve path"
+    );
+    assert!(served >= retrieved);
+    let got = server.take_requests();
+    assert_eq!(got.len(), retrieved);
+    assert!(
+        got.iter()
+            .all(|r| r.header("stripe-version") == Some(stripe_events::API_VERSION))
+    );
+    eprintln!("{retrieved} example objects retrieved");
+}
+
+#[tokio::test]
+async fn retrieving_an_object_reports_missing_deleted_and_unreachable_ones() {
+    use stripe_events::client::retrieve_path;
+    let server = StandIn::start().await;
+    let client = server.client();
+    let connect = RequestOptions {
+        account: Some("acct_9".into()),
+        ..RequestOptions::default()
+    };
+    // A Connect account's object: Stripe-Account sent.
+    let path = retrieve_path("customer", "cus_1").unwrap();
+    assert_eq!(path, "/v1/customers/cus_1");
+    server.object(
+        &path,
+        &serde_json::json!({"id": "cus_1", "object": "customer"}),
+    );
+    let got = client
+        .retrieve_object("customer", "cus_1", &connect)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!got.deleted);
+    assert_eq!(
+        server.take_requests()[0].header("stripe-account"),
+        Some("acct_9")
+    );
+    // Deleted: reported as such, with Stripe's body.
+    server.object(
+        &path,
+        &serde_json::json!({"id": "cus_1", "object": "customer", "deleted": true}),
+    );
+    let got = client
+        .retrieve_object("customer", "cus_1", &RequestOptions::default())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(got.deleted);
+    assert!(
+        std::str::from_utf8(&got.body)
+            .unwrap()
+            .contains("\"deleted\":true")
+    );
+    // 404: none.
+    assert!(
+        client
+            .retrieve_object("customer", "cus_2", &RequestOptions::default())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // 429 then the object: retried.
+    server.fail_next(&path, 429, 1);
+    assert!(
+        client
+            .retrieve_object("customer", "cus_1", &RequestOptions::default())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Another object at that path: not what was asked for.
+    server.object(
+        &path,
+        &serde_json::json!({"id": "cus_other", "object": "customer"}),
+    );
+    let e = client
+        .retrieve_object("customer", "cus_1", &RequestOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ClientError::Parse { .. }), "{e}");
+    server.take_requests();
+    // Only under a parent, unknown, or a bad id: an error, nothing sent.
+    for (type_, id) in [
+        ("card", "card_1"),
+        ("no_such_thing", "x_1"),
+        ("customer", "cus_1/../x"),
+    ] {
+        let e = client
+            .retrieve_object(type_, id, &RequestOptions::default())
+            .await
+            .unwrap_err();
+        match (type_, &e) {
+            ("customer", ClientError::InvalidRequest(_)) => {}
+            (_, ClientError::NotRetrievable { object_type }) => {
+                assert_eq!(object_type, type_);
+                assert!(e.to_string().contains("under a parent"), "{e}");
+            }
+            _ => panic!("{type_}: {e}"),
+        }
+    }
+    assert!(server.take_requests().is_empty(), "nothing was sent");
+    // A wrong key: Stripe's 401, with its message.
+    let wrong = Client::builder("sk_test_wrong")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let e = wrong
+        .retrieve_object("customer", "cus_1", &RequestOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.api().unwrap().status, 401);
+    assert!(e.to_string().contains("Invalid API Key"), "{e}");
+}
+
+#[test]
+fn the_retrieve_table_is_sorted_and_each_path_ends_in_its_one_parameter() {
+    use stripe_events::client::{retrieve_path, retrieve_path_template};
+    let table = stripe_events::RETRIEVE_PATHS;
+    assert!(
+        table.windows(2).all(|w| w[0].0 < w[1].0),
+        "sorted by object type, once each (the lookup is a binary search)"
+    );
+    for (object_type, template) in table {
+        assert_eq!(retrieve_path_template(object_type), Some(*template));
+        assert!(template.starts_with("/v1/"), "{template}");
+        assert_eq!(template.matches('{').count(), 1, "{template}");
+        assert!(template.ends_with('}'), "{template}");
+        let path = retrieve_path(object_type, "x_1").unwrap();
+        assert!(path.ends_with("/x_1") && !path.contains('{'), "{path}");
+    }
+    assert_eq!(
+        retrieve_path("customer", "cus_1").as_deref(),
+        Some("/v1/customers/cus_1")
+    );
+    assert_eq!(retrieve_path_template("card"), None, "only under a parent");
 }

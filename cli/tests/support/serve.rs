@@ -22,10 +22,16 @@ impl Process {
     /// Starts `stripe-events serve --addr 127.0.0.1:PORT --db DB --secret SECRET EXTRA...`
     /// and waits for its "listening" line.
     pub fn serve(db: &str, secret: &str, extra: &[&str]) -> Self {
+        Self::serve_env(db, secret, extra, &[])
+    }
+
+    /// [`Process::serve`] with environment variables `env` set.
+    pub fn serve_env(db: &str, secret: &str, extra: &[&str], env: &[(&str, &str)]) -> Self {
         let addr = format!("127.0.0.1:{}", super::free_port());
         let mut command = super::bin();
         command.args(["serve", "--addr", &addr, "--db", db, "--secret", secret]);
         command.args(extra);
+        command.envs(env.iter().copied());
         Self::start(command, addr, "listening on")
     }
 

@@ -17,8 +17,10 @@
 //! kinds; a spec with only thin events has no snapshot events ([`discover`] returns none
 //! rather than failing).
 
+mod retrieve;
 mod thin;
 
+pub use retrieve::{RetrievePath, discover_retrieve, retrieve_table};
 pub use thin::{
     RelatedObject, ThinEventDef, data_schema, discover_thin, is_v2_resource, thin_table,
 };

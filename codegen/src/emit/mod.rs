@@ -57,14 +57,32 @@ pub fn file(
     events: &[Event],
     thin_cx: &Ctx<'_>,
     thin: &ThinIr,
+    retrieve: &[crate::discover::RetrievePath],
 ) -> TokenStream {
     let event_items = events::emit_events(cx, api_version, events);
     let items = items(cx);
     let thin = thin::emit_thin(thin_cx, thin);
+    let retrieve = retrieve_paths(retrieve);
     quote! {
         #event_items
+        #retrieve
         #(#items)*
         #thin
+    }
+}
+
+/// `RETRIEVE_PATHS`: each object type Stripe's API retrieves on its own, with its path.
+fn retrieve_paths(paths: &[crate::discover::RetrievePath]) -> TokenStream {
+    let rows = paths.iter().map(|p| {
+        let (object, path) = (&p.object_type, &p.path);
+        quote!((#object, #path),)
+    });
+    quote! {
+        /// Where Stripe's API retrieves each object type on its own: `(object type, path
+        /// template)`, sorted by object type, from the spec's `GET /v1/.../{id}` operations whose
+        /// only path parameter is the id (the last segment) and whose answer is the object.
+        /// Objects only reachable under a parent (a customer's card) are not here.
+        pub const RETRIEVE_PATHS: &[(&str, &str)] = &[#(#rows)*];
     }
 }
 

@@ -240,6 +240,11 @@ impl EventObject {
         )
     }
 }
+/// Where Stripe's API retrieves each object type on its own: `(object type, path
+/// template)`, sorted by object type, from the spec's `GET /v1/.../{id}` operations whose
+/// only path parameter is the id (the last segment) and whose answer is the object.
+/// Objects only reachable under a parent (a customer's card) are not here.
+pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 /// Schema: `gadget`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

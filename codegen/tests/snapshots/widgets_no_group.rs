@@ -186,6 +186,11 @@ impl EventObject {
         }
     }
 }
+/// Where Stripe's API retrieves each object type on its own: `(object type, path
+/// template)`, sorted by object type, from the spec's `GET /v1/.../{id}` operations whose
+/// only path parameter is the id (the last segment) and whose answer is the object.
+/// Objects only reachable under a parent (a customer's card) are not here.
+pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.
 ///

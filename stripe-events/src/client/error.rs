@@ -40,6 +40,15 @@ pub enum ClientError {
     /// context taken from a notification), a related object `url` that is not a path of
     /// Stripe's API, a base URL that does not parse or needs TLS this build lacks.
     InvalidRequest(String),
+    /// [`Client::retrieve_object`](super::Client::retrieve_object) was asked for an object
+    /// type that Stripe's API does not retrieve on its own by id (not in
+    /// [`RETRIEVE_PATHS`](crate::RETRIEVE_PATHS)): an object only reachable under a parent (a
+    /// customer's card, `/v1/customers/{customer}/sources/{id}`), one that is never retrieved
+    /// (a list), or a type this build's spec does not know. Nothing was sent.
+    NotRetrievable {
+        /// The object type asked for.
+        object_type: String,
+    },
 }
 
 /// An error response from Stripe: the status, and Stripe's error object
@@ -165,6 +174,12 @@ impl std::fmt::Display for ClientError {
                 )
             }
             Self::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+            Self::NotRetrievable { object_type } => write!(
+                f,
+                "Stripe's API has no path that retrieves a `{object_type}` by its id alone \
+                 (an object only reachable under a parent, such as a customer's card, or a type \
+                 this build's spec does not know)"
+            ),
         }
     }
 }

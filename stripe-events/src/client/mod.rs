@@ -1,14 +1,17 @@
 //! A small client of Stripe's API (feature `client`; HTTPS with feature `client-rustls`):
 //! fetch a thin event ([`Client::fetch_event`]) and the object it is about
-//! ([`Client::fetch_related_object`]), typed, as Stripe's SDKs do; and the `GET` underneath
-//! ([`Client::get`]) for whatever else needs Stripe's objects.
+//! ([`Client::fetch_related_object`]), typed, as Stripe's SDKs do; the current state of any v1
+//! object by its type and id ([`Client::retrieve_object`], at the path the spec retrieves it
+//! at: [`RETRIEVE_PATHS`](crate::RETRIEVE_PATHS)); and the `GET` underneath ([`Client::get`])
+//! for whatever else needs Stripe's objects.
 //!
 //! Every request is an idempotent `GET`, so every one is retried on a connection error, a
 //! timeout, 409, 429 and 5xx, with exponential backoff and jitter, honouring Stripe's
 //! `Stripe-Should-Retry` and `Retry-After` ([`RetryPolicy`]). Each sends the API key
 //! (`Authorization: Bearer`), the `Stripe-Version` of the spec the types were generated from
 //! (the v2 spec's for `/v2/...` paths, the v1 spec's otherwise), and, for a notification's
-//! fetches, its `context` as `Stripe-Context` and `Stripe-Request-Trigger: event=<id>`.
+//! fetches, its `context` as `Stripe-Context` and `Stripe-Request-Trigger: event=<id>`; for a
+//! Connect account's objects, `Stripe-Account` ([`RequestOptions::account`]).
 //!
 //! ```no_run
 //! use stripe_events::client::Client;
@@ -250,6 +253,9 @@ pub struct RequestOptions {
     pub trigger: Option<String>,
     /// `Stripe-Version`, replacing the client's for this request.
     pub api_version: Option<String>,
+    /// `Stripe-Account`: the connected account to act as (Connect; a snapshot event's
+    /// `account`).
+    pub account: Option<String>,
 }
 
 impl RequestOptions {
@@ -259,8 +265,67 @@ impl RequestOptions {
             context: notification.context.clone(),
             trigger: Some(format!("event={}", notification.id)),
             api_version: None,
+            account: None,
         }
     }
+
+    /// The options of a snapshot event's fetches: its `account` (Connect) as
+    /// `Stripe-Account`.
+    pub fn for_event(event: &crate::Event) -> Self {
+        Self {
+            context: None,
+            trigger: None,
+            api_version: None,
+            account: event.account.clone(),
+        }
+    }
+}
+
+/// An object as [`Client::retrieve_object`] got it from Stripe's API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetrievedObject {
+    /// Its `object` string as Stripe returned it (`customer`).
+    pub object_type: String,
+    /// Its id.
+    pub id: String,
+    /// Whether Stripe returned it deleted (`{"id": .., "object": .., "deleted": true}`): the
+    /// object existed and was deleted.
+    pub deleted: bool,
+    /// The JSON as Stripe rendered it, byte for byte (in the client's v1 `Stripe-Version`).
+    pub body: Bytes,
+    /// Stripe's `Request-Id` header.
+    pub request_id: Option<String>,
+}
+
+impl RetrievedObject {
+    /// The body as JSON.
+    ///
+    /// # Errors
+    ///
+    /// Never for a body [`Client::retrieve_object`] returned (it checked that it parses).
+    pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+}
+
+/// The path template Stripe's API retrieves `object_type` at on its own
+/// (`/v1/customers/{customer}` for `customer`), from the spec this build was generated from
+/// ([`RETRIEVE_PATHS`](crate::RETRIEVE_PATHS)); `None` for an object only reachable under a
+/// parent, or a type the spec does not know.
+pub fn retrieve_path_template(object_type: &str) -> Option<&'static str> {
+    crate::RETRIEVE_PATHS
+        .binary_search_by(|(t, _)| (*t).cmp(object_type))
+        .ok()
+        .map(|i| crate::RETRIEVE_PATHS[i].1)
+}
+
+/// The path of the object `id` of `object_type` (`/v1/customers/cus_1`), or `None` as for
+/// [`retrieve_path_template`]. The id replaces the template's one parameter as is: check it
+/// first ([`Client::retrieve_object`] does).
+pub fn retrieve_path(object_type: &str, id: &str) -> Option<String> {
+    let template = retrieve_path_template(object_type)?;
+    let start = template.rfind('{')?;
+    Some(format!("{}{id}", &template[..start]))
 }
 
 /// A success response of [`Client::get`].
@@ -326,19 +391,13 @@ impl Client {
     /// # Errors
     ///
     /// As [`Client::fetch_event`]; [`ClientError::InvalidRequest`] for an id with other
-    /// characters than letters, digits, `_` and `-`.
+    /// characters than letters, digits, `_`, `-` and `.` (or only dots).
     pub async fn fetch_event_with(
         &self,
         id: &str,
         options: &RequestOptions,
     ) -> Result<FetchedEvent, ClientError> {
-        if id.is_empty()
-            || !id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        {
-            return Err(ClientError::InvalidRequest(format!("event id {id:?}")));
-        }
+        check_id("event id", id)?;
         let path = format!("/v2/core/events/{id}");
         let response = self.get(&path, options).await?;
         FetchedEvent::from_slice(&response.body).map_err(|e| ClientError::Parse {
@@ -370,6 +429,68 @@ impl Client {
                 request: self.describe(&related.url),
                 reason: e.to_string(),
             })
+    }
+
+    /// Fetches the current state of the v1 object `id` of `object_type` (its `object` string:
+    /// `customer`, `checkout.session`) at the path the spec retrieves it at
+    /// ([`retrieve_path`]), with `options` (a Connect event's account:
+    /// [`RequestOptions::account`]). `None` when Stripe answers 404; a deleted object is
+    /// [`RetrievedObject::deleted`]. The body is kept as Stripe rendered it.
+    ///
+    /// ```no_run
+    /// use stripe_events::client::{Client, RequestOptions};
+    ///
+    /// # async fn run(client: Client) -> Result<(), stripe_events::client::ClientError> {
+    /// let options = RequestOptions { account: Some("acct_1".into()), ..RequestOptions::default() };
+    /// match client.retrieve_object("customer", "cus_1", &options).await? {
+    ///     Some(object) if object.deleted => println!("{} was deleted", object.id),
+    ///     Some(object) => println!("{}", String::from_utf8_lossy(&object.body)),
+    ///     None => println!("no such customer"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::NotRetrievable`] for a type without its own retrieve path (nothing is
+    /// sent); [`ClientError::InvalidRequest`] for an id with other characters than letters,
+    /// digits, `_`, `-` and `.` (or only dots); [`ClientError::Parse`] for a body that is not a JSON object with
+    /// that `id`; else those of [`Client::get`] (but 404).
+    pub async fn retrieve_object(
+        &self,
+        object_type: &str,
+        id: &str,
+        options: &RequestOptions,
+    ) -> Result<Option<RetrievedObject>, ClientError> {
+        check_id("object id", id)?;
+        let path = retrieve_path(object_type, id).ok_or_else(|| ClientError::NotRetrievable {
+            object_type: object_type.to_owned(),
+        })?;
+        let response = match self.get(&path, options).await {
+            Ok(response) => response,
+            Err(ClientError::Api(e)) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let parse = |reason: String| ClientError::Parse {
+            request: self.describe(&path),
+            reason,
+        };
+        let json: serde_json::Value =
+            serde_json::from_slice(&response.body).map_err(|e| parse(e.to_string()))?;
+        if json["id"].as_str() != Some(id) {
+            return Err(parse(format!(
+                "not the object {id} (its `id` is {})",
+                json["id"]
+            )));
+        }
+        Ok(Some(RetrievedObject {
+            object_type: json["object"].as_str().unwrap_or(object_type).to_owned(),
+            id: id.to_owned(),
+            deleted: json["deleted"].as_bool() == Some(true),
+            body: response.body,
+            request_id: response.request_id,
+        }))
     }
 
     /// `GET path` (a path of Stripe's API with any query, `/v2/core/events/evt_1`), retried
@@ -527,6 +648,12 @@ impl Client {
                 value("Stripe-Context", c)?,
             );
         }
+        if let Some(a) = &options.account {
+            h.insert(
+                HeaderName::from_static("stripe-account"),
+                value("Stripe-Account", a)?,
+            );
+        }
         if let Some(t) = &options.trigger {
             h.insert(
                 HeaderName::from_static("stripe-request-trigger"),
@@ -539,6 +666,19 @@ impl Client {
     fn describe(&self, path: &str) -> String {
         format!("GET {}{path}", self.base_url())
     }
+}
+
+/// An error unless `id` is only letters, digits, `_`, `-` and `.`, and not only dots (so that
+/// it is one path segment, never `.` or `..`; Stripe has ids with dots, `balance.summary.1`).
+pub(crate) fn check_id(what: &str, id: &str) -> Result<(), ClientError> {
+    if id.bytes().all(|b| b == b'.')
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return Err(ClientError::InvalidRequest(format!("{what} {id:?}")));
+    }
+    Ok(())
 }
 
 /// What one attempt gave.

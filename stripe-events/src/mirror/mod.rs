@@ -29,7 +29,9 @@
 //! converges to the same one, and the next event dated a later second overwrites it. Within
 //! that one second the mirror may keep the earlier of two states; an application that cannot
 //! accept that needs the exact alternative: fetch the current object from Stripe's API for
-//! each event (dj-stripe's way), whose result does not depend on the events' order at all.
+//! each event (dj-stripe's way), whose result does not depend on the events' order at all:
+//! re-fetch mode, `Mirror::refetching` (feature `client`; a later fetch replaces an earlier
+//! one, see [`ObjectWrite::replaces`]).
 //!
 //! # Handlers first, then the mirror
 //!
@@ -97,6 +99,8 @@
 //! compare-and-write of [`ObjectStore::put_object`].
 
 mod extract;
+#[cfg(feature = "client")]
+mod refetch;
 #[cfg(test)]
 pub(crate) mod suite;
 #[cfg(test)]
@@ -110,6 +114,8 @@ use crate::store::StoreError;
 use crate::{Event, PayloadError, ReceivedEvent, StripeObject, UntypedJson};
 
 pub use extract::ObjectOf;
+#[cfg(feature = "client")]
+pub use refetch::MirrorError;
 
 /// Where an event sorts among the events of the same `created` second: `*.created` first,
 /// `*.deleted` last, every other event type in between (see the
@@ -359,6 +365,9 @@ struct Inner {
     store: Arc<dyn ObjectStore>,
     /// The object types kept; `None`: all.
     only: Option<BTreeSet<String>>,
+    /// Re-fetch mode's client and bound ([`Mirror::refetching`]); `None`: the events' copies.
+    #[cfg(feature = "client")]
+    refetch: Option<Arc<refetch::Refetch>>,
 }
 
 impl fmt::Debug for Mirror {
@@ -377,6 +386,8 @@ impl Mirror {
             inner: Arc::new(Inner {
                 store: Arc::new(store),
                 only: None,
+                #[cfg(feature = "client")]
+                refetch: None,
             }),
         }
     }
@@ -392,6 +403,8 @@ impl Mirror {
             inner: Arc::new(Inner {
                 store: Arc::clone(&self.inner.store),
                 only: Some(object_types.into_iter().map(Into::into).collect()),
+                #[cfg(feature = "client")]
+                refetch: self.inner.refetch.clone(),
             }),
         }
     }
@@ -464,6 +477,28 @@ impl Mirror {
         } else {
             Applied::Unchanged
         })
+    }
+
+    /// [`Mirror::apply_received`] on tokio's blocking pool (a store call), for async callers:
+    /// the receiver, and re-fetch mode for the objects it does not fetch.
+    #[cfg(any(feature = "axum", feature = "client"))]
+    pub(crate) async fn apply_blocking(
+        &self,
+        event: &ReceivedEvent,
+        body: &[u8],
+    ) -> Result<Applied, StoreError> {
+        let ReceivedEvent::Snapshot(e) = event else {
+            return Ok(Applied::Skipped);
+        };
+        let (mirror, body) = (self.clone(), body.to_vec());
+        let (id, event_type, created) = (
+            e.id.clone(),
+            e.type_.as_str().to_owned(),
+            e.created.as_secs(),
+        );
+        tokio::task::spawn_blocking(move || mirror.apply_parts(&id, &event_type, created, &body))
+            .await
+            .map_err(|e| StoreError::new("running a mirror call", e))?
     }
 
     /// [`apply`](Self::apply) for an event of either kind: a thin event carries no object

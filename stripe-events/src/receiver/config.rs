@@ -55,6 +55,8 @@ pub struct ReceiverConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) poll_interval: Duration,
     pub(crate) mirror: Option<Mirror>,
+    #[cfg(feature = "client")]
+    pub(crate) validation: Option<crate::validation::Validation>,
 }
 
 /// When a [`Receiver`](super::Receiver) runs the handlers of a delivery: see
@@ -146,6 +148,8 @@ impl ReceiverConfig {
             retry: RetryPolicy::default(),
             poll_interval: Self::DEFAULT_POLL_INTERVAL,
             mirror: None,
+            #[cfg(feature = "client")]
+            validation: None,
         }
     }
 
@@ -312,7 +316,10 @@ impl ReceiverConfig {
     /// Keeps `mirror` up to date: each snapshot event is applied to it after its handlers
     /// succeeded (or were skipped because its payload did not fit its type) and before it is
     /// marked processed, in inline and queue mode and on replays; thin events are not (they
-    /// carry no object). Failing to apply it fails the attempt like a handler failure (the
+    /// carry no object), except by a mirror in re-fetch mode (feature `client`,
+    /// [`Mirror::refetching`]), which fetches each event's object (a thin event's related
+    /// object) from Stripe's API instead. Failing to apply it (a store error, or in re-fetch
+    /// mode a fetch that failed after the client's retries) fails the attempt like a handler failure (the
     /// event is recorded failed with the reason, answered 500 in inline mode so that Stripe
     /// delivers it again, retried by the workers in queue mode), with the handlers run again
     /// on the next attempt. The receiver also gives the mirror to handlers as dispatcher state
@@ -337,6 +344,54 @@ impl ReceiverConfig {
     #[must_use]
     pub fn mirror(mut self, mirror: Mirror) -> Self {
         self.mirror = Some(mirror);
+        self
+    }
+}
+
+/// Validation against Stripe's API (feature `client`).
+#[cfg(feature = "client")]
+impl ReceiverConfig {
+    /// Validates every event against Stripe's API before its handlers run, pinax-stripe's
+    /// way ([`validation`](crate::validation)): once the event is claimed, it is fetched
+    /// again by its id (`/v1/events/{id}`, with `Stripe-Account` for a Connect event;
+    /// `/v2/core/events/{id}` for a thin one) and its handlers run only when Stripe returns
+    /// it with the same type and about the same object. The outcome is recorded
+    /// ([`StoredDelivery::valid`](crate::store::StoredDelivery::valid)).
+    ///
+    /// * **Denied** (404, another type or object): the handlers never run; the event is
+    ///   [`Status::Denied`](crate::store::Status::Denied) with the reason and answered
+    ///   **200** ([`Outcome::Denied`](super::Outcome::Denied)): Stripe's own redelivery
+    ///   would be denied again (the API is the authority, and a delivery it does not know is
+    ///   not Stripe's), so it is not asked for one. `events list --status denied` shows
+    ///   them; a replay validates again.
+    /// * **The fetch failed** (no connection, timeout, 429 or 5xx after the client's
+    ///   retries, 401 for a wrong API key): nothing is lost and nothing runs. Inline, the
+    ///   event is [`Status::Failed`](crate::store::Status::Failed) and answered **500**
+    ///   ([`Outcome::ValidationFailed`](super::Outcome::ValidationFailed)), so Stripe
+    ///   delivers it again; in queue mode the worker retries it with its
+    ///   [`RetryPolicy`](super::RetryPolicy)'s backoff, like a handler failure.
+    ///
+    /// Every attempt validates (one API call per attempt). In queue mode the delivery is
+    /// answered 200 before validation, as before it is stored. The store must implement
+    /// [`EventStore::set_valid`](crate::store::EventStore::set_valid) (the stores of this
+    /// crate do).
+    ///
+    /// ```no_run
+    /// use stripe_events::client::Client;
+    /// use stripe_events::receiver::ReceiverConfig;
+    /// use stripe_events::validation::Validation;
+    /// use stripe_events::Webhook;
+    ///
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::new(std::env::var("STRIPE_SECRET_KEY")?)?;
+    /// let config = ReceiverConfig::new(Webhook::try_new(std::env::var("STRIPE_WEBHOOK_SECRET")?)?)
+    ///     .validate(Validation::new(client));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn validate(mut self, validation: crate::validation::Validation) -> Self {
+        self.validation = Some(validation);
         self
     }
 }
@@ -381,8 +436,10 @@ fn strip_cargo_hash(stem: &str) -> &str {
 
 impl std::fmt::Debug for ReceiverConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReceiverConfig")
-            .field("webhook", &self.webhook)
+        let mut d = f.debug_struct("ReceiverConfig");
+        #[cfg(feature = "client")]
+        d.field("validation", &self.validation);
+        d.field("webhook", &self.webhook)
             .field("store", &self.store.as_ref().map(|_| "dyn EventStore"))
             .field("body_limit", &self.body_limit)
             .field("lease", &self.lease)

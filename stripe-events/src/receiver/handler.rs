@@ -186,6 +186,8 @@ impl Receiver {
     /// (asked only when a handler failed, or the mirror could not apply the event). With a
     /// [mirror](super::ReceiverConfig::mirror), a snapshot event is applied to it (from
     /// `body`, its raw body) once its handlers succeeded, before its result is recorded.
+    /// With validation configured (`ReceiverConfig::validate`), the event is validated first:
+    /// denied or not fetched, the handlers do not run (nor does the mirror).
     pub(super) async fn run_claimed(
         &self,
         event: &ReceivedEvent,
@@ -195,6 +197,35 @@ impl Receiver {
         on_failure: impl FnOnce() -> OnFailure,
     ) -> Outcome {
         let event_id = event.id();
+        #[cfg(feature = "client")]
+        if let Some(validation) = &self.inner.validation {
+            use crate::validation::Verdict;
+            match validation.validate_body(event, &body).await {
+                Ok(Verdict::Valid) => {
+                    let id = event_id.to_owned();
+                    if let Err(e) = self.blocking(move |s| s.set_valid(&id, true)).await {
+                        handlers_done();
+                        self.release(event_id, &e).await;
+                        return Outcome::StoreFailed(e);
+                    }
+                }
+                Ok(Verdict::Denied(denial)) => {
+                    handlers_done();
+                    return self.deny(event_id, patience, denial).await;
+                }
+                Err(error) => {
+                    handlers_done();
+                    let message = format!("validating the event against Stripe's API: {error}");
+                    if let Err(e) = self
+                        .record_failure(event_id, patience, message.clone(), on_failure)
+                        .await
+                    {
+                        tracing::error!(error = %e, "could not record a validation failure");
+                    }
+                    return Outcome::ValidationFailed(message);
+                }
+            }
+        }
         let dispatched = self.inner.dispatcher.dispatch_received(event).await;
         handlers_done();
         let dispatched = match dispatched {
@@ -260,32 +291,10 @@ impl Receiver {
                         )
                     }
                 };
-                let span = tracing::Span::current();
-                let settled = match on_failure() {
-                    OnFailure::Fail => {
-                        self.settle(
-                            event_id,
-                            patience,
-                            Settle::Finish(Status::Failed, Some(message)),
-                        )
-                        .await
-                    }
-                    OnFailure::RetryAt(at) => {
-                        span.record("retry_at", at);
-                        self.settle(event_id, patience, Settle::RetryAt(message, at))
-                            .await
-                    }
-                    OnFailure::Dead => {
-                        span.record("dead", true);
-                        self.settle(
-                            event_id,
-                            patience,
-                            Settle::Finish(Status::Dead, Some(message)),
-                        )
-                        .await
-                    }
-                };
-                if let Err(e) = settled {
+                if let Err(e) = self
+                    .record_failure(event_id, patience, message, on_failure)
+                    .await
+                {
                     tracing::error!(error = %e, "could not record a handler failure");
                 }
                 outcome
@@ -293,22 +302,99 @@ impl Receiver {
         }
     }
 
-    /// Applies a snapshot event to the mirror, if there is one (on the blocking pool: a store
-    /// call).
+    /// Records a failure of the claimed `event_id` (`message`) as `on_failure` says: failed
+    /// (inline), another attempt later or dead (queue mode).
+    async fn record_failure(
+        &self,
+        event_id: &str,
+        patience: Patience,
+        message: String,
+        on_failure: impl FnOnce() -> OnFailure,
+    ) -> Result<(), StoreError> {
+        let span = tracing::Span::current();
+        match on_failure() {
+            OnFailure::Fail => {
+                self.settle(
+                    event_id,
+                    patience,
+                    Settle::Finish(Status::Failed, Some(message)),
+                )
+                .await
+            }
+            OnFailure::RetryAt(at) => {
+                span.record("retry_at", at);
+                self.settle(event_id, patience, Settle::RetryAt(message, at))
+                    .await
+            }
+            OnFailure::Dead => {
+                span.record("dead", true);
+                self.settle(
+                    event_id,
+                    patience,
+                    Settle::Finish(Status::Dead, Some(message)),
+                )
+                .await
+            }
+        }
+    }
+
+    /// Records that Stripe's API denied the claimed `event_id`: `valid` false, then
+    /// [`Status::Denied`] with the reason. A store failure releases the claim (the next
+    /// delivery validates again).
+    #[cfg(feature = "client")]
+    async fn deny(
+        &self,
+        event_id: &str,
+        patience: Patience,
+        denial: crate::validation::Denial,
+    ) -> Outcome {
+        tracing::warn!(reason = %denial, "webhook event denied by Stripe's API; handlers not run");
+        let id = event_id.to_owned();
+        if let Err(e) = self.blocking(move |s| s.set_valid(&id, false)).await {
+            self.release(event_id, &e).await;
+            return Outcome::StoreFailed(e);
+        }
+        let reason = denial.to_string();
+        match self
+            .settle(
+                event_id,
+                patience,
+                Settle::Finish(Status::Denied, Some(reason)),
+            )
+            .await
+        {
+            Ok(()) => Outcome::Denied(denial),
+            Err(e) => Outcome::StoreFailed(e),
+        }
+    }
+
+    /// Gives up the claim on `event_id` after the store failed with `error` before its
+    /// handlers ran, so that the next delivery claims it at once.
+    #[cfg(feature = "client")]
+    async fn release(&self, event_id: &str, error: &StoreError) {
+        let reason = format!("validation could not be recorded: {error}");
+        let release = (event_id.to_owned(), Status::Pending, Some(reason));
+        if let Err(e) = self.inner.batches.finish.call(release).await {
+            tracing::error!(error = %e, "could not release the claim either; it ends with its lease");
+        }
+    }
+
+    /// Applies an event to the mirror, if there is one: a snapshot event's object (on the
+    /// blocking pool: a store call), or in re-fetch mode the object fetched from Stripe's API
+    /// (thin events' related objects too).
     async fn apply_to_mirror(&self, event: &ReceivedEvent, body: Bytes) -> Result<(), StoreError> {
-        let (Some(mirror), ReceivedEvent::Snapshot(event)) = (&self.inner.mirror, event) else {
+        let Some(mirror) = &self.inner.mirror else {
             return Ok(());
         };
-        let mirror = mirror.clone();
-        let (id, event_type, created) = (
-            event.id.clone(),
-            event.type_.as_str().to_owned(),
-            event.created.as_secs(),
-        );
-        tokio::task::spawn_blocking(move || mirror.apply_parts(&id, &event_type, created, &body))
-            .await
-            .map_err(|e| StoreError::new("running a mirror call", e))??;
-        Ok(())
+        #[cfg(feature = "client")]
+        if mirror.is_refetching() {
+            return mirror
+                .apply_fetching(event, &body)
+                .await
+                .map(drop)
+                .map_err(crate::mirror::MirrorError::into_store_error);
+        }
+        mirror.apply_blocking(event, &body).await.map(drop)
     }
 
     /// Records the result of handlers that ran (`result`), retrying a failing store as long
@@ -406,6 +492,12 @@ pub(super) async fn traced(kind: &'static str, work: impl Future<Output = Outcom
         | Outcome::TooLarge { .. } => {
             tracing::warn!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
+        #[cfg(feature = "client")]
+        Outcome::Denied(_) => tracing::warn!(outcome = %outcome, duration_ms, "webhook {kind}"),
+        #[cfg(feature = "client")]
+        Outcome::ValidationFailed(_) => {
+            tracing::error!(outcome = %outcome, duration_ms, "webhook {kind}");
+        }
         Outcome::HandlerFailed(_) | Outcome::StoreFailed(_) | Outcome::Crashed(_) => {
             tracing::error!(outcome = %outcome, duration_ms, "webhook {kind}");
         }
@@ -428,6 +520,10 @@ async fn webhook_route(
         Outcome::HandlerFailed(_) => "handler failed".to_owned(),
         Outcome::StoreFailed(_) => "event store failed".to_owned(),
         Outcome::Crashed(_) => "internal error".to_owned(),
+        #[cfg(feature = "client")]
+        Outcome::Denied(_) => "denied by Stripe's API".to_owned(),
+        #[cfg(feature = "client")]
+        Outcome::ValidationFailed(_) => "validation against Stripe's API failed".to_owned(),
         other => other.to_string(),
     };
     (outcome.status_code(), text).into_response()

@@ -19,7 +19,12 @@
 //! 4. [`EventStore::record`]ed, then [`EventStore::claim`]ed: already processed -> 200
 //!    ([`Outcome::Duplicate`]); another delivery is running it -> 409 ([`Outcome::InProgress`],
 //!    Stripe retries later);
-//! 5. dispatched ([`Dispatcher::dispatch`](crate::Dispatcher::dispatch)): success ->
+//! 5. with validation configured (`ReceiverConfig::validate`, feature `client`), fetched
+//!    again from Stripe's API first: denied -> never run, stored as
+//!    [`Status::Denied`](crate::store::Status::Denied), 200 (`Outcome::Denied`); not fetched
+//!    -> not run, failed, 500 (`Outcome::ValidationFailed`: Stripe delivers it again; queue
+//!    workers retry it);
+//!    then dispatched ([`Dispatcher::dispatch`](crate::Dispatcher::dispatch)): success ->
 //!    [`EventStore::complete`], 200; a handler failed -> [`EventStore::fail`], 500, so that
 //!    Stripe delivers it again and the handlers run again;
 //! 6. typed handlers exist for the type but the payload did not fit its type (and no
@@ -140,6 +145,9 @@ mod worker;
 
 mod ready;
 
+#[cfg(all(test, feature = "client"))]
+mod validation_tests;
+
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -186,6 +194,9 @@ struct Inner {
     intake: tokio::sync::Notify,
     /// The store calls of deliveries, results and workers, gathered into batches.
     batches: batch::Batches,
+    /// Validation against Stripe's API before the handlers run.
+    #[cfg(feature = "client")]
+    validation: Option<crate::validation::Validation>,
 }
 
 impl Receiver {
@@ -220,6 +231,8 @@ impl Receiver {
                 poll_interval: config.poll_interval,
                 intake: tokio::sync::Notify::new(),
                 batches,
+                #[cfg(feature = "client")]
+                validation: config.validation,
             }),
         }
     }
@@ -323,11 +336,22 @@ pub enum Outcome {
     /// The delivery's task ended without an outcome (a panic outside the handlers, which
     /// are caught: a bug), 500.
     Crashed(String),
+    /// Validation against Stripe's API ([`ReceiverConfig::validate`]) denied the event: its
+    /// handlers did not run; stored as [`Status::Denied`](crate::store::Status::Denied)
+    /// (200: a redelivery would be denied again).
+    #[cfg(feature = "client")]
+    Denied(crate::validation::Denial),
+    /// Validation against Stripe's API could not fetch the event (no connection, timeout,
+    /// 429 or 5xx after retries, a wrong API key): its handlers did not run (500: Stripe
+    /// delivers it again; a queue worker retries it).
+    #[cfg(feature = "client")]
+    ValidationFailed(String),
 }
 
 impl Outcome {
-    /// The HTTP status to answer: 200 (processed, unhandled, duplicate, queued, untyped), 409
-    /// (in progress), 500 (handler or store failed, crashed), 400 (rejected), 413 (too large).
+    /// The HTTP status to answer: 200 (processed, unhandled, duplicate, queued, untyped,
+    /// denied), 409 (in progress), 500 (handler or store failed, crashed, validation failed),
+    /// 400 (rejected), 413 (too large).
     pub fn status_code(&self) -> StatusCode {
         match self {
             Self::Processed { .. }
@@ -341,6 +365,10 @@ impl Outcome {
             }
             Self::Rejected(_) => StatusCode::BAD_REQUEST,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            #[cfg(feature = "client")]
+            Self::Denied(_) => StatusCode::OK,
+            #[cfg(feature = "client")]
+            Self::ValidationFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -364,6 +392,10 @@ impl Outcome {
             Self::Rejected(_) => "Rejected",
             Self::TooLarge { .. } => "TooLarge",
             Self::Crashed(_) => "Crashed",
+            #[cfg(feature = "client")]
+            Self::Denied(_) => "Denied",
+            #[cfg(feature = "client")]
+            Self::ValidationFailed(_) => "ValidationFailed",
         }
     }
 
@@ -395,6 +427,10 @@ impl std::fmt::Display for Outcome {
             Self::Rejected(reason) => write!(f, "rejected: {reason}"),
             Self::TooLarge { limit } => write!(f, "too large (over {limit} bytes)"),
             Self::Crashed(why) => write!(f, "crashed: {why}"),
+            #[cfg(feature = "client")]
+            Self::Denied(denial) => write!(f, "denied: {denial}"),
+            #[cfg(feature = "client")]
+            Self::ValidationFailed(why) => write!(f, "validation failed: {why}"),
         }
     }
 }

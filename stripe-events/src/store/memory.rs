@@ -181,6 +181,7 @@ impl EventStore for MemoryStore {
                 status: Status::Pending,
                 attempts: 0,
                 last_error: None,
+                valid: None,
             },
             false,
         );
@@ -210,6 +211,7 @@ impl EventStore for MemoryStore {
                 status: Status::Failed,
                 attempts: 0,
                 last_error: Some(reason.to_owned()),
+                valid: None,
             },
             true,
         );
@@ -296,6 +298,18 @@ impl EventStore for MemoryStore {
             attempt: row.delivery.attempts,
             error: Some(error.to_owned()),
         });
+        Ok(())
+    }
+
+    fn set_valid(&self, event_id: &str, valid: bool) -> Result<(), StoreError> {
+        let mut inner = self.inner();
+        let row = inner.authentic_mut(event_id).ok_or_else(|| {
+            StoreError::new(
+                format!("recording the validation of {event_id}"),
+                NO_SUCH_EVENT,
+            )
+        })?;
+        row.delivery.valid = Some(valid);
         Ok(())
     }
 

@@ -57,7 +57,7 @@
 
 mod memory;
 #[cfg(feature = "postgres")]
-mod postgres;
+pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -94,19 +94,28 @@ pub enum Status {
     /// allowed ([`EventStore::retry_at`] is no longer called). Never claimed by the queue
     /// again; listed (`events list --status dead`) and replayable.
     Dead,
+    /// Validation against Stripe's API (the receiver's `ReceiverConfig::validate` option,
+    /// feature `client`) found that Stripe does
+    /// not have this event, or has it with another type or about another object: its
+    /// handlers never ran and never will for this delivery; `last_error` says why, and the
+    /// delivery's [`valid`](StoredDelivery::valid) is `Some(false)`. Not queued; a
+    /// redelivery or replay claims it again and validates it again.
+    Denied,
 }
 
 impl Status {
     /// Every status, in the order of the lifecycle.
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Self::Pending,
         Self::Processed,
         Self::Failed,
         Self::Untyped,
         Self::Dead,
+        Self::Denied,
     ];
 
-    /// `"pending"`, `"processed"`, `"failed"`, `"untyped"` or `"dead"` (as stored).
+    /// `"pending"`, `"processed"`, `"failed"`, `"untyped"`, `"dead"` or `"denied"` (as
+    /// stored).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
@@ -114,6 +123,7 @@ impl Status {
             Self::Failed => "failed",
             Self::Untyped => "untyped",
             Self::Dead => "dead",
+            Self::Denied => "denied",
         }
     }
 }
@@ -132,7 +142,8 @@ impl fmt::Display for ParseStatusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown delivery status `{}` (expected pending, processed, failed, untyped or dead)",
+            "unknown delivery status `{}` (expected pending, processed, failed, untyped, dead or \
+             denied)",
             self.0
         )
     }
@@ -177,8 +188,13 @@ pub struct StoredDelivery {
     pub status: Status,
     /// How many times its handlers were started.
     pub attempts: u32,
-    /// Why it last failed (handler errors, or why it was rejected).
+    /// Why it last failed (handler errors, or why it was rejected or denied).
     pub last_error: Option<String>,
+    /// What validation against Stripe's API said ([`EventStore::set_valid`]): `Some(true)`
+    /// when Stripe confirmed the event, `Some(false)` when it denied it
+    /// ([`Status::Denied`]), `None` when it was not validated (no validation configured, or
+    /// not yet: a fetch that failed records nothing).
+    pub valid: Option<bool>,
 }
 
 /// One step in a delivery's history ([`EventStore::history`]).
@@ -451,7 +467,7 @@ pub trait EventStore: Send + Sync + 'static {
     /// [`Status::Failed`] with a retry time set by [`retry_at`](Self::retry_at), whose time
     /// (`run_after`) is at or before `now`, oldest time first, then received order. A failure
     /// recorded by [`fail`](Self::fail) (inline mode: Stripe delivers it again) is not
-    /// queued, nor are processed, untyped or dead events. Concurrent workers, in one process
+    /// queued, nor are processed, untyped, dead or denied events. Concurrent workers, in one process
     /// or many, never claim the same event at once and never wait for each other's rows.
     ///
     /// The provided method fails: a store of an application's own needs it only for queue
@@ -501,9 +517,26 @@ pub trait EventStore: Send + Sync + 'static {
         ))
     }
 
+    /// Records what validation against Stripe's API said of the authentic delivery of
+    /// `event_id` ([`StoredDelivery::valid`]): `true` when Stripe confirmed it, `false` when
+    /// it denied it. Changes nothing else (the receiver records a denial's
+    /// [`Status::Denied`] with [`finish`](Self::finish)). An event id that was never
+    /// [`record`](Self::record)ed is an error.
+    ///
+    /// The provided method fails: a store of an application's own needs it only for
+    /// validation.
+    fn set_valid(&self, event_id: &str, valid: bool) -> Result<(), StoreError> {
+        let _ = valid;
+        Err(StoreError::new(
+            format!("recording the validation of {event_id}"),
+            "this event store does not implement validation (EventStore::set_valid)",
+        ))
+    }
+
     /// Retention: deletes the authentic deliveries that are [`Status::Processed`] and were
     /// received before `received_before` (unix seconds), with their history, and returns how
-    /// many. Never touches pending, failed, untyped or dead deliveries, nor rejected ones.
+    /// many. Never touches pending, failed, untyped, dead or denied deliveries, nor rejected
+    /// ones.
     ///
     /// The provided method fails: a store of an application's own prunes as it sees fit.
     fn prune(&self, received_before: i64) -> Result<u64, StoreError> {
@@ -693,6 +726,10 @@ impl<S: EventStore + ?Sized> EventStore for Arc<S> {
         (**self).prune(received_before)
     }
 
+    fn set_valid(&self, event_id: &str, valid: bool) -> Result<(), StoreError> {
+        (**self).set_valid(event_id, valid)
+    }
+
     fn bind_application(&self, application: &str) -> Result<String, StoreError> {
         (**self).bind_application(application)
     }
@@ -722,6 +759,7 @@ pub(crate) fn finishing(status: Status, event_id: &str) -> String {
         Status::Untyped => "marking untyped",
         Status::Pending => "releasing",
         Status::Dead => "marking dead",
+        Status::Denied => "marking denied",
     };
     format!("{doing} {event_id}")
 }
@@ -808,7 +846,8 @@ mod tests {
         assert_eq!(e.source().unwrap().to_string(), "database is locked");
         assert_eq!(
             "done".parse::<Status>().unwrap_err().to_string(),
-            "unknown delivery status `done` (expected pending, processed, failed, untyped or dead)"
+            "unknown delivery status `done` (expected pending, processed, failed, untyped, dead or \
+             denied)"
         );
     }
 }

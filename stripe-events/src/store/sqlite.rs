@@ -16,9 +16,10 @@ use super::{
 
 /// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before
 /// versions were recorded (`user_version` 0 with a `deliveries` table), 2 adds the queue
-/// (`run_after`), 3 the mirror's `objects`. An older file is migrated in place when opened for
+/// (`run_after`), 3 the mirror's `objects`, 4 what validation against Stripe's API said
+/// (`valid`, and the status `denied`). An older file is migrated in place when opened for
 /// writing; a newer one is refused.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// Authentic deliveries have `rejected = 0` and a unique `event_id`; rejected ones
 /// (`rejected = 1`) may repeat ids, and are never claimed. `lease_until` (unix seconds) is set
@@ -61,7 +62,7 @@ CREATE TABLE IF NOT EXISTS meta (
 ";
 
 /// Migration `i` takes a database from version `i + 1` to `i + 2`.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     // 1 -> 2: the queue. Pending events (never claimed, or claimed by a process that may have
     // died: the lease still applies) are queued from when they were received.
     "
@@ -75,6 +76,10 @@ CREATE INDEX deliveries_queue ON deliveries(run_after, row_id)
     // order that decides which event wins), whether it was deleted, and when it was fetched
     // from Stripe's API (unix microseconds; NULL for an object that came in an event).
     objects::MIGRATION,
+    // 3 -> 4: validation against Stripe's API. NULL: not validated (every delivery before it).
+    "
+ALTER TABLE deliveries ADD COLUMN valid INTEGER;
+",
 ];
 
 /// The queue's claim: the first due, unleased row in `deliveries_queue` order, claimed in the
@@ -97,7 +102,7 @@ const CLAIM_NEXT: &str = "UPDATE deliveries SET status = 'pending', attempts = a
 const NO_SUCH_EVENT: &str = "no such event in the store";
 
 const COLUMNS: &str = "row_id, event_id, event_type, api_version, account, livemode, received_at, \
-                       body, signature_valid, status, attempts, last_error";
+                       body, signature_valid, status, attempts, last_error, valid";
 
 /// How long a statement waits for another process's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -547,6 +552,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
         status,
         attempts: row.get(10)?,
         last_error: row.get(11)?,
+        valid: row.get(12)?,
     })
 }
 
@@ -742,6 +748,20 @@ impl EventStore for SqliteStore {
             })
         })?;
         if !changed {
+            return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
+        }
+        Ok(())
+    }
+
+    fn set_valid(&self, event_id: &str, valid: bool) -> Result<(), StoreError> {
+        let ctx = || format!("recording the validation of {event_id}");
+        let changed = self.write(ctx, |conn| {
+            conn.prepare_cached(
+                "UPDATE deliveries SET valid = ?2 WHERE event_id = ?1 AND rejected = 0",
+            )?
+            .execute(params![event_id, valid])
+        })?;
+        if changed == 0 {
             return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
         }
         Ok(())
@@ -983,6 +1003,10 @@ mod tests {
         let store = SqliteStore::open(&db).unwrap();
         assert_eq!(before(&store), rows, "migration changed the deliveries");
         assert_eq!(user_version(&store.conn()).unwrap(), SCHEMA_VERSION);
+        assert!(
+            store.list(None).unwrap().iter().all(|d| d.valid.is_none()),
+            "deliveries from before validation are not validated"
+        );
         assert_eq!(store.application().unwrap().as_deref(), Some("shop"));
         assert_eq!(store.history("evt_v1_failed").unwrap().len(), 2);
         assert_eq!(
@@ -1033,7 +1057,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_2_file_gains_the_objects_table_with_nothing_else_changed() {
+    fn a_version_2_file_gains_the_objects_table_and_the_valid_column_with_nothing_else_changed() {
         let dir = temp_dir("v2");
         let db = old_file(&dir);
         // What the version-2 code made of it: version 1's schema and migration 1 -> 2.
@@ -1051,11 +1075,15 @@ mod tests {
         assert_eq!(before[0].len(), 6);
         let store = SqliteStore::open(&db).unwrap();
         let conn = store.conn();
-        assert_eq!(user_version(&conn).unwrap(), 3);
-        let after: Vec<_> = tables.iter().map(|t| dump(&conn, t)).collect();
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        let mut after: Vec<_> = tables.iter().map(|t| dump(&conn, t)).collect();
+        // Version 4's `valid`, the deliveries' last column: NULL (not validated) in every row.
+        for row in &mut after[0] {
+            assert_eq!(row.pop(), Some(None), "{row:?}");
+        }
         assert_eq!(
             after, before,
-            "migrating to version 3 changed the deliveries"
+            "migrating to versions 3 and 4 changed the deliveries"
         );
         assert!(dump(&conn, "objects").is_empty());
         drop(conn);

@@ -20,6 +20,55 @@ pub(crate) fn run<S: EventStore>(mut make: impl FnMut() -> S) {
     batches_answer_each_entry_in_order(&make());
     batch_claims_take_the_oldest_due_events(&make());
     thin_notifications_are_kept_like_snapshot_events(&make());
+    validation_is_recorded_and_denied_events_stay_out_of_the_queue(&make());
+}
+
+fn validation_is_recorded_and_denied_events_stay_out_of_the_queue(store: &dyn EventStore) {
+    record(store, "evt_1");
+    record(store, "evt_2");
+    assert_eq!(
+        store.get("evt_1").unwrap().unwrap().valid,
+        None,
+        "not validated"
+    );
+    assert!(store.set_valid("evt_none", true).is_err(), "no such event");
+    store.set_valid("evt_1", true).unwrap();
+    assert_eq!(store.get("evt_1").unwrap().unwrap().valid, Some(true));
+    // Denied: claimed, then denied with the reason; out of the queue, listed by its status.
+    assert!(matches!(
+        store.claim("evt_2", 100, LEASE).unwrap(),
+        Claim::Run { attempt: 1 }
+    ));
+    store.set_valid("evt_2", false).unwrap();
+    store
+        .finish(
+            "evt_2",
+            Status::Denied,
+            Some("denied by Stripe's API: no event evt_2 (404)"),
+        )
+        .unwrap();
+    let denied = store.get("evt_2").unwrap().unwrap();
+    assert_eq!((denied.status, denied.valid), (Status::Denied, Some(false)));
+    assert!(denied.last_error.unwrap().contains("404"));
+    let listed: Vec<_> = store
+        .list(Some(Status::Denied))
+        .unwrap()
+        .into_iter()
+        .map(|d| d.event_id.unwrap())
+        .collect();
+    assert_eq!(listed, ["evt_2"]);
+    assert_eq!(
+        next(store, 200),
+        Some(("evt_1".to_owned(), 1)),
+        "evt_2 is not queued"
+    );
+    assert_eq!(next(store, 200), None);
+    // A redelivery can claim it again (and validate it again).
+    assert!(matches!(
+        store.claim("evt_2", 300, LEASE).unwrap(),
+        Claim::Run { attempt: 2 }
+    ));
+    assert_eq!(store.prune(i64::MAX).unwrap(), 0, "nothing processed");
 }
 
 fn record(store: &dyn EventStore, id: &str) {

@@ -267,6 +267,7 @@ fn from_row(row: &Row) -> Result<StoredDelivery, Failure> {
         status,
         attempts: attempt(row.try_get(10)?),
         last_error: row.try_get(11)?,
+        valid: row.try_get(12)?,
     })
 }
 
@@ -636,6 +637,19 @@ impl EventStore for PostgresStore {
             let rows = lease
                 .query(RETRY_AT, &[&id, &error, &run_after, &now])
                 .await?;
+            Ok(!rows.is_empty())
+        })?;
+        if !changed {
+            return Err(StoreError::new(ctx(), NO_SUCH_EVENT));
+        }
+        Ok(())
+    }
+
+    fn set_valid(&self, event_id: &str, valid: bool) -> Result<(), StoreError> {
+        let ctx = || format!("recording the validation of {event_id}");
+        let id = event_id.to_owned();
+        let changed = self.run(ctx, move |mut lease| async move {
+            let rows = lease.query(SET_VALID, &[&id, &valid]).await?;
             Ok(!rows.is_empty())
         })?;
         if !changed {

@@ -6,7 +6,8 @@ macro_rules! select_deliveries {
     ($tail:literal) => {
         concat!(
             "SELECT row_id, event_id, event_type, api_version, account, livemode, received_at, \
-             body, signature_valid, status, attempts, last_error FROM stripe_events_deliveries ",
+             body, signature_valid, status, attempts, last_error, valid \
+             FROM stripe_events_deliveries ",
             $tail
         )
     };
@@ -81,6 +82,11 @@ WITH next AS (
     SELECT event_id, $1, 'pending', attempts FROM claimed
 )
 SELECT event_id, attempts, body FROM claimed ORDER BY run_after, row_id";
+
+/// What validation against Stripe's API said of an authentic delivery.
+pub(super) const SET_VALID: &str = "
+UPDATE stripe_events_deliveries SET valid = $2 WHERE event_id = $1 AND NOT rejected
+RETURNING row_id";
 
 pub(super) const RETRY_AT: &str = "
 WITH failed AS (

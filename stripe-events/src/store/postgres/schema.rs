@@ -33,10 +33,15 @@ const MIGRATIONS: &[Migration] = &[
         name: "objects",
         sql: include_str!("migrations/003_objects.sql"),
     },
+    Migration {
+        version: 4,
+        name: "validation",
+        sql: include_str!("migrations/004_validation.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.
-pub(super) const VERSION: i32 = 3;
+pub(super) const VERSION: i32 = 4;
 
 const VERSION_TABLE: &str = "
 CREATE TABLE IF NOT EXISTS stripe_events_schema (

@@ -359,14 +359,10 @@ fn instances_starting_together_create_the_schema_once() {
         t.join().unwrap().unwrap();
     }
     let versions = schema.sql("SELECT version FROM stripe_events_schema ORDER BY version");
-    assert_eq!(
-        versions,
-        [
-            [Some("1".to_owned())],
-            [Some("2".to_owned())],
-            [Some("3".to_owned())]
-        ]
-    );
+    let expected: Vec<_> = (1..=schema::VERSION)
+        .map(|v| vec![Some(v.to_string())])
+        .collect();
+    assert_eq!(versions, expected);
 }
 
 /// The layout before schema versions (version 1), with one delivery in each state.
@@ -421,11 +417,14 @@ fn a_schema_without_a_version_is_migrated_with_nothing_lost() {
         [
             [Some("1".to_owned()), Some("initial".to_owned())],
             [Some("2".to_owned()), Some("queue".to_owned())],
-            [Some("3".to_owned()), Some("objects".to_owned())]
+            [Some("3".to_owned()), Some("objects".to_owned())],
+            [Some("4".to_owned()), Some("validation".to_owned())]
         ]
     );
     // Version 3 added the mirror's table, empty, and changed nothing else (above).
     assert!(schema.sql("SELECT 1 FROM stripe_events_objects").is_empty());
+    // Deliveries from before validation (version 4) are not validated.
+    assert!(store.list(None).unwrap().iter().all(|d| d.valid.is_none()));
     // The pending delivery is queued from when it was received, once its lease ends.
     assert!(store.claim_next(69, LEASE).unwrap().is_none());
     let job = store.claim_next(70, LEASE).unwrap().unwrap();
@@ -433,7 +432,10 @@ fn a_schema_without_a_version_is_migrated_with_nothing_lost() {
     assert!(store.claim_next(129, LEASE).unwrap().is_none(), "only it");
     // Connecting again changes nothing.
     drop(PostgresStore::connect(schema.url()).unwrap());
-    assert_eq!(schema.sql("SELECT 1 FROM stripe_events_schema").len(), 3);
+    assert_eq!(
+        schema.sql("SELECT 1 FROM stripe_events_schema").len(),
+        schema::VERSION as usize
+    );
 
     // A full unversioned layout, bound to an application.
     let full = TestSchema::new("migrate").unwrap();
@@ -457,10 +459,16 @@ fn a_newer_schema_is_refused_naming_both_versions() {
         "{message}"
     );
     assert!(message.contains("schema version 7"), "{message}");
-    assert!(message.contains("supports (3)"), "{message}");
+    assert!(
+        message.contains(&format!("supports ({})", schema::VERSION)),
+        "{message}"
+    );
     assert!(message.contains(schema.name()), "{message}");
     // Nothing was changed.
-    assert_eq!(schema.sql("SELECT 1 FROM stripe_events_schema").len(), 4);
+    assert_eq!(
+        schema.sql("SELECT 1 FROM stripe_events_schema").len(),
+        schema::VERSION as usize + 1
+    );
 }
 
 #[test]
