@@ -3,7 +3,11 @@
 # (it is compiled, with the macro crate's event table from the same spec), and parses that
 # version's own example objects through it. Each version builds in its own target directory so
 # that switching does not invalidate the pinned build.
-#   scripts/check-versions.sh [VERSION ...]   (default: every spec-*.json in ../shared)
+#   scripts/check-versions.sh [VERSION ...]   (default: every spec-*.json in ../shared, then
+#                                              `compatible`)
+# `compatible`: the pinned 2024-04-10 build, strict and with every other v1 spec in ../shared as
+# compatible API versions (STRIPE_EVENTS_COMPATIBLE), each parsing every fixtures file with its
+# expected typed counts and exceptions (tests/versions/tests/compatible.rs).
 # The v2 specs (spec-v2-*.json, or a VERSION given as v2-<version>) describe thin events only:
 # each is generated beside the pinned v1 spec (STRIPE_OPENAPI_SPEC_V2) and its thin types are
 # compiled, with serialize and schemars, lints denied (one small event group, so the v1 side
@@ -19,8 +23,25 @@ if [ ${#versions[@]} -eq 0 ]; then
     v=$(basename "$f" .json)
     versions+=("${v#spec-}")
   done
+  versions+=(compatible)
 fi
 for v in "${versions[@]}"; do
+  if [ "$v" = compatible ]; then
+    older=()
+    for f in "$shared"/spec-20*.json; do
+      o=$(basename "$f" .json); o="${o#spec-}"
+      [ "$o" = 2024-04-10 ] || older+=("$o")
+    done
+    list=$(IFS=,; echo "${older[*]}")
+    echo "=== 2024-04-10 pin, strict, then with compatible API versions $list"
+    STRIPE_OPENAPI_SPEC="$shared/spec-2024-04-10.json" CARGO_TARGET_DIR="target/versions/2024-04-10" \
+      cargo test --locked -q -p stripe-events-version-check --test compatible -- --nocapture 2>&1 \
+      | grep -E '^fixtures|test result' || { echo "strict fixtures tally failed"; exit 1; }
+    STRIPE_EVENTS_COMPATIBLE="$list" CARGO_TARGET_DIR="target/versions/compatible" \
+      cargo test --locked -q -p stripe-events-version-check --test compatible -- --nocapture 2>&1 \
+      | grep -E '^fixtures|test result' || { echo "compatible fixtures tally failed"; exit 1; }
+    continue
+  fi
   if [[ "$v" == v2-* ]]; then
     echo "=== v2 spec ${v#v2-}: thin event types generated and compiled"
     STRIPE_OPENAPI_SPEC_V2="$shared/spec-$v.json" CARGO_TARGET_DIR="target/versions/$v" \

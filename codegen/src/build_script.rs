@@ -6,9 +6,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::discover::EventDef;
 use crate::error::{Error, Result};
 use crate::extra::ExtraEvents;
-use crate::pin::{self, EXTRA_ENV, PIN_FILE, Pin, PinnedSpec, SPEC_ENV, SPEC_V2_ENV};
+use crate::ir::CompatReport;
+use crate::pin::{
+    self, COMPAT_REPORT_ENV, COMPATIBLE_ENV, EXTRA_ENV, PIN_FILE, Pin, PinnedSpec, SPEC_ENV,
+    SPEC_V2_ENV,
+};
 use crate::sample_spec::{self, DOCS_RS_ENV};
 use crate::{Settings, Spec, generate_events};
 
@@ -54,6 +59,8 @@ struct Inputs {
     /// The v2 spec (thin events), when the pin or [`SPEC_V2_ENV`] names one.
     thin_spec: Option<Spec>,
     extra: ExtraEvents,
+    /// The compatible API versions' specs (the pin's `compatible`, or [`COMPATIBLE_ENV`]).
+    compatible: Vec<Spec>,
     cargo: Vec<String>,
     /// Whether `spec` is the docs.rs [sample](sample_spec) rather than the pinned spec.
     sample: bool,
@@ -68,6 +75,8 @@ fn inputs(paths: &BuildPaths, env: Env<'_>) -> Result<Inputs> {
         format!("cargo:rerun-if-env-changed={DOCS_RS_ENV}"),
     ];
     cargo.push(format!("cargo:rerun-if-env-changed={SPEC_V2_ENV}"));
+    cargo.push(format!("cargo:rerun-if-env-changed={COMPATIBLE_ENV}"));
+    cargo.push(format!("cargo:rerun-if-env-changed={COMPAT_REPORT_ENV}"));
     let env_path = |name: &str| env(name).filter(|s| !s.is_empty()).map(PathBuf::from);
     let env_spec = env_path(SPEC_ENV);
     let env_v2 = env_path(SPEC_V2_ENV);
@@ -78,6 +87,7 @@ fn inputs(paths: &BuildPaths, env: Env<'_>) -> Result<Inputs> {
             spec: sample_spec::sample_spec()?,
             thin_spec: env_v2.as_deref().map(Spec::load).transpose()?,
             extra: ExtraEvents::none(),
+            compatible: Vec::new(),
             cargo,
             sample: true,
         });
@@ -107,13 +117,53 @@ fn inputs(paths: &BuildPaths, env: Env<'_>) -> Result<Inputs> {
         }
         None => ExtraEvents::none(),
     };
+    let compatible = compatible_specs(paths, &pin, env, &mut cargo)?;
     Ok(Inputs {
         spec,
         thin_spec,
         extra,
+        compatible,
         cargo,
         sample: false,
     })
+}
+
+/// The specs of the compatible API versions: [`COMPATIBLE_ENV`] when set (paths relative to
+/// the project root), else the pin's `compatible` (paths relative to `spec/`).
+fn compatible_specs(
+    paths: &BuildPaths,
+    pin: &Pin,
+    env: Env<'_>,
+    cargo: &mut Vec<String>,
+) -> Result<Vec<Spec>> {
+    let root = paths.spec_dir.parent().unwrap_or(&paths.spec_dir);
+    let (entries, base) = match env(COMPATIBLE_ENV).filter(|s| !s.trim().is_empty()) {
+        Some(value) => (pin::parse_compatible_env(&value), root),
+        None => (pin.compatible.clone(), paths.spec_dir.as_path()),
+    };
+    entries
+        .iter()
+        .map(|entry| {
+            let path = pin::locate_compatible(entry, base, &paths.spec_dir, &paths.shared_dir)?;
+            cargo.push(format!("cargo:rerun-if-changed={}", path.display()));
+            Spec::load(&path)
+        })
+        .collect()
+}
+
+/// The event types of the build, and the spec to generate from: the pinned spec, or with
+/// compatible versions the pinned spec with theirs merged in, and what that changed.
+fn events_and_spec(
+    spec: Spec,
+    extra: &ExtraEvents,
+    compatible: &[Spec],
+) -> Result<(Spec, Vec<EventDef>, Option<CompatReport>)> {
+    let events = crate::discover::discover(&spec, extra)?;
+    if compatible.is_empty() {
+        return Ok((spec, events, None));
+    }
+    let merged = crate::ir::merge_compatible(spec, events, compatible)?;
+    Ok((merged.spec, merged.events, Some(merged.report)))
 }
 
 /// Finds ([`pin::locate`]) and loads the spec `pinned` describes (or the user's own file,
@@ -155,6 +205,7 @@ pub fn run(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
         spec,
         thin_spec,
         extra,
+        compatible,
         mut cargo,
         sample,
     } = inputs(paths, env)?;
@@ -163,7 +214,20 @@ pub fn run(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> {
     if sample {
         cargo.push(format!("cargo:rustc-cfg={SAMPLE_CFG}"));
     }
-    let events = crate::discover::discover(&spec, &extra)?;
+    let (spec, events, report) = events_and_spec(spec, &extra, &compatible)?;
+    // The compatible versions, for `stripe_events::COMPATIBLE_API_VERSIONS` (empty: strict).
+    let versions = report
+        .as_ref()
+        .map_or_else(String::new, |r| r.versions.join(","));
+    cargo.push(format!(
+        "cargo:rustc-env=STRIPE_EVENTS_COMPATIBLE_VERSIONS={versions}"
+    ));
+    // The summary only when asked: a build prints nothing by default.
+    if let Some(report) = report.filter(|_| env(COMPAT_REPORT_ENV).is_some_and(|v| !v.is_empty())) {
+        for line in report.summary().lines() {
+            cargo.push(format!("cargo:warning=stripe-events: {line}"));
+        }
+    }
     let groups = enabled_groups(&events, env);
     if groups.as_ref().is_some_and(|g| g.is_empty()) {
         cargo.push(
@@ -225,10 +289,11 @@ pub fn run_event_table(paths: &BuildPaths, env: Env<'_>) -> Result<Vec<String>> 
         spec,
         thin_spec,
         extra,
+        compatible,
         cargo,
         ..
     } = inputs(paths, env)?;
-    let events = crate::discover::discover(&spec, &extra)?;
+    let (spec, events, _) = events_and_spec(spec, &extra, &compatible)?;
     let row = |t: &str, v: &str| format!("    ({t:?}, {v:?}),\n");
     let rows: String = events
         .iter()
@@ -478,6 +543,99 @@ mod tests {
             "{rows}"
         );
         assert!(!rows.contains("v2.thing.made"), "{rows}");
+    }
+
+    #[test]
+    fn compatible_versions_from_the_pin_or_the_variable_widen_the_types_and_report_when_asked() {
+        let paths = pinned_project("compatible", false);
+        let older = crate::sample_spec::SAMPLE_SPEC
+            .replace("2024-04-10", "2023-01-01")
+            .replace(
+                "\"price.updated\",",
+                "\"price.updated\", \"price.vanished\",",
+            );
+        std::fs::write(paths.spec_dir.join("older.json"), &older).unwrap();
+        let env = env_of(&[("CARGO_FEATURE_ALL_EVENTS", "1")]);
+        // Strict by default: no compatible version, no summary.
+        let cargo = run(&paths, &env).unwrap();
+        assert!(
+            !cargo.iter().any(|l| l.starts_with("cargo:warning")),
+            "{cargo:?}"
+        );
+        assert!(cargo.contains(&"cargo:rustc-env=STRIPE_EVENTS_COMPATIBLE_VERSIONS=".to_owned()));
+        let strict = std::fs::read_to_string(&paths.out_file).unwrap();
+        assert!(!strict.contains("PriceVanished"));
+
+        // The pin's list (a path relative to spec/).
+        let pin_file = paths.spec_dir.join(PIN_FILE);
+        let pin = std::fs::read_to_string(&pin_file).unwrap();
+        std::fs::write(&pin_file, format!("{pin}compatible = [\"older.json\"]\n")).unwrap();
+        let cargo = run(&paths, &env).unwrap();
+        assert!(
+            !cargo.iter().any(|l| l.starts_with("cargo:warning")),
+            "{cargo:?}"
+        );
+        assert!(
+            cargo.contains(
+                &"cargo:rustc-env=STRIPE_EVENTS_COMPATIBLE_VERSIONS=2023-01-01".to_owned()
+            )
+        );
+        let older_path = paths.spec_dir.join("older.json");
+        assert!(cargo.contains(&format!("cargo:rerun-if-changed={}", older_path.display())));
+        assert!(
+            std::fs::read_to_string(&paths.out_file)
+                .unwrap()
+                .contains("PriceVanished")
+        );
+
+        // The variable replaces the pin's list (`none`: strict), and the summary is printed
+        // only when asked.
+        let none = env_of(&[("CARGO_FEATURE_ALL_EVENTS", "1"), (COMPATIBLE_ENV, "none")]);
+        run(&paths, &none).unwrap();
+        assert_eq!(std::fs::read_to_string(&paths.out_file).unwrap(), strict);
+        let own = older_path.display().to_string();
+        let asked = env_of(&[
+            ("CARGO_FEATURE_ALL_EVENTS", "1"),
+            (COMPATIBLE_ENV, own.as_str()),
+            (COMPAT_REPORT_ENV, "1"),
+        ]);
+        let cargo = run(&paths, &asked).unwrap();
+        let warnings: Vec<&String> = cargo
+            .iter()
+            .filter(|l| l.starts_with("cargo:warning"))
+            .collect();
+        assert!(
+            warnings[0].starts_with("cargo:warning=stripe-events: compatible API versions 2023-01-01 merged into 2024-04-10: 1 event types added"),
+            "{warnings:?}"
+        );
+        // The macros' table has the added event type too.
+        let table = pinned_project("compatible-macros", false);
+        std::fs::write(table.spec_dir.join("older.json"), &older).unwrap();
+        // A relative path in the variable is taken from the project root.
+        let relative = format!(
+            "{}/older.json",
+            table.spec_dir.file_name().unwrap().to_str().unwrap()
+        );
+        let with_older = env_of(&[
+            ("CARGO_FEATURE_ALL_EVENTS", "1"),
+            (COMPATIBLE_ENV, relative.as_str()),
+        ]);
+        run_event_table(&table, &with_older).unwrap();
+        let rows = std::fs::read_to_string(&table.out_file).unwrap();
+        assert!(
+            rows.contains("(\"price.vanished\", \"PriceVanished\"),"),
+            "{rows}"
+        );
+        // A version nowhere to be found fails the build naming it.
+        let missing = env_of(&[
+            ("CARGO_FEATURE_ALL_EVENTS", "1"),
+            (COMPATIBLE_ENV, "2015-01-01"),
+        ]);
+        let err = run(&paths, &missing).unwrap_err().to_string();
+        assert!(
+            err.contains("compatible API version \"2015-01-01\""),
+            "{err}"
+        );
     }
 
     #[test]

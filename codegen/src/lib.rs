@@ -129,6 +129,22 @@ pub fn generate(spec: &Spec, extra: &ExtraEvents, settings: &Settings) -> Result
     generate_events(spec, discover::discover(spec, extra)?, None, settings)
 }
 
+/// [`generate`] with compatible API versions: `compatible` (other versions' specs) are merged
+/// into `spec`'s schemas ([`ir::merge_compatible`]), so the generated types accept a payload
+/// rendered for any of them. Also returns what the merge changed. With no compatible spec,
+/// this is [`generate`] (and the report lists nothing).
+pub fn generate_compatible(
+    spec: Spec,
+    extra: &ExtraEvents,
+    compatible: &[Spec],
+    settings: &Settings,
+) -> Result<(Generated, ir::CompatReport)> {
+    let events = discover::discover(&spec, extra)?;
+    let merged = ir::merge_compatible(spec, events, compatible)?;
+    let generated = generate_events(&merged.spec, merged.events, None, settings)?;
+    Ok((generated, merged.report))
+}
+
 /// [`generate`] for event types already discovered ([`discover::discover`]), e.g. by a caller
 /// that chose the settings from them. The thin event types come from `thin_spec` (a v2 spec)
 /// when given, else from `spec` itself.

@@ -30,6 +30,11 @@ enum Command {
         /// A TOML file of extra event types (`[events] "type" = "schema"`).
         #[arg(long)]
         extra_events: Option<PathBuf>,
+        /// Compatible API versions (comma-separated spec files, or versions whose
+        /// `spec-<version>.json` is beside `--spec`): list the event types of the merged types
+        /// and print the compatibility summary to stderr.
+        #[arg(long, value_delimiter = ',')]
+        compatible: Vec<String>,
     },
     /// Print a Markdown report of what changed from OLD_SPEC to NEW_SPEC; exit 1 when a change
     /// breaks code written against OLD_SPEC, 0 when none does, 2 on bad input.
@@ -75,6 +80,10 @@ enum Command {
         /// all when absent
         #[arg(long, value_delimiter = ',')]
         groups: Option<Vec<String>>,
+        /// Compatible API versions (as for `events`): the types also accept their payloads;
+        /// the compatibility summary goes to stderr.
+        #[arg(long, value_delimiter = ',')]
+        compatible: Vec<String>,
     },
 }
 
@@ -88,6 +97,36 @@ fn load(
         None => ExtraEvents::none(),
     };
     Ok((spec, extra))
+}
+
+/// The specs `--compatible` names: each entry a spec file, or an API version whose
+/// `spec-<version>.json` is in the directory of `spec`.
+fn compatible_specs(spec: &Path, entries: &[String]) -> stripe_events_codegen::Result<Vec<Spec>> {
+    let dir = spec.parent().unwrap_or(Path::new("."));
+    entries
+        .iter()
+        .map(|entry| {
+            let path =
+                stripe_events_codegen::pin::locate_compatible(entry, Path::new("."), dir, dir)?;
+            Spec::load(&path)
+        })
+        .collect()
+}
+
+/// The spec and event types to generate from: `spec` with the `compatible` ones merged in (the
+/// summary printed to stderr), or `spec` alone.
+fn merged(
+    spec: Spec,
+    extra: &ExtraEvents,
+    compatible: &[Spec],
+) -> stripe_events_codegen::Result<(Spec, Vec<stripe_events_codegen::EventDef>)> {
+    let events = stripe_events_codegen::discover::discover(&spec, extra)?;
+    if compatible.is_empty() {
+        return Ok((spec, events));
+    }
+    let merged = stripe_events_codegen::ir::merge_compatible(spec, events, compatible)?;
+    eprint!("{}", merged.report.summary());
+    Ok((merged.spec, merged.events))
 }
 
 /// Exit code when `diff` finds a breaking change.
@@ -125,10 +164,16 @@ fn run(cli: Cli) -> stripe_events_codegen::Result<ExitCode> {
                 return Ok(ExitCode::from(BREAKING));
             }
         }
-        Command::Events { spec, extra_events } => {
+        Command::Events {
+            spec,
+            extra_events,
+            compatible,
+        } => {
+            let compatible = compatible_specs(&spec, &compatible)?;
             let (spec, extra) = load(&spec, extra_events.as_ref())?;
-            use stripe_events_codegen::discover::{discover, discover_thin, table, thin_table};
-            print!("{}", table(&discover(&spec, &extra)?));
+            use stripe_events_codegen::discover::{discover_thin, table, thin_table};
+            let (spec, events) = merged(spec, &extra, &compatible)?;
+            print!("{}", table(&events));
             print!("{}", thin_table(&discover_thin(&spec)));
         }
         Command::Generate {
@@ -138,14 +183,17 @@ fn run(cli: Cli) -> stripe_events_codegen::Result<ExitCode> {
             spec_v2,
             runtime_path,
             groups,
+            compatible,
         } => {
             let started = std::time::Instant::now();
+            let compatible = compatible_specs(&spec, &compatible)?;
             let (spec, extra) = load(&spec, extra_events.as_ref())?;
             let thin_spec = spec_v2.as_deref().map(Spec::load).transpose()?;
             let loaded = started.elapsed();
+            let (spec, events) = merged(spec, &extra, &compatible)?;
             let generated = generate_events(
                 &spec,
-                stripe_events_codegen::discover::discover(&spec, &extra)?,
+                events,
                 thin_spec.as_ref(),
                 &Settings {
                     runtime_path,

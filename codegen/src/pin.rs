@@ -22,6 +22,12 @@ pub const SPEC_ENV: &str = "STRIPE_OPENAPI_SPEC";
 pub const SPEC_V2_ENV: &str = "STRIPE_OPENAPI_SPEC_V2";
 /// Environment variable naming an extra-events TOML file.
 pub const EXTRA_ENV: &str = "STRIPE_EVENTS_EXTRA";
+/// Environment variable naming compatible API versions for one build (comma-separated
+/// versions or spec paths; `none` for none), instead of the pin's `compatible` list.
+pub const COMPATIBLE_ENV: &str = "STRIPE_EVENTS_COMPATIBLE";
+/// Environment variable that, when set (not empty), makes the build print a short summary of
+/// what the compatible versions changed (as cargo warnings: the only build output cargo shows).
+pub const COMPAT_REPORT_ENV: &str = "STRIPE_EVENTS_COMPAT_REPORT";
 /// File name of the pin inside `spec/`.
 pub const PIN_FILE: &str = "stripe-api.toml";
 
@@ -98,6 +104,11 @@ pub struct Pin {
     pub v2: Option<PinnedSpec>,
     /// An extra-events TOML file, relative to the pin's directory.
     pub extra_events: Option<String>,
+    /// Compatible API versions (`compatible = ["2023-08-16", "own/spec.json"]`): the generated
+    /// types also accept payloads of these versions ([`crate::ir::compat`]). Each entry is an
+    /// API version (its spec found as [`locate_compatible`] says) or a spec file's path
+    /// (relative to the pin's directory). Empty: strict, the pinned version only.
+    pub compatible: Vec<String>,
 }
 
 impl Pin {
@@ -114,14 +125,14 @@ impl Pin {
     }
 
     fn parse(text: &str) -> std::result::Result<Self, String> {
-        use crate::toml_file::{only_keys, parse, string};
+        use crate::toml_file::{only_keys, parse, string, string_list};
         let table = parse(text)?;
         let [v1, v2] = [SpecKind::V1, SpecKind::V2].map(SpecKind::keys);
         let known: Vec<&str> = v1
             .iter()
             .chain(&v2)
             .copied()
-            .chain(["extra_events"])
+            .chain(["extra_events", "compatible"])
             .collect();
         only_keys(&table, &known)?;
         let entry = |kind: SpecKind| -> std::result::Result<Option<PinnedSpec>, String> {
@@ -142,6 +153,7 @@ impl Pin {
             spec: entry(SpecKind::V1)?.ok_or("missing field `version`")?,
             v2: entry(SpecKind::V2)?,
             extra_events: string(&table, "extra_events")?,
+            compatible: string_list(&table, "compatible")?.unwrap_or_default(),
         })
     }
 }
@@ -229,6 +241,58 @@ pub fn locate(
         pinned.sha256,
         candidates[0].display(),
         candidates[1].display(),
+        candidates[0].display(),
+    )))
+}
+
+/// Whether a compatible-version entry names a file rather than an API version: it ends in
+/// `.json` or holds a path separator.
+pub fn is_spec_path(entry: &str) -> bool {
+    entry.ends_with(".json") || entry.contains('/') || entry.contains(std::path::MAIN_SEPARATOR)
+}
+
+/// The entries of [`COMPATIBLE_ENV`]'s value: comma-separated, blanks ignored; `none` for an
+/// explicit empty list (a strict build even when the pin names compatible versions).
+pub fn parse_compatible_env(value: &str) -> Vec<String> {
+    if value.trim() == "none" {
+        return Vec::new();
+    }
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Finds the spec file of one compatible-version entry: a path ([`is_spec_path`]) is taken
+/// relative to `base` (the pin's directory, or the working directory for the environment
+/// variable); an API version is looked for as `spec-<version>.json` in `spec_dir`, then in
+/// `shared_dir`. No checksum: compatible versions only widen the pinned types.
+pub fn locate_compatible(
+    entry: &str,
+    base: &Path,
+    spec_dir: &Path,
+    shared_dir: &Path,
+) -> Result<PathBuf> {
+    let candidates = if is_spec_path(entry) {
+        vec![base.join(entry)]
+    } else {
+        let file = SpecKind::V1.file_name(entry);
+        vec![spec_dir.join(&file), shared_dir.join(&file)]
+    };
+    if let Some(found) = candidates.iter().find(|p| p.is_file()) {
+        return Ok(found.clone());
+    }
+    Err(Error::SpecNotFound(format!(
+        "no spec found for the compatible API version {entry:?} (from spec/{PIN_FILE} `compatible` or ${COMPATIBLE_ENV}).\nTried:\n{}\n\
+         Save Stripe's spec for that version as {}, name a spec file instead, or remove the entry \
+         ({COMPATIBLE_ENV}=none builds with the pinned version only).",
+        candidates
+            .iter()
+            .map(|p| format!("  {}", p.display()))
+            .collect::<Vec<_>>()
+            .join("\n"),
         candidates[0].display(),
     )))
 }
@@ -414,6 +478,54 @@ mod tests {
     }
 
     #[test]
+    fn compatible_versions_come_from_the_pin_or_the_variable_and_are_found_or_named() {
+        let pin = Pin::parse(
+            "version = \"x\"\nsha256 = \"a\"\ncompatible = [\"2020-08-27\", \"own/old.json\"]\n",
+        )
+        .unwrap();
+        assert_eq!(pin.compatible, ["2020-08-27", "own/old.json"]);
+        let err = Pin::parse("version = \"x\"\nsha256 = \"a\"\ncompatible = \"2020-08-27\"\n")
+            .unwrap_err();
+        assert!(err.contains("array of strings"), "{err}");
+        assert_eq!(
+            parse_compatible_env(" 2018-11-08, ,/tmp/a.json "),
+            ["2018-11-08", "/tmp/a.json"]
+        );
+        assert_eq!(parse_compatible_env("none"), Vec::<String>::new());
+
+        let spec_dir = temp_dir("compat-spec");
+        let shared = temp_dir("compat-shared");
+        std::fs::write(shared.join("spec-2020-08-27.json"), b"{}").unwrap();
+        assert_eq!(
+            locate_compatible("2020-08-27", &spec_dir, &spec_dir, &shared).unwrap(),
+            shared.join("spec-2020-08-27.json")
+        );
+        std::fs::write(spec_dir.join("spec-2020-08-27.json"), b"{}").unwrap();
+        assert_eq!(
+            locate_compatible("2020-08-27", &spec_dir, &spec_dir, &shared).unwrap(),
+            spec_dir.join("spec-2020-08-27.json"),
+            "spec/ first"
+        );
+        std::fs::write(spec_dir.join("mine.json"), b"{}").unwrap();
+        assert_eq!(
+            locate_compatible("mine.json", &spec_dir, &shared, &shared).unwrap(),
+            spec_dir.join("mine.json")
+        );
+        let err = locate_compatible("2015-01-01", &spec_dir, &spec_dir, &shared)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("compatible API version \"2015-01-01\""),
+            "{err}"
+        );
+        assert!(
+            err.contains(&shared.join("spec-2015-01-01.json").display().to_string()),
+            "{err}"
+        );
+        assert!(err.contains("STRIPE_EVENTS_COMPATIBLE=none"), "{err}");
+    }
+
+    #[test]
     fn the_repositorys_pin_names_both_specs_of_shared() {
         let pin = Pin::load(
             &Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -422,6 +534,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(pin.spec.file_name(), "spec-2024-04-10.json");
+        assert_eq!(pin.compatible, Vec::<String>::new(), "strict by default");
         assert_eq!(
             pin.v2.map(|v2| v2.file_name()).as_deref(),
             Some("spec-v2-2025-12-15.clover.json")

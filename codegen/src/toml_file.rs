@@ -42,6 +42,28 @@ pub fn string(table: &Table<'_>, key: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// The array of strings at `key`, if present.
+pub fn string_list(table: &Table<'_>, key: &str) -> Result<Option<Vec<String>>, String> {
+    match table.get(key).map(|v| v.get_ref()) {
+        None => Ok(None),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| match item.get_ref() {
+                Value::String(s) => Ok(s.to_string()),
+                other => Err(format!(
+                    "`{key}` must be an array of strings, found an array holding a {}",
+                    other.type_str()
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(other) => Err(format!(
+            "`{key}` must be an array of strings, found {}",
+            other.type_str()
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +85,26 @@ mod tests {
             "unknown field `sha256`, expected one of `version`"
         );
         assert!(only_keys(&table, &["sha256", "version"]).is_ok());
+    }
+
+    #[test]
+    fn reads_string_lists() {
+        let table = parse("a = [\"x\", \"y\"]\nb = [1]\nc = \"z\"\n").unwrap();
+        assert_eq!(
+            string_list(&table, "a").unwrap(),
+            Some(vec!["x".to_owned(), "y".to_owned()])
+        );
+        assert_eq!(string_list(&table, "none").unwrap(), None);
+        assert!(
+            string_list(&table, "b")
+                .unwrap_err()
+                .contains("array of strings")
+        );
+        assert!(
+            string_list(&table, "c")
+                .unwrap_err()
+                .contains("found string")
+        );
     }
 
     #[test]

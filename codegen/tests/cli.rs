@@ -367,3 +367,50 @@ fn lists_the_thin_types_of_a_v2_spec_with_related_object_variant_and_thin() {
     types.sort_unstable();
     assert_eq!(listed, types, "sorted by type");
 }
+
+#[test]
+fn events_with_compatible_versions_lists_their_event_types_and_prints_the_summary() {
+    let spec = shared("spec-2024-04-10.json");
+    // One version by name (found beside --spec), one by path.
+    let older = shared("spec-2020-08-27.json");
+    let list = format!("2018-11-08,{}", older.display());
+    let out = run(&[
+        "events",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--compatible",
+        &list,
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr
+            .starts_with("compatible API versions 2018-11-08, 2020-08-27 merged into 2024-04-10: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("added event types: "), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("transfer.paid\ttransfer\tTransferPaid\n"),
+        "2018-11-08's transfer.paid is typed: {stdout}"
+    );
+    assert!(stdout.lines().count() > 229, "{stdout}");
+
+    let strict = run(&["events", "--spec", spec.to_str().unwrap()]);
+    assert!(strict.stderr.is_empty(), "no summary without --compatible");
+    assert!(!String::from_utf8_lossy(&strict.stdout).contains("transfer.paid"));
+
+    let missing = run(&[
+        "events",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--compatible",
+        "2011-01-01",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("no spec found for the compatible API version \"2011-01-01\""),
+        "{stderr}"
+    );
+}

@@ -300,3 +300,71 @@ fn a_spec_without_events_is_an_error_naming_the_pointer() {
     assert!(err.contains("empty.json"), "{err}");
     assert!(err.contains("enabled_events"), "{err}");
 }
+
+#[test]
+fn without_compatible_versions_the_code_is_the_strict_code() {
+    let (pinned, _) = common::parcel_specs();
+    let strict = generate(&pinned, &ExtraEvents::none(), &Settings::default())
+        .unwrap()
+        .to_source();
+    let (code, report) = stripe_events_codegen::generate_compatible(
+        pinned,
+        &ExtraEvents::none(),
+        &[],
+        &Settings::default(),
+    )
+    .unwrap();
+    assert_eq!(code.to_source(), strict);
+    assert_eq!(report.versions, Vec::<String>::new());
+    assert!(report.optional_fields.is_empty() && report.conflicts.is_empty());
+}
+
+#[test]
+fn a_renamed_component_is_merged_and_an_id_fits_an_expandable_field() {
+    let pinned = common::legacy_spec(
+        &["box.created"],
+        r##""box": {"type": "object", "x-resourceId": "box", "required": ["id", "lid", "owner"],
+            "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["box"]},
+                "lid": {"$ref": "#/components/schemas/box_lid_v2"},
+                "owner": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/gadget"}], "x-expansionResources": {"oneOf": [{"$ref": "#/components/schemas/gadget"}]}}}},
+           "box_lid_v2": {"type": "object", "required": ["color", "hinged"],
+            "properties": {"color": {"type": "string"}, "hinged": {"type": "boolean"}}},
+           "gadget": {"type": "object", "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["gadget"]}}}"##,
+    );
+    let older = common::older_version(
+        common::legacy_spec(
+            &["box.created"],
+            r##""box": {"type": "object", "x-resourceId": "box", "required": ["id", "lid", "owner"],
+                "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["box"]},
+                    "lid": {"$ref": "#/components/schemas/box_lid"}, "owner": {"type": "string"}}},
+               "box_lid": {"type": "object", "required": ["color"], "properties": {"color": {"type": "string"}}}"##,
+        ),
+        "2098-01-01",
+    );
+    let (code, report) = stripe_events_codegen::generate_compatible(
+        pinned,
+        &ExtraEvents::none(),
+        &[older],
+        &Settings::default(),
+    )
+    .unwrap();
+    assert_eq!(report.conflicts, []);
+    assert_eq!(
+        report.optional_fields,
+        [(
+            "box_lid_v2.hinged".to_owned(),
+            vec!["2098-01-01".to_owned()]
+        )]
+    );
+    let src = code.to_pretty_source().unwrap();
+    assert!(
+        src.contains("Compatible API versions: missing in 2098-01-01.*/\n    pub hinged: ::std::option::Option<bool>,")
+            || src.contains("/// Compatible API versions: missing in 2098-01-01.\n    pub hinged: ::std::option::Option<bool>,"),
+        "{src}"
+    );
+    assert!(
+        src.contains("pub owner: crate::Expandable<Gadget>,"),
+        "{src}"
+    );
+    assert!(src.contains("pub color: ::std::string::String,"), "{src}");
+}

@@ -29,12 +29,14 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{CRATE_SCHEMAS, SCHEMAS, SHELF_SCHEMAS, legacy_spec, stripe_event_spec, thin_spec};
+use common::{
+    CRATE_SCHEMAS, SCHEMAS, SHELF_SCHEMAS, legacy_spec, parcel_specs, stripe_event_spec, thin_spec,
+};
 use expect_test::expect_file;
 use stripe_events_codegen::discover::{
     discover, discover_retrieve, discover_thin, retrieve_table, table, thin_table,
 };
-use stripe_events_codegen::{ExtraEvents, Settings, Spec, generate};
+use stripe_events_codegen::{ExtraEvents, Settings, Spec, generate, generate_compatible};
 
 /// Compares `actual` with `codegen/tests/snapshots/<file>` (or rewrites it under
 /// `UPDATE_EXPECT=1`).
@@ -114,6 +116,26 @@ fn stripe_event_schemas() {
 #[test]
 fn thin_events() {
     check("thin_form.rs", &generated(&thin_spec(), None));
+}
+
+#[test]
+fn parcels_strict() {
+    let (pinned, _) = parcel_specs();
+    check("parcels.rs", &generated(&pinned, None));
+}
+
+/// The pinned parcel spec with the older one as a compatible version: one set of types that
+/// accepts both versions' payloads (`tests/tests/snapshot_parcels_compatible.rs` parses them).
+#[test]
+fn parcels_with_a_compatible_version() {
+    let (pinned, older) = parcel_specs();
+    let (code, report) =
+        generate_compatible(pinned, &ExtraEvents::none(), &[older], &Settings::default()).unwrap();
+    check(
+        "parcels_compatible.rs",
+        &code.to_pretty_source().expect("the generated code parses"),
+    );
+    check("parcels_compatible.txt", &report.summary());
 }
 
 /// `../shared/stripe-openapi/spec-<version>.json`; panics naming the path when it is missing.

@@ -150,12 +150,13 @@ impl Event {
             .map_err(|e| classify(body, e, Expected::Snapshot))
     }
 
-    /// The event's `api_version` when it differs from this build's [`crate::API_VERSION`]
-    /// (an event without `api_version` is not reported).
+    /// The event's `api_version` when it differs from this build's [`crate::API_VERSION`] and
+    /// is none of its [compatible versions](crate::compatible_api_versions), whose payloads
+    /// the types accept too (an event without `api_version` is not reported).
     pub fn api_version_mismatch(&self) -> Option<&str> {
-        self.api_version
-            .as_deref()
-            .filter(|v| *v != crate::API_VERSION)
+        self.api_version.as_deref().filter(|v| {
+            *v != crate::API_VERSION && !crate::compatible_api_versions().any(|c| c == *v)
+        })
     }
 
     /// The reason the payload could not be typed, if it could not.

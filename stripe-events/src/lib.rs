@@ -122,6 +122,21 @@ pub mod validation;
 mod webhook;
 
 pub use date_time::{DateTime, DateTimeError};
+
+/// The API versions this build's types accept beside [`API_VERSION`], oldest first: the pin's
+/// `compatible` list, or `STRIPE_EVENTS_COMPATIBLE` at build time (README, "Compatible API
+/// versions"). None by default (strict: the pinned version only).
+///
+/// ```
+/// for version in stripe_events::compatible_api_versions() {
+///     assert_ne!(version, stripe_events::API_VERSION);
+/// }
+/// ```
+pub fn compatible_api_versions() -> impl Iterator<Item = &'static str> {
+    env!("STRIPE_EVENTS_COMPATIBLE_VERSIONS")
+        .split(',')
+        .filter(|v| !v.is_empty())
+}
 pub use dispatch::{Dispatcher, EventContext, RawEvent};
 pub use event::{Event, EventData, EventRequest, ParseError};
 pub use expandable::Expandable;

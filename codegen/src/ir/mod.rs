@@ -1,12 +1,16 @@
 //! The intermediate representation ([`Ir`]): one [`Event`] record per event type, and every
 //! Rust type the generated code defines in a [`TypeSpace`], keyed by [`TypeId`], built from
-//! the schemas reachable from event payloads (see [`build`]).
+//! the schemas reachable from event payloads (see [`build`]). With compatible API versions,
+//! their specs are first merged into the pinned one's schemas ([`compat`]), so one set of
+//! types accepts a payload of any of them.
 
 mod build;
+pub mod compat;
 mod cycles;
 mod thin;
 
 pub use build::build;
+pub use compat::{CompatReport, Merged, merge_compatible};
 pub use thin::{ThinEvent, ThinIr, build_thin};
 
 use crate::discover::EventDef;

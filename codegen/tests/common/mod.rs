@@ -191,3 +191,71 @@ pub fn thin_only_spec() -> Spec {
     Spec::from_bytes(Path::new("thin-only.json"), json.as_bytes())
         .expect("fragment is a valid spec")
 }
+
+/// Parcels as the pinned version (2099-01-01) has them, for the compatible-versions tests: a
+/// required field (`weight`), a non-nullable one (`carrier`), a string enum (`status`), a
+/// string that an older version has as an object (`tracking`), an inline object with a
+/// required field (`dims.height`), a polymorphic field (`sender`).
+pub const PARCEL_SCHEMAS: &str = r##"
+    "parcel": {"type": "object", "x-resourceId": "parcel", "description": "A parcel.",
+        "required": ["id", "object", "weight", "carrier", "status", "tracking", "dims"],
+        "properties": {
+            "id": {"type": "string"},
+            "object": {"type": "string", "enum": ["parcel"]},
+            "weight": {"type": "integer", "description": "In grams."},
+            "carrier": {"type": "string"},
+            "status": {"type": "string", "enum": ["sent", "delivered"]},
+            "tracking": {"type": "string", "description": "The tracking code."},
+            "dims": {"type": "object", "required": ["height"],
+                "properties": {"height": {"type": "integer"}, "width": {"type": "integer"}}},
+            "sender": {"anyOf": [{"$ref": "#/components/schemas/person"}, {"$ref": "#/components/schemas/shop"}], "nullable": true}
+        }},
+    "person": {"type": "object", "properties": {"object": {"type": "string", "enum": ["person"]}, "name": {"type": "string"}}},
+    "shop": {"type": "object", "properties": {"object": {"type": "string", "enum": ["shop"]}, "url": {"type": "string"}}}
+"##;
+
+/// Parcels as an older version (2098-01-01) has them: no `weight`, `carrier` nullable, one more
+/// `status` value (`lost`), `tracking` an object, no `dims.height`, one more kind of sender
+/// (`robot`), a field the pinned version does not have (`fragile`), and a resource with its
+/// own event type (`stamp`, `stamp.printed`) plus one more parcel event (`parcel.lost`).
+pub const OLDER_PARCEL_SCHEMAS: &str = r##"
+    "parcel": {"type": "object", "x-resourceId": "parcel",
+        "required": ["id", "object", "status", "tracking"],
+        "properties": {
+            "id": {"type": "string"},
+            "object": {"type": "string", "enum": ["parcel"]},
+            "carrier": {"type": "string", "nullable": true},
+            "status": {"type": "string", "enum": ["sent", "lost", "delivered"]},
+            "tracking": {"type": "object", "properties": {"code": {"type": "string"}}},
+            "dims": {"type": "object", "properties": {"width": {"type": "integer"}}},
+            "sender": {"anyOf": [{"$ref": "#/components/schemas/person"}, {"$ref": "#/components/schemas/robot"}, {"$ref": "#/components/schemas/shop"}], "nullable": true},
+            "fragile": {"type": "boolean"}
+        }},
+    "person": {"type": "object", "properties": {"object": {"type": "string", "enum": ["person"]}, "name": {"type": "string"}}},
+    "robot": {"type": "object", "properties": {"object": {"type": "string", "enum": ["robot"]}, "serial": {"type": "string"}}},
+    "shop": {"type": "object", "properties": {"object": {"type": "string", "enum": ["shop"]}, "url": {"type": "string"}}},
+    "stamp": {"type": "object", "x-resourceId": "stamp", "required": ["id"],
+        "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["stamp"]}, "value": {"type": "integer"}}}
+"##;
+
+/// The pinned parcel spec (2099-01-01) and the older one (2098-01-01).
+pub fn parcel_specs() -> (Spec, Spec) {
+    let pinned = legacy_spec(&["parcel.created", "parcel.updated"], PARCEL_SCHEMAS);
+    let older = legacy_spec(
+        &[
+            "parcel.created",
+            "parcel.lost",
+            "parcel.updated",
+            "stamp.printed",
+        ],
+        OLDER_PARCEL_SCHEMAS,
+    );
+    let older = older_version(older, "2098-01-01");
+    (pinned, older)
+}
+
+/// `spec` with another API version.
+pub fn older_version(mut spec: Spec, version: &str) -> Spec {
+    spec.doc.info.version = version.to_owned();
+    spec
+}
