@@ -33,7 +33,8 @@ use crate::json::{self, FromJson};
 /// One field of the generated struct `S`, whose values are of type `T`: its JSON key and
 /// nothing else. The generator gives each payload struct one per field, as an associated
 /// constant named after the field (`Subscription::STATUS`, `Subscription::CANCEL_AT`); for an
-/// `Option<X>` field, `T` is `X` (a `null` is [`Previous::Null`]).
+/// `Option<X>` field, `T` is `X` (a `null` is [`Previous::Null`]), and for the `Box<X>` of a
+/// recursive type, `X`.
 ///
 /// `S` only ties the constant to its struct, so that [`PreviousAttributes<S>`] accepts the
 /// fields of `S` and no others.

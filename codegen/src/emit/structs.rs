@@ -72,8 +72,8 @@ pub fn emit_struct(
 
 /// One associated constant per field, named after it in upper case (`Subscription::STATUS`):
 /// a `Field<Self, T>` holding the JSON key, which `PreviousAttributes::get` reads an
-/// `*.updated` event's previous value of that field with (`T` without the field's `Option`:
-/// a previous `null` is `Previous::Null`). Constants only, no function per field: this is
+/// `*.updated` event's previous value of that field with (`T` without the field's `Option`,
+/// as a previous `null` is `Previous::Null`, and without the `Box` of a recursive type). Constants only, no function per field: this is
 /// what typed `previous_attributes` cost the generated code (BENCHMARKS.md). A tagged struct's
 /// `object` member gets none, so that `Product::OBJECT` stays the `StripeObject` constant.
 fn field_consts(
@@ -89,8 +89,14 @@ fn field_consts(
         .filter(|f| !(object_tag.is_some() && f.json_name == "object"))
         .map(|f| {
             let name = ident(&f.ident.trim_start_matches("r#").to_uppercase());
+            // Without the field's `Option` and the `Box` of a recursive type: the previous
+            // value is returned by value, and `nested` reads the struct's own fields.
             let ty = match &f.ty {
-                Ty::Option(inner) => rust_type(cx, space, inner),
+                Ty::Option(inner) => inner,
+                ty => ty,
+            };
+            let ty = match ty {
+                Ty::Boxed(inner) => rust_type(cx, space, inner),
                 ty => rust_type(cx, space, ty),
             };
             let key = &f.json_name;
