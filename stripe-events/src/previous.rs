@@ -1,28 +1,5 @@
-//! Typed `previous_attributes`: the old value of one field of an `*.updated` event's payload.
-//!
-//! On `*.updated` events Stripe sends, in `data.previous_attributes`, the previous values of
-//! the fields that changed. Every generated payload struct has one associated constant per
-//! field (`Subscription::STATUS`, a [`Field<Subscription, SubscriptionStatus>`](Field) holding
-//! the JSON key `status`); [`PreviousAttributes::get`] reads that one key of the raw map with
-//! the field type's own parser and says which of four things happened ([`Previous`]).
-//!
-//! Only the field that is asked for is parsed, when it is asked for: nothing is parsed for
-//! events nobody reads the previous values of, and the generated code gains a constant per
-//! field rather than a second struct per payload type (BENCHMARKS.md, "Typed
-//! `previous_attributes`", has the figures behind that choice).
-//!
-//! ```
-//! use stripe_events::{Previous, PreviousAttributes, Subscription, SubscriptionStatus};
-//!
-//! let raw = serde_json::json!({"status": "trialing", "cancel_at": null});
-//! let previous = PreviousAttributes::<Subscription>::new(raw.as_object().unwrap());
-//! assert_eq!(previous.get(Subscription::STATUS), Previous::Was(SubscriptionStatus::Trialing));
-//! assert_eq!(previous.get(Subscription::CANCEL_AT), Previous::Null);
-//! assert!(previous.get(Subscription::CUSTOMER).is_unchanged());
-//! ```
-//!
-//! Thin events (v2 event notifications) carry no previous values: this applies to snapshot
-//! events only.
+//! Typed `previous_attributes`: the old value of one field of an `*.updated` event's payload
+//! ([`PreviousAttributes`]).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -142,9 +119,33 @@ impl<T> Previous<T> {
 }
 
 /// An event's `data.previous_attributes`, read as the previous values of the fields of the
-/// payload type `S` (see the [module docs](self)). Made by
-/// [`EventContext::previous`](crate::EventContext::previous) in a handler, by
-/// [`Event::previous`](crate::Event::previous), or from a map with [`PreviousAttributes::new`].
+/// payload type `S`. Made by [`EventContext::previous`](crate::EventContext::previous) in a
+/// handler, by [`Event::previous`](crate::Event::previous), or from a map with
+/// [`PreviousAttributes::new`].
+///
+/// On `*.updated` events Stripe sends, in `data.previous_attributes`, the previous values of
+/// the fields that changed. Every generated payload struct has one associated constant per
+/// field (`Subscription::STATUS`, a [`Field<Subscription, SubscriptionStatus>`](Field) holding
+/// the JSON key `status`); [`PreviousAttributes::get`] reads that one key of the raw map with
+/// the field type's own parser and says which of four things happened ([`Previous`]).
+///
+/// Only the field that is asked for is parsed, when it is asked for: nothing is parsed for
+/// events nobody reads the previous values of, and the generated code gains a constant per
+/// field rather than a second struct per payload type (BENCHMARKS.md, "Typed
+/// `previous_attributes`", has the figures behind that choice).
+///
+/// ```
+/// use stripe_events::{Previous, PreviousAttributes, Subscription, SubscriptionStatus};
+///
+/// let raw = serde_json::json!({"status": "trialing", "cancel_at": null});
+/// let previous = PreviousAttributes::<Subscription>::new(raw.as_object().unwrap());
+/// assert_eq!(previous.get(Subscription::STATUS), Previous::Was(SubscriptionStatus::Trialing));
+/// assert_eq!(previous.get(Subscription::CANCEL_AT), Previous::Null);
+/// assert!(previous.get(Subscription::CUSTOMER).is_unchanged());
+/// ```
+///
+/// Thin events (v2 event notifications) carry no previous values: this applies to snapshot
+/// events only.
 pub struct PreviousAttributes<'a, S> {
     raw: &'a serde_json::Map<String, serde_json::Value>,
     /// The keys of the nested objects `raw` is in, outermost first ([`Self::nested`]), for
