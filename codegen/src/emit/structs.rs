@@ -100,7 +100,7 @@ fn field_consts(
                 ty => rust_type(cx, space, ty),
             };
             let key = &f.json_name;
-            let doc = format!("The field `{key}`, for `PreviousAttributes::get`.");
+            let doc = format!(" The field `{key}`, for `PreviousAttributes::get`.");
             quote! {
                 #[doc = #doc]
                 pub const #name: #rt::Field<Self, #ty> = #rt::Field::new(#key);

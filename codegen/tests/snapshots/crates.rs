@@ -203,11 +203,11 @@ impl crate::StripeObject for Crate {
     const OBJECT: &'static str = "crate";
 }
 impl Crate {
-    ///The field `dims`, for `PreviousAttributes::get`.
+    /// The field `dims`, for `PreviousAttributes::get`.
     pub const DIMS: crate::Field<Self, CrateDims> = crate::Field::new("dims");
-    ///The field `id`, for `PreviousAttributes::get`.
+    /// The field `id`, for `PreviousAttributes::get`.
     pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
-    ///The field `parts`, for `PreviousAttributes::get`.
+    /// The field `parts`, for `PreviousAttributes::get`.
     pub const PARTS: crate::Field<Self, ::std::vec::Vec<CrateParts>> = crate::Field::new(
         "parts",
     );
@@ -222,7 +222,7 @@ pub struct CrateDims {
 }
 crate::json::struct_from_json!(CrateDims { "depth" => optional depth : i64 });
 impl CrateDims {
-    ///The field `depth`, for `PreviousAttributes::get`.
+    /// The field `depth`, for `PreviousAttributes::get`.
     pub const DEPTH: crate::Field<Self, i64> = crate::Field::new("depth");
 }
 /// Used by [`Crate::parts`].
@@ -237,7 +237,7 @@ crate::json::struct_from_json!(
     CrateParts { "sku" => optional sku : ::std::string::String }
 );
 impl CrateParts {
-    ///The field `sku`, for `PreviousAttributes::get`.
+    /// The field `sku`, for `PreviousAttributes::get`.
     pub const SKU: crate::Field<Self, ::std::string::String> = crate::Field::new("sku");
 }
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which

@@ -232,7 +232,7 @@ impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
 impl Gadget {
-    ///The field `id`, for `PreviousAttributes::get`.
+    /// The field `id`, for `PreviousAttributes::get`.
     pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
 }
 /// Schema: `widget`.
@@ -255,7 +255,7 @@ impl crate::StripeObject for Widget {
     const OBJECT: &'static str = "widget";
 }
 impl Widget {
-    ///The field `id`, for `PreviousAttributes::get`.
+    /// The field `id`, for `PreviousAttributes::get`.
     pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
 }
 /// One of `gadget`, `widget`, chosen by the `object` field.

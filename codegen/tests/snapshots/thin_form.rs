@@ -201,7 +201,7 @@ impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
 impl Gadget {
-    ///The field `id`, for `PreviousAttributes::get`.
+    /// The field `id`, for `PreviousAttributes::get`.
     pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
 }
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
@@ -685,7 +685,7 @@ pub mod thin {
         const OBJECT: &'static str = "gadget";
     }
     impl Gadget {
-        ///The field `id`, for `PreviousAttributes::get`.
+        /// The field `id`, for `PreviousAttributes::get`.
         pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new(
             "id",
         );
@@ -705,9 +705,9 @@ pub mod thin {
         ShopDimensionsUnit }
     );
     impl ShopDimensions {
-        ///The field `height`, for `PreviousAttributes::get`.
+        /// The field `height`, for `PreviousAttributes::get`.
         pub const HEIGHT: crate::Field<Self, i64> = crate::Field::new("height");
-        ///The field `unit`, for `PreviousAttributes::get`.
+        /// The field `unit`, for `PreviousAttributes::get`.
         pub const UNIT: crate::Field<Self, ShopDimensionsUnit> = crate::Field::new(
             "unit",
         );
@@ -733,7 +733,7 @@ pub mod thin {
         const OBJECT: &'static str = "v2.shop.widget";
     }
     impl V2ShopWidget {
-        ///The field `id`, for `PreviousAttributes::get`.
+        /// The field `id`, for `PreviousAttributes::get`.
         pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new(
             "id",
         );
@@ -804,7 +804,7 @@ pub mod thin {
     }
     crate::json::struct_from_json!(V1GadgetSpunData { "turns" => required turns : i64 });
     impl V1GadgetSpunData {
-        ///The field `turns`, for `PreviousAttributes::get`.
+        /// The field `turns`, for `PreviousAttributes::get`.
         pub const TURNS: crate::Field<Self, i64> = crate::Field::new("turns");
     }
     /// The `data` of a `v2.shop.report.ready` event, as fetched from `/v2/core/events/{id}` (a notification does not carry it).
@@ -821,11 +821,11 @@ pub mod thin {
         => optional url : ::std::string::String }
     );
     impl V2ShopReportReadyData {
-        ///The field `ready_at`, for `PreviousAttributes::get`.
+        /// The field `ready_at`, for `PreviousAttributes::get`.
         pub const READY_AT: crate::Field<Self, crate::DateTime> = crate::Field::new(
             "ready_at",
         );
-        ///The field `url`, for `PreviousAttributes::get`.
+        /// The field `url`, for `PreviousAttributes::get`.
         pub const URL: crate::Field<Self, ::std::string::String> = crate::Field::new(
             "url",
         );
@@ -851,23 +851,23 @@ pub mod thin {
         V2ShopWidgetCreatedDataParts > }
     );
     impl V2ShopWidgetCreatedData {
-        ///The field `dimensions`, for `PreviousAttributes::get`.
+        /// The field `dimensions`, for `PreviousAttributes::get`.
         pub const DIMENSIONS: crate::Field<Self, ShopDimensions> = crate::Field::new(
             "dimensions",
         );
-        ///The field `inspector`, for `PreviousAttributes::get`.
+        /// The field `inspector`, for `PreviousAttributes::get`.
         pub const INSPECTOR: crate::Field<Self, V2ShopWidgetCreatedDataInspector> = crate::Field::new(
             "inspector",
         );
-        ///The field `line`, for `PreviousAttributes::get`.
+        /// The field `line`, for `PreviousAttributes::get`.
         pub const LINE: crate::Field<Self, V2ShopWidgetCreatedDataLine> = crate::Field::new(
             "line",
         );
-        ///The field `made_at`, for `PreviousAttributes::get`.
+        /// The field `made_at`, for `PreviousAttributes::get`.
         pub const MADE_AT: crate::Field<Self, crate::DateTime> = crate::Field::new(
             "made_at",
         );
-        ///The field `parts`, for `PreviousAttributes::get`.
+        /// The field `parts`, for `PreviousAttributes::get`.
         pub const PARTS: crate::Field<
             Self,
             ::std::vec::Vec<V2ShopWidgetCreatedDataParts>,
@@ -886,7 +886,7 @@ pub mod thin {
         ::std::string::String }
     );
     impl V2ShopWidgetCreatedDataInspector {
-        ///The field `name`, for `PreviousAttributes::get`.
+        /// The field `name`, for `PreviousAttributes::get`.
         pub const NAME: crate::Field<Self, ::std::string::String> = crate::Field::new(
             "name",
         );
@@ -961,9 +961,9 @@ pub mod thin {
         sku : ::std::string::String }
     );
     impl V2ShopWidgetCreatedDataParts {
-        ///The field `count`, for `PreviousAttributes::get`.
+        /// The field `count`, for `PreviousAttributes::get`.
         pub const COUNT: crate::Field<Self, i64> = crate::Field::new("count");
-        ///The field `sku`, for `PreviousAttributes::get`.
+        /// The field `sku`, for `PreviousAttributes::get`.
         pub const SKU: crate::Field<Self, ::std::string::String> = crate::Field::new(
             "sku",
         );

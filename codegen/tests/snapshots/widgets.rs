@@ -260,7 +260,7 @@ impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
 impl Gadget {
-    ///The field `id`, for `PreviousAttributes::get`.
+    /// The field `id`, for `PreviousAttributes::get`.
     pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
 }
 /// A widget.
@@ -304,38 +304,38 @@ impl crate::StripeObject for Widget {
     const OBJECT: &'static str = "widget";
 }
 impl Widget {
-    ///The field `attachment`, for `PreviousAttributes::get`.
+    /// The field `attachment`, for `PreviousAttributes::get`.
     pub const ATTACHMENT: crate::Field<Self, GadgetOrWidget> = crate::Field::new(
         "attachment",
     );
-    ///The field `color`, for `PreviousAttributes::get`.
+    /// The field `color`, for `PreviousAttributes::get`.
     pub const COLOR: crate::Field<Self, WidgetKind> = crate::Field::new("color");
-    ///The field `created`, for `PreviousAttributes::get`.
+    /// The field `created`, for `PreviousAttributes::get`.
     pub const CREATED: crate::Field<Self, crate::Timestamp> = crate::Field::new(
         "created",
     );
-    ///The field `extra`, for `PreviousAttributes::get`.
+    /// The field `extra`, for `PreviousAttributes::get`.
     pub const EXTRA: crate::Field<Self, ::serde_json::Value> = crate::Field::new(
         "extra",
     );
-    ///The field `id`, for `PreviousAttributes::get`.
+    /// The field `id`, for `PreviousAttributes::get`.
     pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
-    ///The field `kind`, for `PreviousAttributes::get`.
+    /// The field `kind`, for `PreviousAttributes::get`.
     pub const KIND: crate::Field<Self, WidgetKind> = crate::Field::new("kind");
-    ///The field `metadata`, for `PreviousAttributes::get`.
+    /// The field `metadata`, for `PreviousAttributes::get`.
     pub const METADATA: crate::Field<
         Self,
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > = crate::Field::new("metadata");
-    ///The field `owner`, for `PreviousAttributes::get`.
+    /// The field `owner`, for `PreviousAttributes::get`.
     pub const OWNER: crate::Field<Self, crate::Expandable<Gadget>> = crate::Field::new(
         "owner",
     );
-    ///The field `parent`, for `PreviousAttributes::get`.
+    /// The field `parent`, for `PreviousAttributes::get`.
     pub const PARENT: crate::Field<Self, Widget> = crate::Field::new("parent");
-    ///The field `size`, for `PreviousAttributes::get`.
+    /// The field `size`, for `PreviousAttributes::get`.
     pub const SIZE: crate::Field<Self, i64> = crate::Field::new("size");
-    ///The field `type`, for `PreviousAttributes::get`.
+    /// The field `type`, for `PreviousAttributes::get`.
     pub const TYPE_: crate::Field<Self, ::std::string::String> = crate::Field::new(
         "type",
     );
