@@ -105,6 +105,7 @@ pub mod mirror;
 mod notification;
 mod object;
 mod payload;
+mod previous;
 mod received;
 #[cfg(feature = "axum")]
 pub mod receiver;
@@ -147,6 +148,7 @@ pub use list::List;
 pub use notification::{EventNotification, EventReason, EventReasonRequest, RelatedObject};
 pub use object::StripeObject;
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
+pub use previous::{Field, Previous, PreviousAttributes};
 pub use received::ReceivedEvent;
 pub use signature::SecretError;
 #[doc = include_str!("docs/webhook_handler.md")]

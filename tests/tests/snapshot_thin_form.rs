@@ -9,7 +9,7 @@ mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
 pub use snapshot_runtime::thin_markers::{NoRelatedObject, RelatedKind, Resource, ThinEventKind};
 pub use stripe_events::{
-    DateTime, Expandable, List, StripeObject, Timestamp, UnknownPayload, UntypedJson,
+    DateTime, Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson,
     UntypedPayload, json, schema,
 };
 

@@ -7,8 +7,8 @@
 mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
 pub use stripe_events::{
-    Expandable, List, StripeObject, Timestamp, UnknownPayload, UntypedJson, UntypedPayload, json,
-    schema,
+    Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson, UntypedPayload,
+    json, schema,
 };
 
 include!("../../codegen/tests/snapshots/widgets.rs");
@@ -38,6 +38,29 @@ fn a_widget_payload_parses_into_its_typed_variant() {
     // Objects with a constant `object` are `StripeObject`s (the mirror's typed reads).
     assert_eq!(<Widget as StripeObject>::OBJECT, "widget");
     assert_eq!(<Gadget as StripeObject>::OBJECT, "gadget");
+}
+
+#[test]
+fn each_field_has_a_constant_for_typed_previous_attributes() {
+    use stripe_events::{Previous, PreviousAttributes};
+    // Named after the field (a keyword field `type_` too), typed without the field's `Option`
+    // (and the `Box` of a recursive field).
+    let _: Field<Widget, i64> = Widget::SIZE;
+    let _: Field<Widget, String> = Widget::TYPE_;
+    let _: Field<Widget, Widget> = Widget::PARENT;
+    assert_eq!((Widget::SIZE.key(), Widget::TYPE_.key()), ("size", "type"));
+    let raw = serde_json::json!({"size": 2, "type": null, "parent": {"id": "wid_0"}});
+    let previous = PreviousAttributes::<Widget>::new(raw.as_object().unwrap());
+    assert_eq!(previous.get(Widget::SIZE), Previous::Was(2));
+    assert_eq!(previous.get(Widget::TYPE_), Previous::Null);
+    assert_eq!(previous.get(Widget::KIND), Previous::Unchanged);
+    // A part of a widget is not a widget (`size`, `created`... are required); its members are.
+    assert!(matches!(
+        previous.get(Widget::PARENT),
+        Previous::Untyped { .. }
+    ));
+    let parent = previous.nested(Widget::PARENT).unwrap();
+    assert_eq!(parent.get(Widget::ID), Previous::Was("wid_0".to_owned()));
 }
 
 #[test]

@@ -54,6 +54,7 @@ pub fn emit_struct(
             }
         }
     });
+    let field_consts = field_consts(cx, space, &name, fields, object_tag);
     quote! {
         #item_doc
         #derive
@@ -65,6 +66,54 @@ pub fn emit_struct(
 
         #parser
         #object_impl
+        #field_consts
+    }
+}
+
+/// One associated constant per field, named after it in upper case (`Subscription::STATUS`):
+/// a `Field<Self, T>` holding the JSON key, which `PreviousAttributes::get` reads an
+/// `*.updated` event's previous value of that field with (`T` without the field's `Option`,
+/// as a previous `null` is `Previous::Null`, and without the `Box` of a recursive type). Constants only, no function per field: this is
+/// what typed `previous_attributes` cost the generated code (BENCHMARKS.md). A tagged struct's
+/// `object` member gets none, so that `Product::OBJECT` stays the `StripeObject` constant.
+fn field_consts(
+    cx: &Ctx<'_>,
+    space: &TypeSpace,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    object_tag: Option<&str>,
+) -> TokenStream {
+    let rt = &cx.runtime;
+    let consts: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| !(object_tag.is_some() && f.json_name == "object"))
+        .map(|f| {
+            let name = ident(&f.ident.trim_start_matches("r#").to_uppercase());
+            // Without the field's `Option` and the `Box` of a recursive type: the previous
+            // value is returned by value, and `nested` reads the struct's own fields.
+            let ty = match &f.ty {
+                Ty::Option(inner) => inner,
+                ty => ty,
+            };
+            let ty = match ty {
+                Ty::Boxed(inner) => rust_type(cx, space, inner),
+                ty => rust_type(cx, space, ty),
+            };
+            let key = &f.json_name;
+            let doc = format!(" The field `{key}`, for `PreviousAttributes::get`.");
+            quote! {
+                #[doc = #doc]
+                pub const #name: #rt::Field<Self, #ty> = #rt::Field::new(#key);
+            }
+        })
+        .collect();
+    if consts.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #name {
+            #(#consts)*
+        }
     }
 }
 

@@ -207,6 +207,16 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Crate {
     const OBJECT: &'static str = "crate";
 }
+impl Crate {
+    /// The field `dims`, for `PreviousAttributes::get`.
+    pub const DIMS: crate::Field<Self, CrateDims> = crate::Field::new("dims");
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    /// The field `parts`, for `PreviousAttributes::get`.
+    pub const PARTS: crate::Field<Self, ::std::vec::Vec<CrateParts>> = crate::Field::new(
+        "parts",
+    );
+}
 /// Used by [`Crate::dims`].
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -216,6 +226,10 @@ pub struct CrateDims {
     pub depth: ::std::option::Option<i64>,
 }
 crate::json::struct_from_json!(CrateDims { "depth" => optional depth : i64 });
+impl CrateDims {
+    /// The field `depth`, for `PreviousAttributes::get`.
+    pub const DEPTH: crate::Field<Self, i64> = crate::Field::new("depth");
+}
 /// Used by [`Crate::parts`].
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -227,6 +241,10 @@ pub struct CrateParts {
 crate::json::struct_from_json!(
     CrateParts { "sku" => optional sku : ::std::string::String }
 );
+impl CrateParts {
+    /// The field `sku`, for `PreviousAttributes::get`.
+    pub const SKU: crate::Field<Self, ::std::string::String> = crate::Field::new("sku");
+}
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.
 ///

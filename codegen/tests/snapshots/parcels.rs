@@ -248,6 +248,26 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Parcel {
     const OBJECT: &'static str = "parcel";
 }
+impl Parcel {
+    /// The field `carrier`, for `PreviousAttributes::get`.
+    pub const CARRIER: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "carrier",
+    );
+    /// The field `dims`, for `PreviousAttributes::get`.
+    pub const DIMS: crate::Field<Self, ParcelDims> = crate::Field::new("dims");
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    /// The field `sender`, for `PreviousAttributes::get`.
+    pub const SENDER: crate::Field<Self, PersonOrShop> = crate::Field::new("sender");
+    /// The field `status`, for `PreviousAttributes::get`.
+    pub const STATUS: crate::Field<Self, ParcelStatus> = crate::Field::new("status");
+    /// The field `tracking`, for `PreviousAttributes::get`.
+    pub const TRACKING: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "tracking",
+    );
+    /// The field `weight`, for `PreviousAttributes::get`.
+    pub const WEIGHT: crate::Field<Self, i64> = crate::Field::new("weight");
+}
 /// Schema: `person`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -268,6 +288,12 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Person {
     const OBJECT: &'static str = "person";
 }
+impl Person {
+    /// The field `name`, for `PreviousAttributes::get`.
+    pub const NAME: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "name",
+    );
+}
 /// Schema: `shop`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -284,6 +310,10 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Shop {
     const OBJECT: &'static str = "shop";
 }
+impl Shop {
+    /// The field `url`, for `PreviousAttributes::get`.
+    pub const URL: crate::Field<Self, ::std::string::String> = crate::Field::new("url");
+}
 /// Used by [`Parcel::dims`].
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -296,6 +326,12 @@ pub struct ParcelDims {
 crate::json::struct_from_json!(
     ParcelDims { "height" => required height : i64, "width" => optional width : i64 }
 );
+impl ParcelDims {
+    /// The field `height`, for `PreviousAttributes::get`.
+    pub const HEIGHT: crate::Field<Self, i64> = crate::Field::new("height");
+    /// The field `width`, for `PreviousAttributes::get`.
+    pub const WIDTH: crate::Field<Self, i64> = crate::Field::new("width");
+}
 /// One of `person`, `shop`, chosen by the `object` field.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

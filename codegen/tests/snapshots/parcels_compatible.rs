@@ -310,6 +310,28 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Parcel {
     const OBJECT: &'static str = "parcel";
 }
+impl Parcel {
+    /// The field `carrier`, for `PreviousAttributes::get`.
+    pub const CARRIER: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "carrier",
+    );
+    /// The field `dims`, for `PreviousAttributes::get`.
+    pub const DIMS: crate::Field<Self, ParcelDims> = crate::Field::new("dims");
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    /// The field `sender`, for `PreviousAttributes::get`.
+    pub const SENDER: crate::Field<Self, PersonOrRobotOrShop> = crate::Field::new(
+        "sender",
+    );
+    /// The field `status`, for `PreviousAttributes::get`.
+    pub const STATUS: crate::Field<Self, ParcelStatus> = crate::Field::new("status");
+    /// The field `tracking`, for `PreviousAttributes::get`.
+    pub const TRACKING: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "tracking",
+    );
+    /// The field `weight`, for `PreviousAttributes::get`.
+    pub const WEIGHT: crate::Field<Self, i64> = crate::Field::new("weight");
+}
 /// Schema: `person`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -329,6 +351,12 @@ crate::json::struct_from_json!(
 );
 impl crate::StripeObject for Person {
     const OBJECT: &'static str = "person";
+}
+impl Person {
+    /// The field `name`, for `PreviousAttributes::get`.
+    pub const NAME: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "name",
+    );
 }
 /// Schema: `robot`.
 #[derive(Debug, Clone)]
@@ -350,6 +378,12 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Robot {
     const OBJECT: &'static str = "robot";
 }
+impl Robot {
+    /// The field `serial`, for `PreviousAttributes::get`.
+    pub const SERIAL: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "serial",
+    );
+}
 /// Schema: `shop`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -365,6 +399,10 @@ crate::json::struct_from_json!(
 );
 impl crate::StripeObject for Shop {
     const OBJECT: &'static str = "shop";
+}
+impl Shop {
+    /// The field `url`, for `PreviousAttributes::get`.
+    pub const URL: crate::Field<Self, ::std::string::String> = crate::Field::new("url");
 }
 /// Schema: `stamp`.
 #[derive(Debug, Clone)]
@@ -387,6 +425,12 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Stamp {
     const OBJECT: &'static str = "stamp";
 }
+impl Stamp {
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    /// The field `value`, for `PreviousAttributes::get`.
+    pub const VALUE: crate::Field<Self, i64> = crate::Field::new("value");
+}
 /// Compatible API versions: optional in 2098-01-01.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -400,6 +444,12 @@ pub struct ParcelDims {
 crate::json::struct_from_json!(
     ParcelDims { "height" => optional height : i64, "width" => optional width : i64 }
 );
+impl ParcelDims {
+    /// The field `height`, for `PreviousAttributes::get`.
+    pub const HEIGHT: crate::Field<Self, i64> = crate::Field::new("height");
+    /// The field `width`, for `PreviousAttributes::get`.
+    pub const WIDTH: crate::Field<Self, i64> = crate::Field::new("width");
+}
 /// One of `person`, `robot`, `shop`, chosen by the `object` field.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

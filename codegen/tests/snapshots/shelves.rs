@@ -227,6 +227,14 @@ crate::json::struct_from_json!(
     Book { "pages" => optional pages : i64, "title" => optional title :
     ::std::string::String }
 );
+impl Book {
+    /// The field `pages`, for `PreviousAttributes::get`.
+    pub const PAGES: crate::Field<Self, i64> = crate::Field::new("pages");
+    /// The field `title`, for `PreviousAttributes::get`.
+    pub const TITLE: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "title",
+    );
+}
 /// Schema: `deleted_reader`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -248,6 +256,12 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for DeletedReader {
     const OBJECT: &'static str = "reader";
 }
+impl DeletedReader {
+    /// The field `deleted`, for `PreviousAttributes::get`.
+    pub const DELETED: crate::Field<Self, bool> = crate::Field::new("deleted");
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+}
 /// How it is finished.
 /// Schema: `finish`.
 #[derive(Debug, Clone)]
@@ -258,6 +272,10 @@ pub struct Finish {
     pub gloss: ::std::option::Option<bool>,
 }
 crate::json::struct_from_json!(Finish { "gloss" => optional gloss : bool });
+impl Finish {
+    /// The field `gloss`, for `PreviousAttributes::get`.
+    pub const GLOSS: crate::Field<Self, bool> = crate::Field::new("gloss");
+}
 /// Schema: `reader`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -276,6 +294,10 @@ crate::json::struct_from_json!(
 );
 impl crate::StripeObject for Reader {
     const OBJECT: &'static str = "reader";
+}
+impl Reader {
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
 }
 /// A shelf of `book`s.
 /// Schema: `shelf`.
@@ -311,6 +333,30 @@ crate::json::struct_from_json!(
 );
 impl crate::StripeObject for Shelf {
     const OBJECT: &'static str = "shelf";
+}
+impl Shelf {
+    /// The field `books`, for `PreviousAttributes::get`.
+    pub const BOOKS: crate::Field<Self, crate::List<Book>> = crate::Field::new("books");
+    /// The field `finish`, for `PreviousAttributes::get`.
+    pub const FINISH: crate::Field<Self, Finish> = crate::Field::new("finish");
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    /// The field `labels`, for `PreviousAttributes::get`.
+    pub const LABELS: crate::Field<Self, ::std::vec::Vec<::std::string::String>> = crate::Field::new(
+        "labels",
+    );
+    /// The field `reader`, for `PreviousAttributes::get`.
+    pub const READER: crate::Field<Self, DeletedReaderOrReader> = crate::Field::new(
+        "reader",
+    );
+    /// The field `source`, for `PreviousAttributes::get`.
+    pub const SOURCE: crate::Field<Self, ShelfSource> = crate::Field::new("source");
+    /// The field `state`, for `PreviousAttributes::get`.
+    pub const STATE: crate::Field<Self, ShelfState> = crate::Field::new("state");
+    /// The field `sturdy`, for `PreviousAttributes::get`.
+    pub const STURDY: crate::Field<Self, bool> = crate::Field::new("sturdy");
+    /// The field `weight`, for `PreviousAttributes::get`.
+    pub const WEIGHT: crate::Field<Self, f64> = crate::Field::new("weight");
 }
 /// One of `deleted_reader`, `reader`, chosen by the `object` field.
 #[derive(Debug, Clone)]
@@ -357,6 +403,14 @@ crate::json::struct_from_json!(
     ShelfSource { "donor" => optional donor : ::std::string::String, "price" => optional
     price : i64 }
 );
+impl ShelfSource {
+    /// The field `donor`, for `PreviousAttributes::get`.
+    pub const DONOR: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "donor",
+    );
+    /// The field `price`, for `PreviousAttributes::get`.
+    pub const PRICE: crate::Field<Self, i64> = crate::Field::new("price");
+}
 /// Known values: `open`, `unrecognized`, `Open`; any other value is kept in `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

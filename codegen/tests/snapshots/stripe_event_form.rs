@@ -236,6 +236,10 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
+impl Gadget {
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+}
 /// Schema: `widget`.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -254,6 +258,10 @@ crate::json::struct_from_json!(
 );
 impl crate::StripeObject for Widget {
     const OBJECT: &'static str = "widget";
+}
+impl Widget {
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
 }
 /// One of `gadget`, `widget`, chosen by the `object` field.
 #[derive(Debug, Clone)]

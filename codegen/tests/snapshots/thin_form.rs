@@ -205,6 +205,10 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
+impl Gadget {
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+}
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.
 ///
@@ -685,6 +689,12 @@ pub mod thin {
     impl crate::StripeObject for Gadget {
         const OBJECT: &'static str = "gadget";
     }
+    impl Gadget {
+        /// The field `id`, for `PreviousAttributes::get`.
+        pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new(
+            "id",
+        );
+    }
     /// How big a widget is.
     /// Schema: `shop_dimensions`.
     #[derive(Debug, Clone)]
@@ -699,6 +709,14 @@ pub mod thin {
         ShopDimensions { "height" => required height : i64, "unit" => optional unit :
         ShopDimensionsUnit }
     );
+    impl ShopDimensions {
+        /// The field `height`, for `PreviousAttributes::get`.
+        pub const HEIGHT: crate::Field<Self, i64> = crate::Field::new("height");
+        /// The field `unit`, for `PreviousAttributes::get`.
+        pub const UNIT: crate::Field<Self, ShopDimensionsUnit> = crate::Field::new(
+            "unit",
+        );
+    }
     /// Schema: `v2.shop.widget`.
     #[derive(Debug, Clone)]
     #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -718,6 +736,12 @@ pub mod thin {
     );
     impl crate::StripeObject for V2ShopWidget {
         const OBJECT: &'static str = "v2.shop.widget";
+    }
+    impl V2ShopWidget {
+        /// The field `id`, for `PreviousAttributes::get`.
+        pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new(
+            "id",
+        );
     }
     /// Known values: `cm`, `in`; any other value is kept in `Unrecognized`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -784,6 +808,10 @@ pub mod thin {
         pub turns: i64,
     }
     crate::json::struct_from_json!(V1GadgetSpunData { "turns" => required turns : i64 });
+    impl V1GadgetSpunData {
+        /// The field `turns`, for `PreviousAttributes::get`.
+        pub const TURNS: crate::Field<Self, i64> = crate::Field::new("turns");
+    }
     /// The `data` of a `v2.shop.report.ready` event, as fetched from `/v2/core/events/{id}` (a notification does not carry it).
     #[derive(Debug, Clone)]
     #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -797,6 +825,16 @@ pub mod thin {
         V2ShopReportReadyData { "ready_at" => required ready_at : crate ::DateTime, "url"
         => optional url : ::std::string::String }
     );
+    impl V2ShopReportReadyData {
+        /// The field `ready_at`, for `PreviousAttributes::get`.
+        pub const READY_AT: crate::Field<Self, crate::DateTime> = crate::Field::new(
+            "ready_at",
+        );
+        /// The field `url`, for `PreviousAttributes::get`.
+        pub const URL: crate::Field<Self, ::std::string::String> = crate::Field::new(
+            "url",
+        );
+    }
     /// The `data` of a `v2.shop.widget.created` event, as fetched from `/v2/core/events/{id}` (a notification does not carry it).
     #[derive(Debug, Clone)]
     #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -817,6 +855,29 @@ pub mod thin {
         crate ::DateTime, "parts" => optional parts : ::std::vec::Vec <
         V2ShopWidgetCreatedDataParts > }
     );
+    impl V2ShopWidgetCreatedData {
+        /// The field `dimensions`, for `PreviousAttributes::get`.
+        pub const DIMENSIONS: crate::Field<Self, ShopDimensions> = crate::Field::new(
+            "dimensions",
+        );
+        /// The field `inspector`, for `PreviousAttributes::get`.
+        pub const INSPECTOR: crate::Field<Self, V2ShopWidgetCreatedDataInspector> = crate::Field::new(
+            "inspector",
+        );
+        /// The field `line`, for `PreviousAttributes::get`.
+        pub const LINE: crate::Field<Self, V2ShopWidgetCreatedDataLine> = crate::Field::new(
+            "line",
+        );
+        /// The field `made_at`, for `PreviousAttributes::get`.
+        pub const MADE_AT: crate::Field<Self, crate::DateTime> = crate::Field::new(
+            "made_at",
+        );
+        /// The field `parts`, for `PreviousAttributes::get`.
+        pub const PARTS: crate::Field<
+            Self,
+            ::std::vec::Vec<V2ShopWidgetCreatedDataParts>,
+        > = crate::Field::new("parts");
+    }
     /// Used by [`V2ShopWidgetCreatedData::inspector`].
     #[derive(Debug, Clone)]
     #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -829,6 +890,12 @@ pub mod thin {
         V2ShopWidgetCreatedDataInspector { "name" => optional name :
         ::std::string::String }
     );
+    impl V2ShopWidgetCreatedDataInspector {
+        /// The field `name`, for `PreviousAttributes::get`.
+        pub const NAME: crate::Field<Self, ::std::string::String> = crate::Field::new(
+            "name",
+        );
+    }
     /// Known values: `standard`, `deluxe`; any other value is kept in `Unrecognized`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
@@ -898,6 +965,14 @@ pub mod thin {
         V2ShopWidgetCreatedDataParts { "count" => optional count : i64, "sku" => required
         sku : ::std::string::String }
     );
+    impl V2ShopWidgetCreatedDataParts {
+        /// The field `count`, for `PreviousAttributes::get`.
+        pub const COUNT: crate::Field<Self, i64> = crate::Field::new("count");
+        /// The field `sku`, for `PreviousAttributes::get`.
+        pub const SKU: crate::Field<Self, ::std::string::String> = crate::Field::new(
+            "sku",
+        );
+    }
     /// The `data` of a `v2.shop.widget[colour].updated` event, as fetched from `/v2/core/events/{id}` (a notification does not carry it).
     #[derive(Debug, Clone)]
     #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -264,6 +264,10 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
+impl Gadget {
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+}
 /// A widget.
 /// Schema: `widget`.
 #[derive(Debug, Clone)]
@@ -303,6 +307,43 @@ crate::json::struct_from_json!(
 );
 impl crate::StripeObject for Widget {
     const OBJECT: &'static str = "widget";
+}
+impl Widget {
+    /// The field `attachment`, for `PreviousAttributes::get`.
+    pub const ATTACHMENT: crate::Field<Self, GadgetOrWidget> = crate::Field::new(
+        "attachment",
+    );
+    /// The field `color`, for `PreviousAttributes::get`.
+    pub const COLOR: crate::Field<Self, WidgetKind> = crate::Field::new("color");
+    /// The field `created`, for `PreviousAttributes::get`.
+    pub const CREATED: crate::Field<Self, crate::Timestamp> = crate::Field::new(
+        "created",
+    );
+    /// The field `extra`, for `PreviousAttributes::get`.
+    pub const EXTRA: crate::Field<Self, ::serde_json::Value> = crate::Field::new(
+        "extra",
+    );
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    /// The field `kind`, for `PreviousAttributes::get`.
+    pub const KIND: crate::Field<Self, WidgetKind> = crate::Field::new("kind");
+    /// The field `metadata`, for `PreviousAttributes::get`.
+    pub const METADATA: crate::Field<
+        Self,
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    > = crate::Field::new("metadata");
+    /// The field `owner`, for `PreviousAttributes::get`.
+    pub const OWNER: crate::Field<Self, crate::Expandable<Gadget>> = crate::Field::new(
+        "owner",
+    );
+    /// The field `parent`, for `PreviousAttributes::get`.
+    pub const PARENT: crate::Field<Self, Widget> = crate::Field::new("parent");
+    /// The field `size`, for `PreviousAttributes::get`.
+    pub const SIZE: crate::Field<Self, i64> = crate::Field::new("size");
+    /// The field `type`, for `PreviousAttributes::get`.
+    pub const TYPE_: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        "type",
+    );
 }
 /// One of `gadget`, `widget`, chosen by the `object` field.
 #[derive(Debug, Clone)]

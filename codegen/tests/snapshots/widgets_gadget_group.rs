@@ -247,6 +247,10 @@ crate::json::struct_from_json!(
 impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
+impl Gadget {
+    /// The field `id`, for `PreviousAttributes::get`.
+    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+}
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.
 ///

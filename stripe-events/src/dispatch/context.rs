@@ -7,7 +7,8 @@ use super::state::StateMap;
 use super::{Dispatcher, EventKind};
 use crate::typed_notification::{Notification, NotificationMismatch, ThinEventKind};
 use crate::{
-    Event, EventNotification, EventObject, EventRequest, EventType, PayloadError, Timestamp,
+    Event, EventNotification, EventObject, EventRequest, EventType, PayloadError,
+    PreviousAttributes, Timestamp,
 };
 
 /// What a handler is called for.
@@ -228,7 +229,8 @@ pub struct EventContext<'a> {
     pub account: Option<&'a str>,
     /// The API request that caused it.
     pub request: Option<&'a EventRequest>,
-    /// For `*.updated` events: the changed attributes and their previous values.
+    /// For `*.updated` events: the changed attributes and their previous values, raw;
+    /// [`EventContext::previous`] reads them typed.
     pub previous_attributes: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -245,6 +247,37 @@ impl<'a> EventContext<'a> {
             request: event.request.as_ref(),
             previous_attributes: event.data.previous_attributes.as_ref(),
         }
+    }
+
+    /// For `*.updated` events: the previous values of the fields of the payload type `S` that
+    /// changed, typed one field at a time ([`PreviousAttributes::get`] with the field's
+    /// constant, `Subscription::STATUS`); `None` when the event has no `previous_attributes`.
+    /// Thin event notifications have none (their handlers get no `EventContext`).
+    ///
+    /// ```
+    /// use stripe_events::{EventContext, Previous, Subscription, SubscriptionStatus, webhook_handler};
+    ///
+    /// #[webhook_handler("customer.subscription.updated")]
+    /// fn status_changed(ctx: &EventContext, sub: &Subscription) {
+    ///     let Some(previous) = ctx.previous::<Subscription>() else { return };
+    ///     if let Previous::Was(old) = previous.get(Subscription::STATUS) {
+    ///         println!("{}: {} -> {}", sub.id, old.as_str(), sub.status.as_str());
+    ///     }
+    /// }
+    ///
+    /// # let body = stripe_events::testing::event_envelope("evt_1", "product.updated",
+    /// #     &serde_json::json!({}));
+    /// # let mut body = body;
+    /// body["data"]["previous_attributes"] = serde_json::json!({"status": "trialing"});
+    /// # let event = stripe_events::Event::from_slice(body.to_string().as_bytes()).unwrap();
+    /// let ctx = EventContext::new(&event);
+    /// let previous = ctx.previous::<Subscription>().unwrap();
+    /// assert_eq!(previous.get(Subscription::STATUS), Previous::Was(SubscriptionStatus::Trialing));
+    /// ```
+    ///
+    /// [`PreviousAttributes::get`]: crate::PreviousAttributes::get
+    pub fn previous<S>(&self) -> Option<PreviousAttributes<'a, S>> {
+        self.previous_attributes.map(PreviousAttributes::new)
     }
 }
 
