@@ -146,7 +146,7 @@ pub use generated::thin::{RelatedObjectType, ThinEventType};
 pub use generated::*;
 pub use list::List;
 pub use notification::{EventNotification, EventReason, EventReasonRequest, RelatedObject};
-pub use object::StripeObject;
+pub use object::{ObjectOf, StripeObject};
 pub use payload::{PayloadError, UnknownPayload, UntypedPayload};
 pub use previous::{Field, Previous, PreviousAttributes};
 pub use received::ReceivedEvent;

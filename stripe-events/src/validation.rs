@@ -44,7 +44,7 @@
 use std::fmt;
 
 use crate::client::{Client, ClientError, RequestOptions};
-use crate::{Event, EventNotification, EventObject, ReceivedEvent};
+use crate::{Event, EventNotification, EventObject, ObjectOf, ReceivedEvent};
 
 /// Validates events against Stripe's API with a [`Client`] (see the
 /// [module documentation](self)). Cheap to clone.
@@ -160,8 +160,10 @@ impl Validation {
     ) -> Result<Verdict, ClientError> {
         match event {
             ReceivedEvent::Snapshot(e) => {
-                let object = match serde_json::from_slice::<serde_json::Value>(body) {
-                    Ok(json) => Some(json["data"]["object"]["id"].as_str().map(str::to_owned)),
+                // The body's `data.object.id`, read without parsing the rest (no `data.object`:
+                // no id); the payload's when the body does not read.
+                let object = match ObjectOf::body(body) {
+                    Ok(object) => Some(object.and_then(|o| o.id)),
                     Err(_) => delivered_object(e),
                 };
                 self.validate_snapshot(e, object).await
@@ -192,16 +194,16 @@ impl Validation {
             }
             Err(e) => return Err(e),
         };
+        let parse = |reason: String| ClientError::Parse {
+            request: self.client.describe(&path),
+            reason,
+        };
         let json: serde_json::Value =
-            serde_json::from_slice(&response.body).map_err(|e| ClientError::Parse {
-                request: format!("GET {}{path}", self.client.base_url()),
-                reason: e.to_string(),
-            })?;
+            serde_json::from_slice(&response.body).map_err(|e| parse(e.to_string()))?;
         let (Some(type_), Some("event")) = (json["type"].as_str(), json["object"].as_str()) else {
-            return Err(ClientError::Parse {
-                request: format!("GET {}{path}", self.client.base_url()),
-                reason: "not an event (no `type`, or `object` is not \"event\")".to_owned(),
-            });
+            return Err(parse(
+                "not an event (no `type`, or `object` is not \"event\")".to_owned(),
+            ));
         };
         if type_ != event.type_.as_str() {
             return Ok(Verdict::Denied(Denial::OtherType {

@@ -663,7 +663,8 @@ impl Client {
         Ok(h)
     }
 
-    fn describe(&self, path: &str) -> String {
+    /// How a request of `path` is named in errors (`GET https://api.stripe.com/v1/...`).
+    pub(crate) fn describe(&self, path: &str) -> String {
         format!("GET {}{path}", self.base_url())
     }
 }

@@ -98,7 +98,6 @@
 //! the objects events carry). Every write, whatever its source, goes through the one
 //! compare-and-write of [`ObjectStore::put_object`].
 
-mod extract;
 #[cfg(feature = "client")]
 mod refetch;
 #[cfg(test)]
@@ -113,7 +112,7 @@ use std::sync::Arc;
 use crate::store::StoreError;
 use crate::{Event, PayloadError, ReceivedEvent, StripeObject, UntypedJson};
 
-pub use extract::ObjectOf;
+pub use crate::object::ObjectOf;
 #[cfg(feature = "client")]
 pub use refetch::MirrorError;
 
