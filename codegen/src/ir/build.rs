@@ -435,12 +435,7 @@ impl Builder<'_> {
                 if schema.properties.is_some() {
                     return None;
                 }
-                let alts = schema.alternatives()?;
-                let names: Vec<String> = alts
-                    .iter()
-                    .map(|a| a.ref_name().map(str::to_owned))
-                    .collect::<Option<_>>()?;
-                (sorted(&names) == refs).then(|| name.clone())
+                (sorted(&all_refs(schema)?) == refs).then(|| name.clone())
             })
     }
 
