@@ -2,7 +2,8 @@
 //! `name<TAB>value<TAB>unit` line per figure, on the signed payloads of every event type (built
 //! from `../shared/stripe-openapi/fixtures-2024-04-10.json`).
 //!
-//! The throughputs are measured interleaved: HMAC, `serde_json::Value` parse, typed parse and
+//! The throughputs are measured interleaved: HMAC, `serde_json::Value` parse, sonic-rs `Value`
+//! parse (the fastest untyped parser, issue 21's yardstick), typed parse and
 //! verify + parse take turns within each of `ROUNDS` rounds (after a warm-up round), and are
 //! timed by the thread's CPU time, which leaves out the waits while other processes have the
 //! CPU (on an idle machine it is the wall-clock time). Each throughput is the median over the
@@ -13,7 +14,7 @@
 //! share of the timed wall-clock time the thread was on a CPU (1.00 on an idle machine).
 //! `dispatch_ns` and `codegen_ms` are medians of wall-clock runs.
 //!
-//! `-- --callgrind SIDE [PASSES]` (SIDE: `hmac`, `value_parse`, `typed_parse`, `verify_parse`)
+//! `-- --callgrind SIDE [PASSES]` (SIDE: `hmac`, `value_parse`, `sonic_value_parse`, `typed_parse`, `verify_parse`)
 //! times nothing: after a warm-up pass it runs PASSES passes (default 1) of that side over the
 //! bodies inside `callgrind_measured`, for `scripts/callgrind.sh` to count its instructions.
 
@@ -52,6 +53,18 @@ fn value_parse(_: &Webhook, d: &Delivery) {
     black_box(serde_json::from_slice::<serde_json::Value>(black_box(&d.body)).unwrap());
 }
 
+/// The fastest untyped parser in Rust (issue 21's yardstick): sonic-rs into its `Value`.
+fn sonic_value_parse(_: &Webhook, d: &Delivery) {
+    black_box(sonic_rs::from_slice::<sonic_rs::Value>(black_box(&d.body)).unwrap());
+}
+
+/// Our parser validating the body without building anything: the floor of its scanning.
+fn skip_parse(_: &Webhook, d: &Delivery) {
+    let mut p = stripe_events::json::Parser::new(black_box(&d.body));
+    p.skip_value().unwrap();
+    black_box(p.position());
+}
+
 fn typed_parse(_: &Webhook, d: &Delivery) {
     black_box(Event::from_slice(black_box(&d.body)).unwrap());
 }
@@ -64,9 +77,11 @@ fn verify_parse(webhook: &Webhook, d: &Delivery) {
     );
 }
 
-const SIDES: [(&str, Side); 4] = [
+const SIDES: [(&str, Side); 6] = [
     ("hmac", hmac),
     ("value_parse", value_parse),
+    ("sonic_value_parse", sonic_value_parse),
+    ("skip_parse", skip_parse),
     ("typed_parse", typed_parse),
     ("verify_parse", verify_parse),
 ];
@@ -147,11 +162,13 @@ fn main() {
         return;
     }
 
-    let [hmac_t, value_t, typed_t, full_t] = interleaved(
+    let [hmac_t, value_t, sonic_t, skip_t, typed_t, full_t] = interleaved(
         ROUNDS,
         [
             &mut || passes(PASSES, &webhook, &deliveries, hmac),
             &mut || passes(PASSES, &webhook, &deliveries, value_parse),
+            &mut || passes(PASSES, &webhook, &deliveries, sonic_value_parse),
+            &mut || passes(PASSES, &webhook, &deliveries, skip_parse),
             &mut || passes(PASSES, &webhook, &deliveries, typed_parse),
             &mut || passes(PASSES, &webhook, &deliveries, verify_parse),
         ],
@@ -161,6 +178,8 @@ fn main() {
     let mean_len = bytes / (deliveries.len() * PASSES) as f64;
     report("hmac_mb_s", mb_s(&hmac_t), "MB/s");
     report("value_parse_mb_s", mb_s(&value_t), "MB/s");
+    report("sonic_value_parse_mb_s", mb_s(&sonic_t), "MB/s");
+    report("skip_parse_mb_s", mb_s(&skip_t), "MB/s");
     report("typed_parse_mb_s", mb_s(&typed_t), "MB/s");
     report("verify_parse_mb_s", mb_s(&full_t), "MB/s");
     report(
@@ -172,11 +191,14 @@ fn main() {
     // verify + parse against the bound 1/(1/hmac + 1/typed) is (hmac + typed) / full in times.
     let typed_vs_value =
         |clock: fn(&Times) -> &[f64]| Spread::of(per_round(clock(&value_t), clock(&typed_t)));
+    let typed_vs_sonic =
+        |clock: fn(&Times) -> &[f64]| Spread::of(per_round(clock(&sonic_t), clock(&typed_t)));
     let vs_bound = |clock: fn(&Times) -> &[f64]| {
         let bound = sum_per_round(clock(&hmac_t), clock(&typed_t));
         Spread::of(per_round(&bound, clock(&full_t)))
     };
     report_spread("typed_vs_value", typed_vs_value(|t| &t.cpu), "ratio");
+    report_spread("typed_vs_sonic", typed_vs_sonic(|t| &t.cpu), "ratio");
     report_spread("verify_parse_vs_bound", vs_bound(|t| &t.cpu), "ratio");
     report(
         "typed_vs_value_wall",
@@ -184,11 +206,16 @@ fn main() {
         "ratio",
     );
     report(
+        "typed_vs_sonic_wall",
+        typed_vs_sonic(|t| &t.wall).median,
+        "ratio",
+    );
+    report(
         "verify_parse_vs_bound_wall",
         vs_bound(|t| &t.wall).median,
         "ratio",
     );
-    let all = [&hmac_t, &value_t, &typed_t, &full_t];
+    let all = [&hmac_t, &value_t, &sonic_t, &skip_t, &typed_t, &full_t];
     let total = |clock: fn(&Times) -> &[f64]| all.iter().flat_map(|t| clock(t)).sum::<f64>();
     report(
         "cpu_share",
