@@ -119,7 +119,7 @@ pub fn demo(fixtures: Option<&Path>) -> Result<(), String> {
     {
         Some(product) => {
             let name = match &product.object {
-                Ok(p) => p.name.clone(),
+                Ok(p) => p.name.to_string(),
                 Err(raw) => format!("(raw: {})", raw.error),
             };
             let stored = mirror

@@ -49,12 +49,12 @@ fn generated_code_has_the_expected_shapes() {
     // `object` is a constant: not stored, but written back when serializing.
     has("serde(tag = \"object\", rename = \"widget\")");
     // Keyword field, renamed.
-    has("pub type_: ::std::option::Option<::std::string::String>");
+    has("pub type_: ::std::option::Option<crate::CompactString>");
     has("serde(rename = \"type\")");
     // Timestamps, metadata, expandable, free-form JSON.
     has("pub created: crate::Timestamp");
     has(
-        "pub metadata: ::std::option::Option<\n        ::std::collections::HashMap<::std::string::String, ::std::string::String>,\n    >",
+        "pub metadata: ::std::option::Option<\n        ::std::collections::HashMap<crate::CompactString, crate::CompactString>,\n    >",
     );
     has("pub owner: ::std::option::Option<crate::Expandable<Gadget>>");
     has("pub extra: ::std::option::Option<::serde_json::Value>");
@@ -105,7 +105,7 @@ fn structs_are_parsed_in_place_from_a_table_of_their_fields_in_key_order() {
     // the `Option`).
     assert!(
         parser("Crate").contains(
-            "struct_from_json!(Crate{\"dims\"=>requireddims:CrateDims,\"id\"=>requiredid:::std::string::String,\
+            "struct_from_json!(Crate{\"dims\"=>requireddims:CrateDims,\"id\"=>requiredid:crate::CompactString,\
              \"object\"=>tag=\"crate\",\"parts\"=>optionalparts:::std::vec::Vec<CrateParts>"
         ),
         "{}",
@@ -366,5 +366,5 @@ fn a_renamed_component_is_merged_and_an_id_fits_an_expandable_field() {
         src.contains("pub owner: crate::Expandable<Gadget>,"),
         "{src}"
     );
-    assert!(src.contains("pub color: ::std::string::String,"), "{src}");
+    assert!(src.contains("pub color: crate::CompactString,"), "{src}");
 }

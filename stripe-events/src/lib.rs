@@ -124,6 +124,20 @@ mod webhook;
 
 pub use date_time::{DateTime, DateTimeError};
 
+/// The string type of the generated types' fields: a string of up to 24 bytes is kept inline
+/// (no allocation), a longer one on the heap. It derefs to `str`, compares with `&str` and
+/// `String`, and converts into a `String` (README, "Strings in the generated types").
+///
+/// ```
+/// use stripe_events::CompactString;
+/// let id = CompactString::from("prod_NWjs8kKbJWmuuc");
+/// assert_eq!(id, "prod_NWjs8kKbJWmuuc");
+/// assert!(!id.is_heap_allocated());
+/// let owned: String = id.into();
+/// assert_eq!(owned.len(), 19);
+/// ```
+pub use compact_str::CompactString;
+
 /// The API versions this build's types accept beside [`API_VERSION`], oldest first: the pin's
 /// `compatible` list, or `STRIPE_EVENTS_COMPATIBLE` at build time (README, "Compatible API
 /// versions"). None by default (strict: the pinned version only).

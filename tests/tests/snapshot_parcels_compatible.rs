@@ -7,8 +7,8 @@
 mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
 pub use stripe_events::{
-    Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson, UntypedPayload,
-    json, schema,
+    CompactString, Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson,
+    UntypedPayload, json, schema,
 };
 
 include!("../../codegen/tests/snapshots/parcels_compatible.rs");

@@ -7,8 +7,8 @@
 mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
 pub use stripe_events::{
-    Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson, UntypedPayload,
-    json, schema,
+    CompactString, Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson,
+    UntypedPayload, json, schema,
 };
 
 include!("../../codegen/tests/snapshots/shelves.rs");
@@ -25,7 +25,7 @@ fn a_shelf_parses_with_its_list_and_alternatives() {
     };
     assert_eq!((s.weight, s.sturdy), (12.5, Some(true)));
     assert_eq!(s.books.data[0].pages, Some(9));
-    assert_eq!(s.labels.as_deref(), Some(&["oak".to_owned()][..]));
+    assert_eq!(s.labels.as_deref(), Some(&[CompactString::from("oak")][..]));
     assert_eq!(s.finish.as_ref().and_then(|f| f.gloss), Some(false));
     assert_eq!(s.state, Some(ShelfState::Open2));
     assert!(matches!(

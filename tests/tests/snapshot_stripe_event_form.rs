@@ -8,8 +8,8 @@ mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
 pub use snapshot_runtime::thin_markers::{NoRelatedObject, RelatedKind, Resource, ThinEventKind};
 pub use stripe_events::{
-    Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson, UntypedPayload,
-    json, schema,
+    CompactString, Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson,
+    UntypedPayload, json, schema,
 };
 
 include!("../../codegen/tests/snapshots/stripe_event_form.rs");

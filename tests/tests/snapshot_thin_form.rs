@@ -9,8 +9,8 @@ mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
 pub use snapshot_runtime::thin_markers::{NoRelatedObject, RelatedKind, Resource, ThinEventKind};
 pub use stripe_events::{
-    DateTime, Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson,
-    UntypedPayload, json, schema,
+    CompactString, DateTime, Expandable, Field, List, StripeObject, Timestamp, UnknownPayload,
+    UntypedJson, UntypedPayload, json, schema,
 };
 
 include!("../../codegen/tests/snapshots/thin_form.rs");

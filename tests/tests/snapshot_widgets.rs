@@ -7,8 +7,8 @@
 mod snapshot_runtime;
 pub use snapshot_runtime::dispatch;
 pub use stripe_events::{
-    Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson, UntypedPayload,
-    json, schema,
+    CompactString, Expandable, Field, List, StripeObject, Timestamp, UnknownPayload, UntypedJson,
+    UntypedPayload, json, schema,
 };
 
 include!("../../codegen/tests/snapshots/widgets.rs");
@@ -46,7 +46,7 @@ fn each_field_has_a_constant_for_typed_previous_attributes() {
     // Named after the field (a keyword field `type_` too), typed without the field's `Option`
     // (and the `Box` of a recursive field).
     let _: Field<Widget, i64> = Widget::SIZE;
-    let _: Field<Widget, String> = Widget::TYPE_;
+    let _: Field<Widget, CompactString> = Widget::TYPE_;
     let _: Field<Widget, Widget> = Widget::PARENT;
     assert_eq!((Widget::SIZE.key(), Widget::TYPE_.key()), ("size", "type"));
     let raw = serde_json::json!({"size": 2, "type": null, "parent": {"id": "wid_0"}});
@@ -60,7 +60,7 @@ fn each_field_has_a_constant_for_typed_previous_attributes() {
         Previous::Untyped { .. }
     ));
     let parent = previous.nested(Widget::PARENT).unwrap();
-    assert_eq!(parent.get(Widget::ID), Previous::Was("wid_0".to_owned()));
+    assert_eq!(parent.get(Widget::ID), Previous::Was("wid_0".into()));
 }
 
 #[test]

@@ -14,7 +14,7 @@ pub fn rust_type(cx: &Ctx<'_>, space: &TypeSpace, ty: &Ty) -> TokenStream {
         Ty::Bool => quote!(bool),
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
-        Ty::String => quote!(::std::string::String),
+        Ty::String => quote!(#rt::CompactString),
         Ty::Timestamp => quote!(#rt::Timestamp),
         Ty::DateTime => quote!(#rt::DateTime),
         Ty::Json => quote!(::serde_json::Value),
@@ -32,7 +32,7 @@ pub fn rust_type(cx: &Ctx<'_>, space: &TypeSpace, ty: &Ty) -> TokenStream {
         }
         Ty::Map(inner) => {
             let inner = rust_type(cx, space, inner);
-            quote!(::std::collections::HashMap<::std::string::String, #inner>)
+            quote!(::std::collections::HashMap<#rt::CompactString, #inner>)
         }
         Ty::Expandable(inner) => {
             let inner = rust_type(cx, space, inner);

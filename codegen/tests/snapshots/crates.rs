@@ -196,12 +196,12 @@ pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 #[allow(missing_docs)]
 pub struct Crate {
     pub dims: CrateDims,
-    pub id: ::std::string::String,
+    pub id: crate::CompactString,
     pub parts: ::std::option::Option<::std::vec::Vec<CrateParts>>,
 }
 crate::json::struct_from_json!(
-    Crate { "dims" => required dims : CrateDims, "id" => required id :
-    ::std::string::String, "object" => tag = "crate", "parts" => optional parts :
+    Crate { "dims" => required dims : CrateDims, "id" => required id : crate
+    ::CompactString, "object" => tag = "crate", "parts" => optional parts :
     ::std::vec::Vec < CrateParts > }
 );
 impl crate::StripeObject for Crate {
@@ -211,7 +211,7 @@ impl Crate {
     /// The field `dims`, for `PreviousAttributes::get`.
     pub const DIMS: crate::Field<Self, CrateDims> = crate::Field::new("dims");
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
     /// The field `parts`, for `PreviousAttributes::get`.
     pub const PARTS: crate::Field<Self, ::std::vec::Vec<CrateParts>> = crate::Field::new(
         "parts",
@@ -236,14 +236,14 @@ impl CrateDims {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[allow(missing_docs)]
 pub struct CrateParts {
-    pub sku: ::std::option::Option<::std::string::String>,
+    pub sku: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    CrateParts { "sku" => optional sku : ::std::string::String }
+    CrateParts { "sku" => optional sku : crate ::CompactString }
 );
 impl CrateParts {
     /// The field `sku`, for `PreviousAttributes::get`.
-    pub const SKU: crate::Field<Self, ::std::string::String> = crate::Field::new("sku");
+    pub const SKU: crate::Field<Self, crate::CompactString> = crate::Field::new("sku");
 }
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.

@@ -228,21 +228,21 @@ pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 )]
 #[allow(missing_docs)]
 pub struct Parcel {
-    pub carrier: ::std::string::String,
+    pub carrier: crate::CompactString,
     pub dims: ParcelDims,
-    pub id: ::std::string::String,
+    pub id: crate::CompactString,
     pub sender: ::std::option::Option<PersonOrShop>,
     pub status: ParcelStatus,
     /// The tracking code.
-    pub tracking: ::std::string::String,
+    pub tracking: crate::CompactString,
     /// In grams.
     pub weight: i64,
 }
 crate::json::struct_from_json!(
-    Parcel { "carrier" => required carrier : ::std::string::String, "dims" => required
-    dims : ParcelDims, "id" => required id : ::std::string::String, "object" => tag =
+    Parcel { "carrier" => required carrier : crate ::CompactString, "dims" => required
+    dims : ParcelDims, "id" => required id : crate ::CompactString, "object" => tag =
     "parcel", "sender" => optional sender : PersonOrShop, "status" => required status :
-    ParcelStatus, "tracking" => required tracking : ::std::string::String, "weight" =>
+    ParcelStatus, "tracking" => required tracking : crate ::CompactString, "weight" =>
     required weight : i64 }
 );
 impl crate::StripeObject for Parcel {
@@ -250,19 +250,19 @@ impl crate::StripeObject for Parcel {
 }
 impl Parcel {
     /// The field `carrier`, for `PreviousAttributes::get`.
-    pub const CARRIER: crate::Field<Self, ::std::string::String> = crate::Field::new(
+    pub const CARRIER: crate::Field<Self, crate::CompactString> = crate::Field::new(
         "carrier",
     );
     /// The field `dims`, for `PreviousAttributes::get`.
     pub const DIMS: crate::Field<Self, ParcelDims> = crate::Field::new("dims");
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
     /// The field `sender`, for `PreviousAttributes::get`.
     pub const SENDER: crate::Field<Self, PersonOrShop> = crate::Field::new("sender");
     /// The field `status`, for `PreviousAttributes::get`.
     pub const STATUS: crate::Field<Self, ParcelStatus> = crate::Field::new("status");
     /// The field `tracking`, for `PreviousAttributes::get`.
-    pub const TRACKING: crate::Field<Self, ::std::string::String> = crate::Field::new(
+    pub const TRACKING: crate::Field<Self, crate::CompactString> = crate::Field::new(
         "tracking",
     );
     /// The field `weight`, for `PreviousAttributes::get`.
@@ -279,10 +279,10 @@ impl Parcel {
 )]
 #[allow(missing_docs)]
 pub struct Person {
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Person { "name" => optional name : ::std::string::String, "object" => tag = "person"
+    Person { "name" => optional name : crate ::CompactString, "object" => tag = "person"
     }
 );
 impl crate::StripeObject for Person {
@@ -290,9 +290,7 @@ impl crate::StripeObject for Person {
 }
 impl Person {
     /// The field `name`, for `PreviousAttributes::get`.
-    pub const NAME: crate::Field<Self, ::std::string::String> = crate::Field::new(
-        "name",
-    );
+    pub const NAME: crate::Field<Self, crate::CompactString> = crate::Field::new("name");
 }
 /// Schema: `shop`.
 #[derive(Debug, Clone)]
@@ -302,17 +300,17 @@ impl Person {
 #[cfg_attr(feature = "schemars", schemars(transform = crate::schema::ObjectTag("shop")))]
 #[allow(missing_docs)]
 pub struct Shop {
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Shop { "object" => tag = "shop", "url" => optional url : ::std::string::String }
+    Shop { "object" => tag = "shop", "url" => optional url : crate ::CompactString }
 );
 impl crate::StripeObject for Shop {
     const OBJECT: &'static str = "shop";
 }
 impl Shop {
     /// The field `url`, for `PreviousAttributes::get`.
-    pub const URL: crate::Field<Self, ::std::string::String> = crate::Field::new("url");
+    pub const URL: crate::Field<Self, crate::CompactString> = crate::Field::new("url");
 }
 /// Used by [`Parcel::dims`].
 #[derive(Debug, Clone)]

@@ -283,10 +283,10 @@ pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 #[allow(missing_docs)]
 pub struct Parcel {
     /// Compatible API versions: optional in 2098-01-01; nullable in 2098-01-01.
-    pub carrier: ::std::option::Option<::std::string::String>,
+    pub carrier: ::std::option::Option<crate::CompactString>,
     /// Compatible API versions: optional in 2098-01-01.
     pub dims: ::std::option::Option<ParcelDims>,
-    pub id: ::std::string::String,
+    pub id: crate::CompactString,
     /// Compatible API versions: also the objects `robot`.
     pub sender: ::std::option::Option<PersonOrRobotOrShop>,
     /// Compatible API versions: also the values `lost`.
@@ -294,17 +294,17 @@ pub struct Parcel {
     /** The tracking code.
 
  Compatible API versions: an inline object in 2098-01-01 (the 2099-01-01 type is kept: a payload of that shape is untyped).*/
-    pub tracking: ::std::string::String,
+    pub tracking: crate::CompactString,
     /** In grams.
 
  Compatible API versions: missing in 2098-01-01.*/
     pub weight: ::std::option::Option<i64>,
 }
 crate::json::struct_from_json!(
-    Parcel { "carrier" => optional carrier : ::std::string::String, "dims" => optional
-    dims : ParcelDims, "id" => required id : ::std::string::String, "object" => tag =
+    Parcel { "carrier" => optional carrier : crate ::CompactString, "dims" => optional
+    dims : ParcelDims, "id" => required id : crate ::CompactString, "object" => tag =
     "parcel", "sender" => optional sender : PersonOrRobotOrShop, "status" => required
-    status : ParcelStatus, "tracking" => required tracking : ::std::string::String,
+    status : ParcelStatus, "tracking" => required tracking : crate ::CompactString,
     "weight" => optional weight : i64 }
 );
 impl crate::StripeObject for Parcel {
@@ -312,13 +312,13 @@ impl crate::StripeObject for Parcel {
 }
 impl Parcel {
     /// The field `carrier`, for `PreviousAttributes::get`.
-    pub const CARRIER: crate::Field<Self, ::std::string::String> = crate::Field::new(
+    pub const CARRIER: crate::Field<Self, crate::CompactString> = crate::Field::new(
         "carrier",
     );
     /// The field `dims`, for `PreviousAttributes::get`.
     pub const DIMS: crate::Field<Self, ParcelDims> = crate::Field::new("dims");
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
     /// The field `sender`, for `PreviousAttributes::get`.
     pub const SENDER: crate::Field<Self, PersonOrRobotOrShop> = crate::Field::new(
         "sender",
@@ -326,7 +326,7 @@ impl Parcel {
     /// The field `status`, for `PreviousAttributes::get`.
     pub const STATUS: crate::Field<Self, ParcelStatus> = crate::Field::new("status");
     /// The field `tracking`, for `PreviousAttributes::get`.
-    pub const TRACKING: crate::Field<Self, ::std::string::String> = crate::Field::new(
+    pub const TRACKING: crate::Field<Self, crate::CompactString> = crate::Field::new(
         "tracking",
     );
     /// The field `weight`, for `PreviousAttributes::get`.
@@ -343,10 +343,10 @@ impl Parcel {
 )]
 #[allow(missing_docs)]
 pub struct Person {
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Person { "name" => optional name : ::std::string::String, "object" => tag = "person"
+    Person { "name" => optional name : crate ::CompactString, "object" => tag = "person"
     }
 );
 impl crate::StripeObject for Person {
@@ -354,9 +354,7 @@ impl crate::StripeObject for Person {
 }
 impl Person {
     /// The field `name`, for `PreviousAttributes::get`.
-    pub const NAME: crate::Field<Self, ::std::string::String> = crate::Field::new(
-        "name",
-    );
+    pub const NAME: crate::Field<Self, crate::CompactString> = crate::Field::new("name");
 }
 /// Schema: `robot`.
 #[derive(Debug, Clone)]
@@ -369,18 +367,18 @@ impl Person {
 )]
 #[allow(missing_docs)]
 pub struct Robot {
-    pub serial: ::std::option::Option<::std::string::String>,
+    pub serial: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Robot { "object" => tag = "robot", "serial" => optional serial :
-    ::std::string::String }
+    Robot { "object" => tag = "robot", "serial" => optional serial : crate
+    ::CompactString }
 );
 impl crate::StripeObject for Robot {
     const OBJECT: &'static str = "robot";
 }
 impl Robot {
     /// The field `serial`, for `PreviousAttributes::get`.
-    pub const SERIAL: crate::Field<Self, ::std::string::String> = crate::Field::new(
+    pub const SERIAL: crate::Field<Self, crate::CompactString> = crate::Field::new(
         "serial",
     );
 }
@@ -392,17 +390,17 @@ impl Robot {
 #[cfg_attr(feature = "schemars", schemars(transform = crate::schema::ObjectTag("shop")))]
 #[allow(missing_docs)]
 pub struct Shop {
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Shop { "object" => tag = "shop", "url" => optional url : ::std::string::String }
+    Shop { "object" => tag = "shop", "url" => optional url : crate ::CompactString }
 );
 impl crate::StripeObject for Shop {
     const OBJECT: &'static str = "shop";
 }
 impl Shop {
     /// The field `url`, for `PreviousAttributes::get`.
-    pub const URL: crate::Field<Self, ::std::string::String> = crate::Field::new("url");
+    pub const URL: crate::Field<Self, crate::CompactString> = crate::Field::new("url");
 }
 /// Schema: `stamp`.
 #[derive(Debug, Clone)]
@@ -415,11 +413,11 @@ impl Shop {
 )]
 #[allow(missing_docs)]
 pub struct Stamp {
-    pub id: ::std::string::String,
+    pub id: crate::CompactString,
     pub value: ::std::option::Option<i64>,
 }
 crate::json::struct_from_json!(
-    Stamp { "id" => required id : ::std::string::String, "object" => tag = "stamp",
+    Stamp { "id" => required id : crate ::CompactString, "object" => tag = "stamp",
     "value" => optional value : i64 }
 );
 impl crate::StripeObject for Stamp {
@@ -427,7 +425,7 @@ impl crate::StripeObject for Stamp {
 }
 impl Stamp {
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
     /// The field `value`, for `PreviousAttributes::get`.
     pub const VALUE: crate::Field<Self, i64> = crate::Field::new("value");
 }

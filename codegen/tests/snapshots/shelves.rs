@@ -221,17 +221,17 @@ pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 #[allow(missing_docs)]
 pub struct Book {
     pub pages: ::std::option::Option<i64>,
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Book { "pages" => optional pages : i64, "title" => optional title :
-    ::std::string::String }
+    Book { "pages" => optional pages : i64, "title" => optional title : crate
+    ::CompactString }
 );
 impl Book {
     /// The field `pages`, for `PreviousAttributes::get`.
     pub const PAGES: crate::Field<Self, i64> = crate::Field::new("pages");
     /// The field `title`, for `PreviousAttributes::get`.
-    pub const TITLE: crate::Field<Self, ::std::string::String> = crate::Field::new(
+    pub const TITLE: crate::Field<Self, crate::CompactString> = crate::Field::new(
         "title",
     );
 }
@@ -247,11 +247,11 @@ impl Book {
 #[allow(missing_docs)]
 pub struct DeletedReader {
     pub deleted: ::std::option::Option<bool>,
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    DeletedReader { "deleted" => optional deleted : bool, "id" => optional id :
-    ::std::string::String, "object" => tag = "reader" }
+    DeletedReader { "deleted" => optional deleted : bool, "id" => optional id : crate
+    ::CompactString, "object" => tag = "reader" }
 );
 impl crate::StripeObject for DeletedReader {
     const OBJECT: &'static str = "reader";
@@ -260,7 +260,7 @@ impl DeletedReader {
     /// The field `deleted`, for `PreviousAttributes::get`.
     pub const DELETED: crate::Field<Self, bool> = crate::Field::new("deleted");
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
 }
 /// How it is finished.
 /// Schema: `finish`.
@@ -287,17 +287,17 @@ impl Finish {
 )]
 #[allow(missing_docs)]
 pub struct Reader {
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Reader { "id" => optional id : ::std::string::String, "object" => tag = "reader" }
+    Reader { "id" => optional id : crate ::CompactString, "object" => tag = "reader" }
 );
 impl crate::StripeObject for Reader {
     const OBJECT: &'static str = "reader";
 }
 impl Reader {
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
 }
 /// A shelf of `book`s.
 /// Schema: `shelf`.
@@ -314,8 +314,8 @@ pub struct Shelf {
     /// The books on it.
     pub books: crate::List<Book>,
     pub finish: ::std::option::Option<Finish>,
-    pub id: ::std::string::String,
-    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub id: crate::CompactString,
+    pub labels: ::std::option::Option<::std::vec::Vec<crate::CompactString>>,
     pub reader: ::std::option::Option<DeletedReaderOrReader>,
     pub source: ::std::option::Option<ShelfSource>,
     pub state: ::std::option::Option<ShelfState>,
@@ -325,8 +325,8 @@ pub struct Shelf {
 }
 crate::json::struct_from_json!(
     Shelf { "books" => required books : crate ::List < Book >, "finish" => optional
-    finish : Finish, "id" => required id : ::std::string::String, "labels" => optional
-    labels : ::std::vec::Vec < ::std::string::String >, "object" => tag = "shelf",
+    finish : Finish, "id" => required id : crate ::CompactString, "labels" => optional
+    labels : ::std::vec::Vec < crate ::CompactString >, "object" => tag = "shelf",
     "reader" => optional reader : DeletedReaderOrReader, "source" => optional source :
     ShelfSource, "state" => optional state : ShelfState, "sturdy" => optional sturdy :
     bool, "weight" => required weight : f64 }
@@ -340,9 +340,9 @@ impl Shelf {
     /// The field `finish`, for `PreviousAttributes::get`.
     pub const FINISH: crate::Field<Self, Finish> = crate::Field::new("finish");
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
     /// The field `labels`, for `PreviousAttributes::get`.
-    pub const LABELS: crate::Field<Self, ::std::vec::Vec<::std::string::String>> = crate::Field::new(
+    pub const LABELS: crate::Field<Self, ::std::vec::Vec<crate::CompactString>> = crate::Field::new(
         "labels",
     );
     /// The field `reader`, for `PreviousAttributes::get`.
@@ -396,16 +396,16 @@ impl crate::json::FromJson for DeletedReaderOrReader {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[allow(missing_docs)]
 pub struct ShelfSource {
-    pub donor: ::std::option::Option<::std::string::String>,
+    pub donor: ::std::option::Option<crate::CompactString>,
     pub price: ::std::option::Option<i64>,
 }
 crate::json::struct_from_json!(
-    ShelfSource { "donor" => optional donor : ::std::string::String, "price" => optional
+    ShelfSource { "donor" => optional donor : crate ::CompactString, "price" => optional
     price : i64 }
 );
 impl ShelfSource {
     /// The field `donor`, for `PreviousAttributes::get`.
-    pub const DONOR: crate::Field<Self, ::std::string::String> = crate::Field::new(
+    pub const DONOR: crate::Field<Self, crate::CompactString> = crate::Field::new(
         "donor",
     );
     /// The field `price`, for `PreviousAttributes::get`.

@@ -228,17 +228,17 @@ pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 )]
 #[allow(missing_docs)]
 pub struct Gadget {
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
+    Gadget { "id" => optional id : crate ::CompactString, "object" => tag = "gadget" }
 );
 impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
 impl Gadget {
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
 }
 /// Schema: `widget`.
 #[derive(Debug, Clone)]
@@ -251,17 +251,17 @@ impl Gadget {
 )]
 #[allow(missing_docs)]
 pub struct Widget {
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Widget { "id" => optional id : ::std::string::String, "object" => tag = "widget" }
+    Widget { "id" => optional id : crate ::CompactString, "object" => tag = "widget" }
 );
 impl crate::StripeObject for Widget {
     const OBJECT: &'static str = "widget";
 }
 impl Widget {
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
 }
 /// One of `gadget`, `widget`, chosen by the `object` field.
 #[derive(Debug, Clone)]

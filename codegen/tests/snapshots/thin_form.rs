@@ -197,17 +197,17 @@ pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 )]
 #[allow(missing_docs)]
 pub struct Gadget {
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
+    Gadget { "id" => optional id : crate ::CompactString, "object" => tag = "gadget" }
 );
 impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
 impl Gadget {
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
 }
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.
@@ -680,10 +680,10 @@ pub mod thin {
     )]
     #[allow(missing_docs)]
     pub struct Gadget {
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<crate::CompactString>,
     }
     crate::json::struct_from_json!(
-        Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget"
+        Gadget { "id" => optional id : crate ::CompactString, "object" => tag = "gadget"
         }
     );
     impl crate::StripeObject for Gadget {
@@ -691,9 +691,7 @@ pub mod thin {
     }
     impl Gadget {
         /// The field `id`, for `PreviousAttributes::get`.
-        pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new(
-            "id",
-        );
+        pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
     }
     /// How big a widget is.
     /// Schema: `shop_dimensions`.
@@ -728,10 +726,10 @@ pub mod thin {
     )]
     #[allow(missing_docs)]
     pub struct V2ShopWidget {
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<crate::CompactString>,
     }
     crate::json::struct_from_json!(
-        V2ShopWidget { "id" => optional id : ::std::string::String, "object" => tag =
+        V2ShopWidget { "id" => optional id : crate ::CompactString, "object" => tag =
         "v2.shop.widget" }
     );
     impl crate::StripeObject for V2ShopWidget {
@@ -739,9 +737,7 @@ pub mod thin {
     }
     impl V2ShopWidget {
         /// The field `id`, for `PreviousAttributes::get`.
-        pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new(
-            "id",
-        );
+        pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
     }
     /// Known values: `cm`, `in`; any other value is kept in `Unrecognized`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -819,11 +815,11 @@ pub mod thin {
     #[allow(missing_docs)]
     pub struct V2ShopReportReadyData {
         pub ready_at: crate::DateTime,
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::option::Option<crate::CompactString>,
     }
     crate::json::struct_from_json!(
         V2ShopReportReadyData { "ready_at" => required ready_at : crate ::DateTime, "url"
-        => optional url : ::std::string::String }
+        => optional url : crate ::CompactString }
     );
     impl V2ShopReportReadyData {
         /// The field `ready_at`, for `PreviousAttributes::get`.
@@ -831,7 +827,7 @@ pub mod thin {
             "ready_at",
         );
         /// The field `url`, for `PreviousAttributes::get`.
-        pub const URL: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        pub const URL: crate::Field<Self, crate::CompactString> = crate::Field::new(
             "url",
         );
     }
@@ -884,15 +880,15 @@ pub mod thin {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[allow(missing_docs)]
     pub struct V2ShopWidgetCreatedDataInspector {
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<crate::CompactString>,
     }
     crate::json::struct_from_json!(
-        V2ShopWidgetCreatedDataInspector { "name" => optional name :
-        ::std::string::String }
+        V2ShopWidgetCreatedDataInspector { "name" => optional name : crate
+        ::CompactString }
     );
     impl V2ShopWidgetCreatedDataInspector {
         /// The field `name`, for `PreviousAttributes::get`.
-        pub const NAME: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        pub const NAME: crate::Field<Self, crate::CompactString> = crate::Field::new(
             "name",
         );
     }
@@ -959,17 +955,17 @@ pub mod thin {
     #[allow(missing_docs)]
     pub struct V2ShopWidgetCreatedDataParts {
         pub count: ::std::option::Option<i64>,
-        pub sku: ::std::string::String,
+        pub sku: crate::CompactString,
     }
     crate::json::struct_from_json!(
         V2ShopWidgetCreatedDataParts { "count" => optional count : i64, "sku" => required
-        sku : ::std::string::String }
+        sku : crate ::CompactString }
     );
     impl V2ShopWidgetCreatedDataParts {
         /// The field `count`, for `PreviousAttributes::get`.
         pub const COUNT: crate::Field<Self, i64> = crate::Field::new("count");
         /// The field `sku`, for `PreviousAttributes::get`.
-        pub const SKU: crate::Field<Self, ::std::string::String> = crate::Field::new(
+        pub const SKU: crate::Field<Self, crate::CompactString> = crate::Field::new(
             "sku",
         );
     }

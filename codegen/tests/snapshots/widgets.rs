@@ -256,17 +256,17 @@ pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 )]
 #[allow(missing_docs)]
 pub struct Gadget {
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
+    Gadget { "id" => optional id : crate ::CompactString, "object" => tag = "gadget" }
 );
 impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
 impl Gadget {
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
 }
 /// A widget.
 /// Schema: `widget`.
@@ -284,26 +284,26 @@ pub struct Widget {
     pub color: ::std::option::Option<WidgetKind>,
     pub created: crate::Timestamp,
     pub extra: ::std::option::Option<::serde_json::Value>,
-    pub id: ::std::string::String,
+    pub id: crate::CompactString,
     pub kind: WidgetKind,
     pub metadata: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        ::std::collections::HashMap<crate::CompactString, crate::CompactString>,
     >,
     pub owner: ::std::option::Option<crate::Expandable<Gadget>>,
     pub parent: ::std::option::Option<::std::boxed::Box<Widget>>,
     pub size: i64,
     #[cfg_attr(feature = "serialize", serde(rename = "type"))]
-    pub type_: ::std::option::Option<::std::string::String>,
+    pub type_: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
     Widget { "attachment" => optional attachment : GadgetOrWidget, "color" => optional
     color : WidgetKind, "created" => required created : crate ::Timestamp, "extra" =>
-    optional extra : ::serde_json::Value, "id" => required id : ::std::string::String,
+    optional extra : ::serde_json::Value, "id" => required id : crate ::CompactString,
     "kind" => required kind : WidgetKind, "metadata" => optional metadata :
-    ::std::collections::HashMap < ::std::string::String, ::std::string::String >,
+    ::std::collections::HashMap < crate ::CompactString, crate ::CompactString >,
     "object" => tag = "widget", "owner" => optional owner : crate ::Expandable < Gadget
     >, "parent" => optional parent : ::std::boxed::Box < Widget >, "size" => required
-    size : i64, "type" => optional type_ : ::std::string::String }
+    size : i64, "type" => optional type_ : crate ::CompactString }
 );
 impl crate::StripeObject for Widget {
     const OBJECT: &'static str = "widget";
@@ -324,13 +324,13 @@ impl Widget {
         "extra",
     );
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
     /// The field `kind`, for `PreviousAttributes::get`.
     pub const KIND: crate::Field<Self, WidgetKind> = crate::Field::new("kind");
     /// The field `metadata`, for `PreviousAttributes::get`.
     pub const METADATA: crate::Field<
         Self,
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        ::std::collections::HashMap<crate::CompactString, crate::CompactString>,
     > = crate::Field::new("metadata");
     /// The field `owner`, for `PreviousAttributes::get`.
     pub const OWNER: crate::Field<Self, crate::Expandable<Gadget>> = crate::Field::new(
@@ -341,7 +341,7 @@ impl Widget {
     /// The field `size`, for `PreviousAttributes::get`.
     pub const SIZE: crate::Field<Self, i64> = crate::Field::new("size");
     /// The field `type`, for `PreviousAttributes::get`.
-    pub const TYPE_: crate::Field<Self, ::std::string::String> = crate::Field::new(
+    pub const TYPE_: crate::Field<Self, crate::CompactString> = crate::Field::new(
         "type",
     );
 }

@@ -239,17 +239,17 @@ pub const RETRIEVE_PATHS: &[(&str, &str)] = &[];
 )]
 #[allow(missing_docs)]
 pub struct Gadget {
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::CompactString>,
 }
 crate::json::struct_from_json!(
-    Gadget { "id" => optional id : ::std::string::String, "object" => tag = "gadget" }
+    Gadget { "id" => optional id : crate ::CompactString, "object" => tag = "gadget" }
 );
 impl crate::StripeObject for Gadget {
     const OBJECT: &'static str = "gadget";
 }
 impl Gadget {
     /// The field `id`, for `PreviousAttributes::get`.
-    pub const ID: crate::Field<Self, ::std::string::String> = crate::Field::new("id");
+    pub const ID: crate::Field<Self, crate::CompactString> = crate::Field::new("id");
 }
 /// Thin events: Stripe's v2 event notifications (`"object": "v2.core.event"`), which
 /// carry a reference to the object they are about rather than a copy of it.

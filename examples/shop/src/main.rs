@@ -23,15 +23,16 @@ use std::sync::Mutex;
 
 use stripe_events::receiver::{Receiver, ReceiverConfig};
 use stripe_events::store::SqliteStore;
-use stripe_events::{Dispatcher, Webhook};
+use stripe_events::{CompactString, Dispatcher, Webhook};
 
-/// The shop's own state: what it knows about its customers and products.
+/// The shop's own state: what it knows about its customers and products (in the payloads'
+/// own string type, which keeps short strings such as ids without an allocation).
 #[derive(Default)]
 pub struct Shop {
     /// Customer id -> email.
-    pub customers: Mutex<BTreeMap<String, Option<String>>>,
+    pub customers: Mutex<BTreeMap<CompactString, Option<CompactString>>>,
     /// Product id -> name.
-    pub products: Mutex<BTreeMap<String, String>>,
+    pub products: Mutex<BTreeMap<CompactString, CompactString>>,
 }
 
 #[tokio::main]

@@ -1,5 +1,6 @@
 //! The [`FromJson`] trait and its impls for standard types.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 use std::mem::MaybeUninit;
@@ -91,6 +92,18 @@ impl FromJson for String {
     }
 }
 
+/// Inline up to 24 bytes, so most of Stripe's ids and names are parsed without an allocation;
+/// a string with escapes keeps the `String` it was decoded into.
+impl FromJson for compact_str::CompactString {
+    #[inline]
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
+        Ok(match p.parse_str()? {
+            Cow::Borrowed(s) => Self::new(s),
+            Cow::Owned(s) => Self::from(s),
+        })
+    }
+}
+
 impl FromJson for Box<str> {
     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
         p.parse_string().map(String::into_boxed_str)
@@ -133,6 +146,12 @@ impl<T: FromJson, S: BuildHasher + Default> FromJson for HashMap<String, T, S> {
     }
 }
 
+impl<T: FromJson, S: BuildHasher + Default> FromJson for HashMap<compact_str::CompactString, T, S> {
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
+        map_from_json(p)
+    }
+}
+
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(p: &mut Parser<'_>) -> Result<Self, Error> {
         map_from_json(p)
@@ -140,16 +159,17 @@ impl<T: FromJson> FromJson for BTreeMap<String, T> {
 }
 
 /// Any string-keyed map: each member's value parsed as `T`, errors located at its key.
-fn map_from_json<T: FromJson, M: Default + Extend<(String, T)>>(
+fn map_from_json<K: for<'k> From<Cow<'k, str>>, T: FromJson, M: Default + Extend<(K, T)>>(
     p: &mut Parser<'_>,
 ) -> Result<M, Error> {
     p.begin_object()?;
     let mut map = M::default();
     while let Some(key) = p.next_key()? {
-        match T::from_json(p) {
-            Ok(v) => map.extend(std::iter::once((key.into_owned(), v))),
+        let value = match T::from_json(p) {
+            Ok(v) => v,
             Err(e) => return Err(e.at_field(&key)),
-        }
+        };
+        map.extend(std::iter::once((K::from(key), value)));
     }
     Ok(map)
 }

@@ -59,7 +59,7 @@
 //!     if let Some(previous) = previous.as_ref().and_then(|p| p.object.as_ref().ok()) {
 //!         println!("{} renamed from {}", product.id, previous.name);
 //!     }
-//!     NAMES.lock().unwrap().get_or_insert_default().insert(product.id.clone(), product.name.clone());
+//!     NAMES.lock().unwrap().get_or_insert_default().insert(product.id.to_string(), product.name.to_string());
 //!     Ok(())
 //! }
 //!
