@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instructions per body of the report bench's throughput sides, counted by callgrind: a view
 # of the same work that load on the machine does not move. For each side (HMAC alone,
-# `serde_json::Value` parse, typed parse, verify + typed parse) the release bench runs one
+# `serde_json::Value` parse, sonic-rs `Value` parse, our parser skipping the body, typed parse,
+# verify + typed parse) the release bench runs one
 # warm-up pass over the signed bodies uncounted, then PASSES passes (default 3) inside
 # `callgrind_measured`, the only code callgrind counts (`--collect-atstart=no`,
 # `--toggle-collect`); the count is divided by the bodies those passes went over.
@@ -31,7 +32,7 @@ record() {
   printf '%s\t%s\t%s\n' "$1" "$2" "$3"
   results+=("$1 $2 $3")
 }
-for side in hmac value_parse typed_parse verify_parse; do
+for side in hmac value_parse sonic_value_parse skip_parse typed_parse verify_parse; do
   bodies=$(valgrind --tool=callgrind --callgrind-out-file="$out/$side.out" \
     --collect-atstart=no --toggle-collect='*callgrind_measured*' -q \
     "$exe" --callgrind "$side" "$passes" | awk -F'\t' '$1 == "callgrind_bodies" { print $2 }')
@@ -44,6 +45,8 @@ done
 value() { printf '%s\n' "${results[@]}" | awk -v k="$1" '$1 == k { print $2 }'; }
 record typed_vs_value_instructions \
   "$(awk -v v="$(value value_parse_instructions)" -v t="$(value typed_parse_instructions)" 'BEGIN { printf "%.2f", v / t }')" ratio
+record typed_vs_sonic_instructions \
+  "$(awk -v v="$(value sonic_value_parse_instructions)" -v t="$(value typed_parse_instructions)" 'BEGIN { printf "%.2f", v / t }')" ratio
 record verify_parse_vs_bound_instructions \
   "$(awk -v h="$(value hmac_instructions)" -v t="$(value typed_parse_instructions)" -v f="$(value verify_parse_instructions)" \
     'BEGIN { printf "%.2f", (h + t) / f }')" ratio
