@@ -298,12 +298,13 @@ impl PostgresStore {
                 .pipeline(&[
                     (BEGIN, NO_PARAMS),
                     (NO_FLUSH, NO_PARAMS),
+                    (INDEX_ORDER, NO_PARAMS),
                     (CLAIM_NEXT, &[&now, &until, &limit]),
                     (COMMIT, NO_PARAMS),
                 ])
                 .await
                 .map_err(|e| abort(&mut lease, e))?;
-            answers[2]
+            answers[3]
                 .iter()
                 .map(|row| {
                     Ok(Job {
