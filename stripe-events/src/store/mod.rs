@@ -554,7 +554,10 @@ pub trait EventStore: Send + Sync + 'static {
     /// Queued are the authentic deliveries that are [`Status::Pending`] (recorded and never
     /// finished, or released, or claimed by a process that died: once their lease ended) or
     /// [`Status::Failed`] with a retry time set by [`retry_at`](Self::retry_at), whose time
-    /// (`run_after`) is at or before `now`, oldest time first, then received order. A failure
+    /// (`run_after`) is at or before `now`, oldest time first, then received order (a store
+    /// may take a queued event out of that order for a moment: `PostgresStore` claims past
+    /// the last event it claimed, and reaches a row behind that once nothing is due past it,
+    /// or by a full scan at least once a second while its workers claim). A failure
     /// recorded by [`fail`](Self::fail) (inline mode: Stripe delivers it again) is not
     /// queued, nor are processed, untyped, dead or denied events. Concurrent workers, in one process
     /// or many, never claim the same event at once and never wait for each other's rows.

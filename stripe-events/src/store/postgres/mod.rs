@@ -13,7 +13,8 @@ mod tests;
 
 use std::fmt;
 use std::future::Future;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use tokio_postgres::Row;
 use tokio_postgres::config::Host;
@@ -42,7 +43,9 @@ use super::{
 /// while running handlers leaves its lease, and the event is claimed again once it expires.
 /// The queue's [`claim_next`](EventStore::claim_next) picks the oldest due row with `FOR
 /// UPDATE SKIP LOCKED` in the statement that claims it (as river does): workers in any number
-/// of processes never wait for each other's rows, nor take the same one.
+/// of processes never wait for each other's rows, nor take the same one. Each store's claims
+/// start past the last row it claimed, and reach rows behind that once nothing is due past
+/// it, or by a full scan at least once a second (see "Queue order" in the README).
 ///
 /// **URL and schema**: `url` is a `postgres://user:password@host:port/database?...` URL or a
 /// `key=value` string, as `tokio_postgres::Config` reads them (with `connect_timeout`,
@@ -85,6 +88,57 @@ pub struct PostgresStore {
     pool: Pool,
     /// Where it is connected, for errors (no password).
     target: String,
+    /// Where this store's queue claims start.
+    window: Mutex<ClaimWindow>,
+}
+
+/// Where a store's queue claims ([`EventStore::claim_next_batch`]) start reading the
+/// `stripe_events_deliveries_runnable` index: past the largest key `(run_after, row_id)` this
+/// store has claimed ([`CLAIM_NEXT_AFTER`]); on its first claim, and on the first one a
+/// [`FULL_SCAN_EVERY`](Self::FULL_SCAN_EVERY) after the last full scan, from the index's
+/// start ([`CLAIM_NEXT`]).
+///
+/// Why: a processed row leaves its entries in that index until a vacuum, pointing to dead row
+/// versions, and under load PostgreSQL does not get to mark them dead, so a claim from the start
+/// visited every row processed since the last vacuum (BENCHMARKS.md, "PostgreSQL claims after
+/// index order and claim windows": 262 buffers per claim from the start, 86 with the window,
+/// over one run). Rows behind the window are never stranded: a claim that finds nothing past
+/// it takes them in the same statement, and the periodic full scan takes them even while
+/// there is always something past it (a row whose intake committed after a claim went past
+/// its key, a lease that ended, a release or replay queued again within the second of a row
+/// claimed). So the queue's order is oldest first past the window, and such a row waits at
+/// most until the next claim that finds nothing past the window or the next full scan.
+#[derive(Debug, Default)]
+struct ClaimWindow {
+    /// The largest key claimed through this store.
+    after: Option<(i64, i64)>,
+    /// When the last full scan was chosen.
+    full_at: Option<Instant>,
+}
+
+impl ClaimWindow {
+    /// How often a claim reads the index from its start though the window has rows.
+    const FULL_SCAN_EVERY: Duration = Duration::from_secs(1);
+
+    /// Where the next claim starts: past the key returned, or (`None`) from the start.
+    fn start(&mut self) -> Option<(i64, i64)> {
+        let now = Instant::now();
+        let due = self
+            .full_at
+            .is_none_or(|at| now.duration_since(at) >= Self::FULL_SCAN_EVERY);
+        match self.after {
+            Some(after) if !due => Some(after),
+            _ => {
+                self.full_at = Some(now);
+                None
+            }
+        }
+    }
+
+    /// A claim took the row with index key `key`.
+    fn claimed(&mut self, key: (i64, i64)) {
+        self.after = self.after.max(Some(key));
+    }
 }
 
 impl fmt::Debug for PostgresStore {
@@ -151,7 +205,11 @@ impl PostgresStoreBuilder {
         let create = self.create;
         pool.run(move |mut lease| async move { schema::prepare(&mut lease, create).await })
             .map_err(|e| StoreError::new(ctx(), e))?;
-        Ok(PostgresStore { pool, target })
+        Ok(PostgresStore {
+            pool,
+            target,
+            window: Mutex::default(),
+        })
     }
 }
 
@@ -277,7 +335,7 @@ fn attempt(n: i32) -> u32 {
 }
 
 impl PostgresStore {
-    /// `CLAIM_NEXT` for up to `max` events.
+    /// `CLAIM_NEXT` or `CLAIM_NEXT_AFTER` (see [`ClaimWindow`]) for up to `max` events.
     fn claim_jobs(
         &self,
         now: i64,
@@ -287,7 +345,16 @@ impl PostgresStore {
     ) -> Result<Vec<Job>, StoreError> {
         let until = lease_end(now, lease);
         let limit = i64::try_from(max).unwrap_or(i64::MAX);
-        self.run(ctx, move |mut lease| async move {
+        let start = self.window().start();
+        let claimed = self.run(ctx, move |mut lease| async move {
+            let (after, after_row) = start.unzip();
+            let claim: (&str, &[&(dyn ToSql + Sync)]) = match start {
+                Some(_) => (
+                    CLAIM_NEXT_AFTER,
+                    &[&now, &until, &limit, &after, &after_row],
+                ),
+                None => (CLAIM_NEXT, &[&now, &until, &limit]),
+            };
             // A claim is committed without waiting for the disk flush (a worker that waits for
             // two flushes per job, claim and result, ran at about 100 jobs/s). Safe: a claim
             // lost in a crash of the server leaves the event claimable again, which is what
@@ -299,7 +366,7 @@ impl PostgresStore {
                     (BEGIN, NO_PARAMS),
                     (NO_FLUSH, NO_PARAMS),
                     (INDEX_ORDER, NO_PARAMS),
-                    (CLAIM_NEXT, &[&now, &until, &limit]),
+                    claim,
                     (COMMIT, NO_PARAMS),
                 ])
                 .await
@@ -307,14 +374,24 @@ impl PostgresStore {
             answers[3]
                 .iter()
                 .map(|row| {
-                    Ok(Job {
+                    let job = Job {
                         event_id: row.try_get(0)?,
                         attempt: attempt(row.try_get(1)?),
                         body: row.try_get(2)?,
-                    })
+                    };
+                    Ok((job, (row.try_get(3)?, row.try_get(4)?)))
                 })
-                .collect()
-        })
+                .collect::<Result<Vec<(Job, (i64, i64))>, Failure>>()
+        })?;
+        if let Some(&(_, key)) = claimed.last() {
+            // In the index's order: the last is the largest.
+            self.window().claimed(key);
+        }
+        Ok(claimed.into_iter().map(|(job, _)| job).collect())
+    }
+
+    fn window(&self) -> std::sync::MutexGuard<'_, ClaimWindow> {
+        self.window.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `calls` in one transaction, pipelined (see [`Lease::pipeline`]), and returns the

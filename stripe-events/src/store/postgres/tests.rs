@@ -311,6 +311,50 @@ fn a_worker_skips_a_row_another_holds_instead_of_waiting() {
     );
 }
 
+/// A store's queue claims start past the largest key it has claimed ([`ClaimWindow`]); rows
+/// behind it (an intake that committed late, a released lease, a lease that ended) are still
+/// claimed. Which of two rows comes first may depend on whether the claim was a full scan (one
+/// a second), so the claims that could go either way are compared as sets.
+#[test]
+fn rows_behind_the_claim_window_are_still_claimed() {
+    let schema = schema_or_skip!("window");
+    let store = PostgresStore::connect(schema.url()).unwrap();
+    let next = |now: i64| {
+        store
+            .claim_next(now, LEASE)
+            .unwrap()
+            .map(|job| job.event_id)
+    };
+    let two = |now: i64| BTreeSet::from([next(now).unwrap(), next(now).unwrap()]);
+    let set = |ids: [&str; 2]| BTreeSet::from(ids.map(str::to_owned));
+    // Times ahead of the clock, so that a released row (queued again at the clock's time) has
+    // a key below every other.
+    let t = unix_now() + 1_000;
+    record(&store, "evt_b", t + 20);
+    assert_eq!(next(t + 100).as_deref(), Some("evt_b"));
+    // evt_a's key is behind the window (as a row whose intake committed after the claim).
+    record(&store, "evt_a", t + 10);
+    record(&store, "evt_c", t + 30);
+    assert_eq!(two(t + 100), set(["evt_a", "evt_c"]));
+    assert_eq!(next(t + 100), None);
+    // A released lease is queued again at the clock's time: behind the window.
+    store.release("evt_c", "the worker stopped").unwrap();
+    record(&store, "evt_d", t + 40);
+    assert_eq!(two(t + 100), set(["evt_c", "evt_d"]));
+    assert_eq!(next(t + 100), None);
+    // Every lease ended: all behind the window, taken again oldest first.
+    let jobs = store.claim_next_batch(t + 161, LEASE, 10).unwrap();
+    let taken: Vec<(&str, u32)> = jobs
+        .iter()
+        .map(|job| (job.event_id.as_str(), job.attempt))
+        .collect();
+    assert_eq!(
+        taken,
+        [("evt_c", 3), ("evt_a", 2), ("evt_b", 2), ("evt_d", 2)]
+    );
+    assert_eq!(next(t + 161), None);
+}
+
 /// The queue's claims read the runnable index in its order and stop at `LIMIT`, with the
 /// settings [`INDEX_ORDER`] gives their transaction, on a table whose statistics are as stale
 /// as under load (never analyzed; rows processed since): there, PostgreSQL's own choice was a
@@ -331,6 +375,7 @@ fn queue_claims_walk_the_runnable_index_in_order() {
          WHERE row_id < 8000",
     );
     walks_the_runnable_index(&schema, CLAIM_NEXT, "2000, 3000, 16");
+    walks_the_runnable_index(&schema, CLAIM_NEXT_AFTER, "2000, 3000, 16, 1009, 9100");
 }
 
 /// Asserts that `claim` (`EXPLAIN`ed with `args`) reads the runnable index in order.
