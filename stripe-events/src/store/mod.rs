@@ -267,6 +267,10 @@ pub struct Incoming<'a> {
     pub received_at: i64,
 }
 
+/// What [`EventStore::finish_then_record_and_claim_batch`] answers: one result per claim's
+/// result recorded, then one claim per delivery, each in the order given.
+pub type InlineResults = (Vec<Result<(), StoreError>>, Vec<Result<Claim, StoreError>>);
+
 /// A claim's result to record ([`EventStore::finish_batch`]): what [`EventStore::finish`]
 /// takes, as one value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -491,6 +495,34 @@ pub trait EventStore: Send + Sync + 'static {
                 self.claim(d.event.event_id(), now, lease)
             })
             .collect()
+    }
+
+    /// Inline mode's batch: the results of earlier claims (`finishes`, as
+    /// [`finish_batch`](Self::finish_batch) records them), then `batch` recorded and claimed
+    /// (as [`record_and_claim_batch`](Self::record_and_claim_batch)); one result per entry of
+    /// each, in order. A delivery's result then shares the commit of the deliveries that
+    /// arrived while its handlers ran, instead of a commit of its own. A duplicate of an event
+    /// whose result is in `finishes` sees that result. The provided method calls the two in
+    /// turn (two transactions in the database stores, as before this method existed);
+    /// `SqliteStore` writes both in one transaction.
+    fn finish_then_record_and_claim_batch(
+        &self,
+        finishes: &[Finish<'_>],
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> InlineResults {
+        let finished = if finishes.is_empty() {
+            Vec::new()
+        } else {
+            self.finish_batch(finishes)
+        };
+        let claims = if batch.is_empty() {
+            Vec::new()
+        } else {
+            self.record_and_claim_batch(batch, now, lease)
+        };
+        (finished, claims)
     }
 
     /// How many batches the receiver may have running on this store at once: 1 (the
@@ -795,6 +827,16 @@ impl<S: EventStore + ?Sized> EventStore for Arc<S> {
 
     fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
         (**self).finish_batch(batch)
+    }
+
+    fn finish_then_record_and_claim_batch(
+        &self,
+        finishes: &[Finish<'_>],
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> InlineResults {
+        (**self).finish_then_record_and_claim_batch(finishes, batch, now, lease)
     }
 
     fn concurrent_batches(&self) -> usize {
