@@ -503,8 +503,8 @@ pub trait EventStore: Send + Sync + 'static {
     /// each, in order. A delivery's result then shares the commit of the deliveries that
     /// arrived while its handlers ran, instead of a commit of its own. A duplicate of an event
     /// whose result is in `finishes` sees that result. The provided method calls the two in
-    /// turn (two transactions in the database stores, as before this method existed);
-    /// `SqliteStore` writes both in one transaction.
+    /// turn (two transactions in a database store, as before this method existed);
+    /// `SqliteStore` and `PostgresStore` write both in one transaction.
     fn finish_then_record_and_claim_batch(
         &self,
         finishes: &[Finish<'_>],

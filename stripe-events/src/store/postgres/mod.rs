@@ -23,8 +23,9 @@ use tokio_postgres::types::ToSql;
 use self::pool::{Failure, Lease, Pool};
 use self::queries::*;
 use super::{
-    Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
-    StatusChange, StoreError, StoredDelivery, lease_end, sniff_id_and_type, unix_now,
+    Claim, EventStore, Finish, Incoming, InlineResults, Job, MAX_INVALID_BODY, NewDelivery,
+    RecordedEvent, Status, StatusChange, StoreError, StoredDelivery, lease_end, sniff_id_and_type,
+    unix_now,
 };
 
 /// An [`EventStore`] in a PostgreSQL database (feature `postgres`; the `tokio-postgres`
@@ -473,6 +474,63 @@ fn rows_by_event_id(batch: &[Incoming<'_>]) -> (Vec<usize>, Vec<NewDelivery>) {
     (order, rows)
 }
 
+/// `FINISH`'s parameters for one result, owned (they go to the store's thread): event id,
+/// status, error, retry time, claim.
+type FinishEntry = (
+    String,
+    &'static str,
+    Option<String>,
+    Option<i64>,
+    Option<i32>,
+);
+
+fn finish_entry(f: &Finish<'_>) -> FinishEntry {
+    (
+        f.event_id.to_owned(),
+        f.status.as_str(),
+        f.error.map(str::to_owned),
+        f.run_after,
+        f.attempt.map(|a| i32::try_from(a).unwrap_or(i32::MAX)),
+    )
+}
+
+/// `FINISH`'s parameters for `entry`, at `now`.
+fn finish_params<'a>(entry: &'a FinishEntry, now: &'a i64) -> [&'a (dyn ToSql + Sync); 6] {
+    let (id, status, error, run_after, attempt) = entry;
+    [id, status, error, now, run_after, attempt]
+}
+
+/// What `FINISH` answered for one result: recorded (`None`), the event's latest claim when
+/// this one was superseded, or (inner error) that there is no such event.
+fn finish_from(rows: &[Row]) -> Result<Result<Option<u32>, String>, Failure> {
+    let row = rows
+        .first()
+        .ok_or_else(|| Failure::Other("no row from a finish statement".to_owned()))?;
+    let recorded: Option<i32> = row.try_get(0)?;
+    let latest: Option<i32> = row.try_get(1)?;
+    Ok(match (recorded, latest) {
+        (Some(_), _) => Ok(None),
+        (None, None) => Err(NO_SUCH_EVENT.to_owned()),
+        (None, Some(latest)) => Ok(Some(u32::try_from(latest).unwrap_or_default())),
+    })
+}
+
+/// The result of recording `f`, from [`finish_from`]'s answer: a superseded claim's result is
+/// an error [`StoreError::is_superseded`] recognises.
+fn finished_entry(
+    f: &Finish<'_>,
+    answer: Result<Option<u32>, StoreError>,
+) -> Result<(), StoreError> {
+    match answer? {
+        None => Ok(()),
+        Some(latest) => Err(StoreError::superseded(
+            f.context(),
+            f.attempt.unwrap_or_default(),
+            latest,
+        )),
+    }
+}
+
 /// A batch's results, computed in `order`, back in input order; a failed transaction fails
 /// every entry with its error.
 fn in_input_order<T: Clone>(
@@ -654,78 +712,132 @@ impl EventStore for PostgresStore {
     /// One transaction for the whole batch, pipelined, in event id order (see
     /// [`EventStore::finish_batch`]).
     fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
-        type Entry = (
-            String,
-            &'static str,
-            Option<String>,
-            Option<i64>,
-            Option<i32>,
-        );
         let order = by_event_id(batch.len(), |i| batch[i].event_id);
-        let entries: Vec<Entry> = order
-            .iter()
-            .map(|&i| {
-                let f = &batch[i];
-                (
-                    f.event_id.to_owned(),
-                    f.status.as_str(),
-                    f.error.map(str::to_owned),
-                    f.run_after,
-                    f.attempt.map(|a| i32::try_from(a).unwrap_or(i32::MAX)),
-                )
-            })
-            .collect();
+        let entries: Vec<FinishEntry> = order.iter().map(|&i| finish_entry(&batch[i])).collect();
         let now = unix_now();
         let done = self.transaction(move |lease| {
             Box::pin(async move {
-                let params: Vec<[&(dyn ToSql + Sync); 6]> = entries
-                    .iter()
-                    .map(|(id, status, error, run_after, attempt)| {
-                        [
-                            id as &(dyn ToSql + Sync),
-                            status,
-                            error,
-                            &now,
-                            run_after,
-                            attempt,
-                        ]
-                    })
-                    .collect();
+                let params: Vec<_> = entries.iter().map(|e| finish_params(e, &now)).collect();
                 let mut calls = vec![(BEGIN, NO_PARAMS)];
                 calls.extend(params.iter().map(|p| (FINISH, &p[..])));
                 calls.push((COMMIT, NO_PARAMS));
                 let answers = lease.pipeline(&calls).await?;
                 answers[1..=entries.len()]
                     .iter()
-                    .map(|rows| {
-                        let row = rows.first().ok_or_else(|| {
-                            Failure::Other("no row from a finish statement".to_owned())
-                        })?;
-                        let recorded: Option<i32> = row.try_get(0)?;
-                        let latest: Option<i32> = row.try_get(1)?;
-                        Ok(match (recorded, latest) {
-                            (Some(_), _) => Ok(None),
-                            (None, None) => Err(NO_SUCH_EVENT.to_owned()),
-                            (None, Some(latest)) => {
-                                Ok(Some(u32::try_from(latest).unwrap_or_default()))
-                            }
-                        })
-                    })
+                    .map(|rows| finish_from(rows))
                     .collect()
             })
         });
         in_input_order(&order, done, |i| batch[i].context())
             .into_iter()
             .zip(batch)
-            .map(|(result, f)| match result? {
-                None => Ok(()),
-                Some(latest) => Err(StoreError::superseded(
-                    f.context(),
-                    f.attempt.unwrap_or_default(),
-                    latest,
-                )),
-            })
+            .map(|(result, f)| finished_entry(f, result))
             .collect()
+    }
+
+    /// One transaction for both, pipelined, every statement in event id order, a result before
+    /// a delivery of the same event (see [`EventStore::finish_then_record_and_claim_batch`]):
+    /// a result and a duplicate's record both lock the event's row, so two processes must
+    /// take those locks in the same order.
+    fn finish_then_record_and_claim_batch(
+        &self,
+        finishes: &[Finish<'_>],
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> InlineResults {
+        if finishes.is_empty() || batch.is_empty() {
+            let finished = if finishes.is_empty() {
+                Vec::new()
+            } else {
+                self.finish_batch(finishes)
+            };
+            let claims = if batch.is_empty() {
+                Vec::new()
+            } else {
+                self.record_and_claim_batch(batch, now, lease)
+            };
+            return (finished, claims);
+        }
+        // Entries `0..k` are the results, `k..` the deliveries.
+        let k = finishes.len();
+        let n = k + batch.len();
+        let id = |i: usize| match i.checked_sub(k) {
+            None => finishes[i].event_id,
+            Some(j) => batch[j].event.event_id(),
+        };
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| id(a).cmp(id(b)).then((a >= k).cmp(&(b >= k))));
+        let entries: Vec<FinishEntry> = finishes.iter().map(finish_entry).collect();
+        let rows: Vec<NewDelivery> = batch
+            .iter()
+            .map(|d| NewDelivery::new(d.event, d.body, d.received_at))
+            .collect();
+        let until = lease_end(now, lease);
+        let done = self.transaction(move |lease| {
+            Box::pin(async move {
+                let results: Vec<_> = entries.iter().map(|e| finish_params(e, &now)).collect();
+                let records: Vec<_> = rows.iter().map(record_params).collect();
+                let claims: Vec<[&(dyn ToSql + Sync); 3]> = rows
+                    .iter()
+                    .map(|row| [&row.event_id as &(dyn ToSql + Sync), &now, &until])
+                    .collect();
+                // Which answer is each entry's: its FINISH, or its delivery's CLAIM.
+                let mut answer = vec![0; n];
+                let mut calls = vec![(BEGIN, NO_PARAMS)];
+                for &i in &order {
+                    match i.checked_sub(k) {
+                        None => {
+                            answer[i] = calls.len();
+                            calls.push((FINISH, &results[i][..]));
+                        }
+                        Some(j) => {
+                            calls.push((RECORD, &records[j][..]));
+                            answer[i] = calls.len();
+                            calls.push((CLAIM, &claims[j][..]));
+                        }
+                    }
+                }
+                calls.push((COMMIT, NO_PARAMS));
+                let answers = lease.pipeline(&calls).await?;
+                let finished = (0..k)
+                    .map(|i| finish_from(&answers[answer[i]]))
+                    .collect::<Result<Vec<_>, Failure>>()?;
+                let claimed = (k..n)
+                    .map(|i| claim_from(&answers[answer[i]]))
+                    .collect::<Result<Vec<_>, Failure>>()?;
+                Ok((finished, claimed))
+            })
+        });
+        let claim_ctx = |j: usize| format!("recording and claiming {}", batch[j].event.event_id());
+        match done {
+            Ok((finished, claimed)) => (
+                finished
+                    .into_iter()
+                    .zip(finishes)
+                    .map(|(result, f)| {
+                        finished_entry(f, result.map_err(|e| StoreError::new(f.context(), e)))
+                    })
+                    .collect(),
+                claimed
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, c)| c.map_err(|e| StoreError::new(claim_ctx(j), e)))
+                    .collect(),
+            ),
+            Err(e) => {
+                let e = format!("{e} (in a batch of {n})");
+                (
+                    finishes
+                        .iter()
+                        .map(|f| Err(StoreError::new(f.context(), e.clone())))
+                        .collect(),
+                    (0..batch.len())
+                        .map(|j| Err(StoreError::new(claim_ctx(j), e.clone())))
+                        .collect(),
+                )
+            }
+        }
     }
 
     fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {

@@ -161,6 +161,74 @@ fn batches_of_the_same_events_in_opposite_orders_from_two_pools_never_deadlock()
     assert_eq!(stores[0].list(None).unwrap().len(), EVENTS * ROUNDS);
 }
 
+/// Inline batches of two pools, each recording the results of its own claims and duplicates
+/// of the other's events, in opposite orders: a result and a duplicate's record lock the same
+/// row, so without one event id order across both kinds the transactions would wait for each
+/// other.
+#[test]
+fn results_and_duplicates_in_one_batch_from_two_pools_never_deadlock() {
+    let schema = schema_or_skip!("inline");
+    let stores = [
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+        Arc::new(PostgresStore::connect(schema.url()).unwrap()),
+    ];
+    const EVENTS: usize = 40;
+    let ids: Vec<String> = (0..EVENTS).map(|n| format!("evt_{n:02}")).collect();
+    // Store t claims the events n with n % 2 == t.
+    let owned = |t: usize| -> Vec<&str> {
+        ids.iter()
+            .enumerate()
+            .filter(|(n, _)| n % 2 == t)
+            .map(|(_, id)| id.as_str())
+            .collect()
+    };
+    for (t, store) in stores.iter().enumerate() {
+        let bodies = crate::store::suite::parsed(&owned(t));
+        let claims =
+            store.record_and_claim_batch(&crate::store::suite::incoming(&bodies, 100), 100, LEASE);
+        assert!(
+            claims
+                .iter()
+                .all(|c| matches!(c, Ok(Claim::Run { attempt: 1 })))
+        );
+    }
+    let barrier = Arc::new(Barrier::new(2));
+    thread::scope(|scope| {
+        for (t, store) in stores.iter().enumerate() {
+            let (barrier, mut mine, mut theirs) = (barrier.clone(), owned(t), owned(1 - t));
+            if t == 1 {
+                mine.reverse();
+                theirs.reverse();
+            }
+            scope.spawn(move || {
+                let results: Vec<Finish<'_>> = mine
+                    .iter()
+                    .map(|id| Finish {
+                        attempt: Some(1),
+                        ..Finish::of(id, Status::Processed, None)
+                    })
+                    .collect();
+                let bodies = crate::store::suite::parsed(&theirs);
+                let batch = crate::store::suite::incoming(&bodies, 101);
+                barrier.wait();
+                let (finished, claims) =
+                    store.finish_then_record_and_claim_batch(&results, &batch, 101, LEASE);
+                assert!(finished.iter().all(Result::is_ok), "{finished:?}");
+                for claim in claims {
+                    match claim.unwrap() {
+                        Claim::AlreadyProcessed | Claim::InProgress => {}
+                        other => panic!("a duplicate claimed: {other:?}"),
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(
+        stores[0].list(Some(Status::Processed)).unwrap().len(),
+        EVENTS
+    );
+}
+
 #[test]
 fn a_batch_with_a_statement_that_fails_stores_none_of_it_and_the_store_goes_on() {
     let schema = schema_or_skip!("batchfail");
