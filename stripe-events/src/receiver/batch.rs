@@ -146,10 +146,11 @@ pub(super) struct Arrival {
 pub(super) struct Batches {
     /// Queue mode's intake: [`EventStore::record_batch`].
     pub(super) record: Batcher<Arrival, ()>,
-    /// Inline mode's first step: [`EventStore::record_and_claim_batch`], with the receiver's
-    /// lease.
-    pub(super) record_and_claim: Batcher<Arrival, Claim>,
-    /// Results: [`EventStore::finish_batch`].
+    /// Inline mode: deliveries recorded and claimed, with the receiver's lease, and the
+    /// results of earlier deliveries, in one batch
+    /// ([`EventStore::finish_then_record_and_claim_batch`]).
+    pub(super) inline: Batcher<Inline, Option<Claim>>,
+    /// Queue mode's results: [`EventStore::finish_batch`].
     pub(super) finish: Batcher<ClaimResult, ()>,
     /// Workers asking for a job: [`EventStore::claim_next_batch`], with the receiver's lease.
     pub(super) claim_next: Batcher<(), Option<Job>>,
@@ -159,10 +160,10 @@ impl Batches {
     pub(super) fn new(store: &Arc<dyn EventStore>, lease: Duration) -> Self {
         Self {
             record: Batcher::new(Arc::clone(store), record, "recording a delivery"),
-            record_and_claim: Batcher::new(
+            inline: Batcher::new(
                 Arc::clone(store),
-                move |store, batch| record_and_claim(store, &batch, lease),
-                "recording and claiming a delivery",
+                move |store, batch| inline(store, batch, lease),
+                "recording and claiming a delivery, or recording a result",
             ),
             finish: Batcher::new(Arc::clone(store), finish, "recording a result"),
             claim_next: Batcher::new(
@@ -186,13 +187,45 @@ fn record(store: &dyn EventStore, batch: Vec<Arrival>) -> Vec<Result<(), StoreEr
     store.record_batch(&batch.iter().map(incoming).collect::<Vec<_>>())
 }
 
-fn record_and_claim(
+/// A call of inline mode's batch: a delivery to record and claim (answered with its claim), or
+/// a claim's result to record (answered with `None`).
+pub(super) enum Inline {
+    Arrival(Arrival),
+    Result(ClaimResult),
+}
+
+/// Inline mode's batch: the results first, then the deliveries (see
+/// [`EventStore::finish_then_record_and_claim_batch`]); answers in the calls' order.
+fn inline(
     store: &dyn EventStore,
-    batch: &[Arrival],
+    batch: Vec<Inline>,
     lease: Duration,
-) -> Vec<Result<Claim, StoreError>> {
-    let incoming: Vec<Incoming<'_>> = batch.iter().map(incoming).collect();
-    store.record_and_claim_batch(&incoming, unix_now(), lease)
+) -> Vec<Result<Option<Claim>, StoreError>> {
+    let (mut arrivals, mut results) = (Vec::new(), Vec::new());
+    for call in &batch {
+        match call {
+            Inline::Arrival(arrival) => arrivals.push(incoming(arrival)),
+            Inline::Result(result) => results.push(finish_entry(result)),
+        }
+    }
+    let (finished, claims) =
+        store.finish_then_record_and_claim_batch(&results, &arrivals, unix_now(), lease);
+    let (mut finished, mut claims) = (finished.into_iter(), claims.into_iter());
+    batch
+        .iter()
+        .map(|call| {
+            let answer = match call {
+                Inline::Arrival(_) => claims.next().map(|c| c.map(Some)),
+                Inline::Result(_) => finished.next().map(|f| f.map(|()| None)),
+            };
+            answer.unwrap_or_else(|| {
+                Err(StoreError::new(
+                    "recording an inline batch",
+                    "the store answered fewer entries than the batch had",
+                ))
+            })
+        })
+        .collect()
 }
 
 /// A claim's result to record: [`Finish`], owned (it waits in a batch).
@@ -218,17 +251,18 @@ impl ClaimResult {
     }
 }
 
+fn finish_entry(r: &ClaimResult) -> Finish<'_> {
+    Finish {
+        event_id: &r.event_id,
+        status: r.status,
+        error: r.error.as_deref(),
+        run_after: r.run_after,
+        attempt: Some(r.attempt),
+    }
+}
+
 fn finish(store: &dyn EventStore, batch: Vec<ClaimResult>) -> Vec<Result<(), StoreError>> {
-    let entries: Vec<Finish<'_>> = batch
-        .iter()
-        .map(|r| Finish {
-            event_id: &r.event_id,
-            status: r.status,
-            error: r.error.as_deref(),
-            run_after: r.run_after,
-            attempt: Some(r.attempt),
-        })
-        .collect();
+    let entries: Vec<Finish<'_>> = batch.iter().map(finish_entry).collect();
     store.finish_batch(&entries)
 }
 

@@ -13,7 +13,7 @@ use axum::routing::post;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use super::batch::{Arrival, ClaimResult};
+use super::batch::{Arrival, ClaimResult, Inline};
 use super::{Outcome, Processing, Receiver, unix_now};
 use crate::store::{Claim, Status, StoreError};
 use crate::{EventObject, ReceivedEvent, WebhookError};
@@ -114,8 +114,22 @@ impl Receiver {
             self.inner.intake.notify_one();
             return Outcome::Queued;
         }
-        // Inline: recorded and claimed in one batch with the deliveries arriving meanwhile.
-        let claim = self.inner.batches.record_and_claim.call(arrival).await;
+        // Inline: recorded and claimed in one batch with the deliveries arriving meanwhile
+        // (and the results of earlier ones).
+        let claim = match self
+            .inner
+            .batches
+            .inline
+            .call(Inline::Arrival(arrival))
+            .await
+        {
+            Ok(Some(claim)) => Ok(claim),
+            Ok(None) => Err(StoreError::new(
+                "recording and claiming a delivery",
+                "the batch answered no claim",
+            )),
+            Err(e) => Err(e),
+        };
         self.run_claim(&event, body, claim).await
     }
 
@@ -393,7 +407,7 @@ impl Receiver {
     async fn release(&self, event_id: &str, attempt: u32, error: &StoreError) {
         let reason = format!("validation could not be recorded: {error}");
         let release = ClaimResult::new(event_id, attempt, Status::Pending, Some(reason));
-        if let Err(e) = self.inner.batches.finish.call(release).await {
+        if let Err(e) = self.record_result(release).await {
             tracing::error!(error = %e, "could not release the claim either; it ends with its lease");
         }
     }
@@ -414,6 +428,20 @@ impl Receiver {
                 .map_err(crate::mirror::MirrorError::into_store_error);
         }
         mirror.apply_blocking(event, &body).await.map(drop)
+    }
+
+    /// Records a claim's result and returns once it is committed: in inline mode in the next
+    /// batch of deliveries (one commit for both), in queue mode in the next batch of results.
+    async fn record_result(&self, result: ClaimResult) -> Result<(), StoreError> {
+        if self.inner.processing == Processing::Queue {
+            return self.inner.batches.finish.call(result).await;
+        }
+        self.inner
+            .batches
+            .inline
+            .call(Inline::Result(result))
+            .await
+            .map(drop)
     }
 
     /// Records the result of handlers that ran (`result`), retrying a failing store as long
@@ -437,7 +465,7 @@ impl Receiver {
         };
         let mut retry = 0;
         loop {
-            let error = match self.inner.batches.finish.call(entry.clone()).await {
+            let error = match self.record_result(entry.clone()).await {
                 Ok(()) => return Ok(()),
                 Err(e) => e,
             };
@@ -455,7 +483,7 @@ impl Receiver {
             }
             let reason = format!("handlers ran, but their result could not be recorded: {error}");
             let release = ClaimResult::new(event_id, attempt, Status::Pending, Some(reason));
-            if let Err(e) = self.inner.batches.finish.call(release).await {
+            if let Err(e) = self.record_result(release).await {
                 tracing::error!(error = %e, "could not release the claim either; it ends with its lease");
             }
             return Err(error);

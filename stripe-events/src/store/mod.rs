@@ -267,6 +267,10 @@ pub struct Incoming<'a> {
     pub received_at: i64,
 }
 
+/// What [`EventStore::finish_then_record_and_claim_batch`] answers: one result per claim's
+/// result recorded, then one claim per delivery, each in the order given.
+pub type InlineResults = (Vec<Result<(), StoreError>>, Vec<Result<Claim, StoreError>>);
+
 /// A claim's result to record ([`EventStore::finish_batch`]): what [`EventStore::finish`]
 /// takes, as one value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -493,6 +497,34 @@ pub trait EventStore: Send + Sync + 'static {
             .collect()
     }
 
+    /// Inline mode's batch: the results of earlier claims (`finishes`, as
+    /// [`finish_batch`](Self::finish_batch) records them), then `batch` recorded and claimed
+    /// (as [`record_and_claim_batch`](Self::record_and_claim_batch)); one result per entry of
+    /// each, in order. A delivery's result then shares the commit of the deliveries that
+    /// arrived while its handlers ran, instead of a commit of its own. A duplicate of an event
+    /// whose result is in `finishes` sees that result. The provided method calls the two in
+    /// turn (two transactions in a database store, as before this method existed);
+    /// `SqliteStore` and `PostgresStore` write both in one transaction.
+    fn finish_then_record_and_claim_batch(
+        &self,
+        finishes: &[Finish<'_>],
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> InlineResults {
+        let finished = if finishes.is_empty() {
+            Vec::new()
+        } else {
+            self.finish_batch(finishes)
+        };
+        let claims = if batch.is_empty() {
+            Vec::new()
+        } else {
+            self.record_and_claim_batch(batch, now, lease)
+        };
+        (finished, claims)
+    }
+
     /// How many batches the receiver may have running on this store at once: 1 (the
     /// provided method) for a store with one connection, where the next batch is best
     /// gathered while the current one runs; more for a store with a pool of connections, whose
@@ -554,7 +586,10 @@ pub trait EventStore: Send + Sync + 'static {
     /// Queued are the authentic deliveries that are [`Status::Pending`] (recorded and never
     /// finished, or released, or claimed by a process that died: once their lease ended) or
     /// [`Status::Failed`] with a retry time set by [`retry_at`](Self::retry_at), whose time
-    /// (`run_after`) is at or before `now`, oldest time first, then received order. A failure
+    /// (`run_after`) is at or before `now`, oldest time first, then received order (a store
+    /// may take a queued event out of that order for a moment: `PostgresStore` claims past
+    /// the last event it claimed, and reaches a row behind that once nothing is due past it,
+    /// or by a full scan at least once a second while its workers claim). A failure
     /// recorded by [`fail`](Self::fail) (inline mode: Stripe delivers it again) is not
     /// queued, nor are processed, untyped, dead or denied events. Concurrent workers, in one process
     /// or many, never claim the same event at once and never wait for each other's rows.
@@ -792,6 +827,16 @@ impl<S: EventStore + ?Sized> EventStore for Arc<S> {
 
     fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
         (**self).finish_batch(batch)
+    }
+
+    fn finish_then_record_and_claim_batch(
+        &self,
+        finishes: &[Finish<'_>],
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> InlineResults {
+        (**self).finish_then_record_and_claim_batch(finishes, batch, now, lease)
     }
 
     fn concurrent_batches(&self) -> usize {

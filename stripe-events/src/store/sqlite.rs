@@ -9,8 +9,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 mod objects;
 
 use super::{
-    Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
-    StatusChange, StoreError, StoredDelivery, lease_end, newer_schema, sniff_id_and_type, unix_now,
+    Claim, EventStore, Finish, Incoming, InlineResults, Job, MAX_INVALID_BODY, NewDelivery,
+    RecordedEvent, Status, StatusChange, StoreError, StoredDelivery, lease_end, newer_schema,
+    sniff_id_and_type, unix_now,
 };
 
 /// The schema this code writes, kept in SQLite's `user_version`: 1 is the layout before
@@ -635,6 +636,50 @@ impl EventStore for SqliteStore {
                     .collect()
             },
         )
+    }
+
+    /// One transaction for both (see [`EventStore::finish_then_record_and_claim_batch`]).
+    fn finish_then_record_and_claim_batch(
+        &self,
+        finishes: &[Finish<'_>],
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> InlineResults {
+        let k = finishes.len();
+        let mut results = self
+            .write_batch(
+                k + batch.len(),
+                |i| match i.checked_sub(k) {
+                    None => finishes[i].context(),
+                    Some(j) => format!("recording and claiming {}", batch[j].event.event_id()),
+                },
+                |tx| {
+                    let mut results = Vec::with_capacity(k + batch.len());
+                    for f in finishes {
+                        results.push(finish_in(tx, f, now)?.entry(f).map(|()| None));
+                    }
+                    for d in batch {
+                        record_in(tx, &NewDelivery::new(d.event, d.body, d.received_at))?;
+                        results.push(
+                            claim_in(tx, d.event.event_id(), now, lease)?
+                                .map(Some)
+                                .ok_or_else(|| NO_SUCH_EVENT.into()),
+                        );
+                    }
+                    Ok(results)
+                },
+            )
+            .into_iter();
+        let finished = results.by_ref().take(k).map(|r| r.map(drop)).collect();
+        let claims = results
+            .map(|r| {
+                r.and_then(|c| {
+                    c.ok_or_else(|| StoreError::new("recording and claiming", "no claim answered"))
+                })
+            })
+            .collect();
+        (finished, claims)
     }
 
     /// One transaction for the whole batch (see [`EventStore::finish_batch`]).

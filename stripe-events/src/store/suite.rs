@@ -22,6 +22,77 @@ pub(crate) fn run<S: EventStore>(mut make: impl FnMut() -> S) {
     thin_notifications_are_kept_like_snapshot_events(&make());
     validation_is_recorded_and_denied_events_stay_out_of_the_queue(&make());
     a_claim_taken_over_cannot_record_its_result(&make());
+    results_and_deliveries_share_a_batch(&make());
+}
+
+/// Inline mode's batch: results of earlier claims, then deliveries recorded and claimed; each
+/// entry answered on its own, a duplicate of an event finished in the same batch sees its
+/// result.
+fn results_and_deliveries_share_a_batch(store: &dyn EventStore) {
+    let first = parsed(&["evt_1", "evt_2"]);
+    let claims = store.record_and_claim_batch(&incoming(&first, 100), 100, LEASE);
+    assert!(
+        claims
+            .iter()
+            .all(|c| matches!(c, Ok(Claim::Run { attempt: 1 }))),
+        "{claims:?}"
+    );
+    let second = parsed(&["evt_3", "evt_1", "evt_2"]);
+    let entry = |id, status, attempt| Finish {
+        attempt: Some(attempt),
+        ..Finish::of(id, status, None)
+    };
+    let (finished, claims) = store.finish_then_record_and_claim_batch(
+        &[
+            entry("evt_1", Status::Processed, 1),
+            entry("evt_2", Status::Processed, 2),
+            entry("evt_missing", Status::Processed, 1),
+        ],
+        &incoming(&second, 101),
+        101,
+        LEASE,
+    );
+    assert!(finished[0].is_ok(), "{finished:?}");
+    assert!(
+        finished[1].as_ref().unwrap_err().is_superseded(),
+        "another claim's result: {finished:?}"
+    );
+    assert!(finished[2].is_err(), "no such event: {finished:?}");
+    assert_eq!(finished.len(), 3);
+    let claims: Vec<Claim> = claims.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        claims,
+        [
+            Claim::Run { attempt: 1 },
+            Claim::AlreadyProcessed,
+            Claim::InProgress,
+        ],
+        "evt_1's result is in before its duplicate; evt_2's claim still holds"
+    );
+    // Either side alone.
+    let (finished, claims) = store.finish_then_record_and_claim_batch(
+        &[entry("evt_3", Status::Processed, 1)],
+        &[],
+        102,
+        LEASE,
+    );
+    assert_eq!((finished.len(), claims.len()), (1, 0));
+    assert!(finished[0].is_ok(), "{finished:?}");
+    let (finished, claims) = store.finish_then_record_and_claim_batch(
+        &[],
+        &incoming(&parsed(&["evt_4"]), 103),
+        103,
+        LEASE,
+    );
+    assert_eq!((finished.len(), claims.len()), (0, 1));
+    assert_eq!(claims[0].as_ref().unwrap(), &Claim::Run { attempt: 1 });
+    let processed: Vec<String> = store
+        .list(Some(Status::Processed))
+        .unwrap()
+        .into_iter()
+        .map(|d| d.event_id.unwrap_or_default())
+        .collect();
+    assert_eq!(processed, ["evt_1", "evt_3"]);
 }
 
 /// A claim that outlived its lease: another claim took the event over, and only the latest

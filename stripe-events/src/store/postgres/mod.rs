@@ -13,7 +13,8 @@ mod tests;
 
 use std::fmt;
 use std::future::Future;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use tokio_postgres::Row;
 use tokio_postgres::config::Host;
@@ -22,8 +23,9 @@ use tokio_postgres::types::ToSql;
 use self::pool::{Failure, Lease, Pool};
 use self::queries::*;
 use super::{
-    Claim, EventStore, Finish, Incoming, Job, MAX_INVALID_BODY, NewDelivery, RecordedEvent, Status,
-    StatusChange, StoreError, StoredDelivery, lease_end, sniff_id_and_type, unix_now,
+    Claim, EventStore, Finish, Incoming, InlineResults, Job, MAX_INVALID_BODY, NewDelivery,
+    RecordedEvent, Status, StatusChange, StoreError, StoredDelivery, lease_end, sniff_id_and_type,
+    unix_now,
 };
 
 /// An [`EventStore`] in a PostgreSQL database (feature `postgres`; the `tokio-postgres`
@@ -42,7 +44,9 @@ use super::{
 /// while running handlers leaves its lease, and the event is claimed again once it expires.
 /// The queue's [`claim_next`](EventStore::claim_next) picks the oldest due row with `FOR
 /// UPDATE SKIP LOCKED` in the statement that claims it (as river does): workers in any number
-/// of processes never wait for each other's rows, nor take the same one.
+/// of processes never wait for each other's rows, nor take the same one. Each store's claims
+/// start past the last row it claimed, and reach rows behind that once nothing is due past
+/// it, or by a full scan at least once a second (see "Queue order" in the README).
 ///
 /// **URL and schema**: `url` is a `postgres://user:password@host:port/database?...` URL or a
 /// `key=value` string, as `tokio_postgres::Config` reads them (with `connect_timeout`,
@@ -85,6 +89,57 @@ pub struct PostgresStore {
     pool: Pool,
     /// Where it is connected, for errors (no password).
     target: String,
+    /// Where this store's queue claims start.
+    window: Mutex<ClaimWindow>,
+}
+
+/// Where a store's queue claims ([`EventStore::claim_next_batch`]) start reading the
+/// `stripe_events_deliveries_runnable` index: past the largest key `(run_after, row_id)` this
+/// store has claimed ([`CLAIM_NEXT_AFTER`]); on its first claim, and on the first one a
+/// [`FULL_SCAN_EVERY`](Self::FULL_SCAN_EVERY) after the last full scan, from the index's
+/// start ([`CLAIM_NEXT`]).
+///
+/// Why: a processed row leaves its entries in that index until a vacuum, pointing to dead row
+/// versions, and under load PostgreSQL does not get to mark them dead, so a claim from the start
+/// visited every row processed since the last vacuum (BENCHMARKS.md, "PostgreSQL claims after
+/// index order and claim windows": 262 buffers per claim from the start, 86 with the window,
+/// over one run). Rows behind the window are never stranded: a claim that finds nothing past
+/// it takes them in the same statement, and the periodic full scan takes them even while
+/// there is always something past it (a row whose intake committed after a claim went past
+/// its key, a lease that ended, a release or replay queued again within the second of a row
+/// claimed). So the queue's order is oldest first past the window, and such a row waits at
+/// most until the next claim that finds nothing past the window or the next full scan.
+#[derive(Debug, Default)]
+struct ClaimWindow {
+    /// The largest key claimed through this store.
+    after: Option<(i64, i64)>,
+    /// When the last full scan was chosen.
+    full_at: Option<Instant>,
+}
+
+impl ClaimWindow {
+    /// How often a claim reads the index from its start though the window has rows.
+    const FULL_SCAN_EVERY: Duration = Duration::from_secs(1);
+
+    /// Where the next claim starts: past the key returned, or (`None`) from the start.
+    fn start(&mut self) -> Option<(i64, i64)> {
+        let now = Instant::now();
+        let due = self
+            .full_at
+            .is_none_or(|at| now.duration_since(at) >= Self::FULL_SCAN_EVERY);
+        match self.after {
+            Some(after) if !due => Some(after),
+            _ => {
+                self.full_at = Some(now);
+                None
+            }
+        }
+    }
+
+    /// A claim took the row with index key `key`.
+    fn claimed(&mut self, key: (i64, i64)) {
+        self.after = self.after.max(Some(key));
+    }
 }
 
 impl fmt::Debug for PostgresStore {
@@ -151,7 +206,11 @@ impl PostgresStoreBuilder {
         let create = self.create;
         pool.run(move |mut lease| async move { schema::prepare(&mut lease, create).await })
             .map_err(|e| StoreError::new(ctx(), e))?;
-        Ok(PostgresStore { pool, target })
+        Ok(PostgresStore {
+            pool,
+            target,
+            window: Mutex::default(),
+        })
     }
 }
 
@@ -277,7 +336,7 @@ fn attempt(n: i32) -> u32 {
 }
 
 impl PostgresStore {
-    /// `CLAIM_NEXT` for up to `max` events.
+    /// `CLAIM_NEXT` or `CLAIM_NEXT_AFTER` (see [`ClaimWindow`]) for up to `max` events.
     fn claim_jobs(
         &self,
         now: i64,
@@ -287,7 +346,16 @@ impl PostgresStore {
     ) -> Result<Vec<Job>, StoreError> {
         let until = lease_end(now, lease);
         let limit = i64::try_from(max).unwrap_or(i64::MAX);
-        self.run(ctx, move |mut lease| async move {
+        let start = self.window().start();
+        let claimed = self.run(ctx, move |mut lease| async move {
+            let (after, after_row) = start.unzip();
+            let claim: (&str, &[&(dyn ToSql + Sync)]) = match start {
+                Some(_) => (
+                    CLAIM_NEXT_AFTER,
+                    &[&now, &until, &limit, &after, &after_row],
+                ),
+                None => (CLAIM_NEXT, &[&now, &until, &limit]),
+            };
             // A claim is committed without waiting for the disk flush (a worker that waits for
             // two flushes per job, claim and result, ran at about 100 jobs/s). Safe: a claim
             // lost in a crash of the server leaves the event claimable again, which is what
@@ -298,22 +366,33 @@ impl PostgresStore {
                 .pipeline(&[
                     (BEGIN, NO_PARAMS),
                     (NO_FLUSH, NO_PARAMS),
-                    (CLAIM_NEXT, &[&now, &until, &limit]),
+                    (INDEX_ORDER, NO_PARAMS),
+                    claim,
                     (COMMIT, NO_PARAMS),
                 ])
                 .await
                 .map_err(|e| abort(&mut lease, e))?;
-            answers[2]
+            answers[3]
                 .iter()
                 .map(|row| {
-                    Ok(Job {
+                    let job = Job {
                         event_id: row.try_get(0)?,
                         attempt: attempt(row.try_get(1)?),
                         body: row.try_get(2)?,
-                    })
+                    };
+                    Ok((job, (row.try_get(3)?, row.try_get(4)?)))
                 })
-                .collect()
-        })
+                .collect::<Result<Vec<(Job, (i64, i64))>, Failure>>()
+        })?;
+        if let Some(&(_, key)) = claimed.last() {
+            // In the index's order: the last is the largest.
+            self.window().claimed(key);
+        }
+        Ok(claimed.into_iter().map(|(job, _)| job).collect())
+    }
+
+    fn window(&self) -> std::sync::MutexGuard<'_, ClaimWindow> {
+        self.window.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `calls` in one transaction, pipelined (see [`Lease::pipeline`]), and returns the
@@ -393,6 +472,63 @@ fn rows_by_event_id(batch: &[Incoming<'_>]) -> (Vec<usize>, Vec<NewDelivery>) {
         .map(|&i| NewDelivery::new(batch[i].event, batch[i].body, batch[i].received_at))
         .collect();
     (order, rows)
+}
+
+/// `FINISH`'s parameters for one result, owned (they go to the store's thread): event id,
+/// status, error, retry time, claim.
+type FinishEntry = (
+    String,
+    &'static str,
+    Option<String>,
+    Option<i64>,
+    Option<i32>,
+);
+
+fn finish_entry(f: &Finish<'_>) -> FinishEntry {
+    (
+        f.event_id.to_owned(),
+        f.status.as_str(),
+        f.error.map(str::to_owned),
+        f.run_after,
+        f.attempt.map(|a| i32::try_from(a).unwrap_or(i32::MAX)),
+    )
+}
+
+/// `FINISH`'s parameters for `entry`, at `now`.
+fn finish_params<'a>(entry: &'a FinishEntry, now: &'a i64) -> [&'a (dyn ToSql + Sync); 6] {
+    let (id, status, error, run_after, attempt) = entry;
+    [id, status, error, now, run_after, attempt]
+}
+
+/// What `FINISH` answered for one result: recorded (`None`), the event's latest claim when
+/// this one was superseded, or (inner error) that there is no such event.
+fn finish_from(rows: &[Row]) -> Result<Result<Option<u32>, String>, Failure> {
+    let row = rows
+        .first()
+        .ok_or_else(|| Failure::Other("no row from a finish statement".to_owned()))?;
+    let recorded: Option<i32> = row.try_get(0)?;
+    let latest: Option<i32> = row.try_get(1)?;
+    Ok(match (recorded, latest) {
+        (Some(_), _) => Ok(None),
+        (None, None) => Err(NO_SUCH_EVENT.to_owned()),
+        (None, Some(latest)) => Ok(Some(u32::try_from(latest).unwrap_or_default())),
+    })
+}
+
+/// The result of recording `f`, from [`finish_from`]'s answer: a superseded claim's result is
+/// an error [`StoreError::is_superseded`] recognises.
+fn finished_entry(
+    f: &Finish<'_>,
+    answer: Result<Option<u32>, StoreError>,
+) -> Result<(), StoreError> {
+    match answer? {
+        None => Ok(()),
+        Some(latest) => Err(StoreError::superseded(
+            f.context(),
+            f.attempt.unwrap_or_default(),
+            latest,
+        )),
+    }
 }
 
 /// A batch's results, computed in `order`, back in input order; a failed transaction fails
@@ -576,78 +712,132 @@ impl EventStore for PostgresStore {
     /// One transaction for the whole batch, pipelined, in event id order (see
     /// [`EventStore::finish_batch`]).
     fn finish_batch(&self, batch: &[Finish<'_>]) -> Vec<Result<(), StoreError>> {
-        type Entry = (
-            String,
-            &'static str,
-            Option<String>,
-            Option<i64>,
-            Option<i32>,
-        );
         let order = by_event_id(batch.len(), |i| batch[i].event_id);
-        let entries: Vec<Entry> = order
-            .iter()
-            .map(|&i| {
-                let f = &batch[i];
-                (
-                    f.event_id.to_owned(),
-                    f.status.as_str(),
-                    f.error.map(str::to_owned),
-                    f.run_after,
-                    f.attempt.map(|a| i32::try_from(a).unwrap_or(i32::MAX)),
-                )
-            })
-            .collect();
+        let entries: Vec<FinishEntry> = order.iter().map(|&i| finish_entry(&batch[i])).collect();
         let now = unix_now();
         let done = self.transaction(move |lease| {
             Box::pin(async move {
-                let params: Vec<[&(dyn ToSql + Sync); 6]> = entries
-                    .iter()
-                    .map(|(id, status, error, run_after, attempt)| {
-                        [
-                            id as &(dyn ToSql + Sync),
-                            status,
-                            error,
-                            &now,
-                            run_after,
-                            attempt,
-                        ]
-                    })
-                    .collect();
+                let params: Vec<_> = entries.iter().map(|e| finish_params(e, &now)).collect();
                 let mut calls = vec![(BEGIN, NO_PARAMS)];
                 calls.extend(params.iter().map(|p| (FINISH, &p[..])));
                 calls.push((COMMIT, NO_PARAMS));
                 let answers = lease.pipeline(&calls).await?;
                 answers[1..=entries.len()]
                     .iter()
-                    .map(|rows| {
-                        let row = rows.first().ok_or_else(|| {
-                            Failure::Other("no row from a finish statement".to_owned())
-                        })?;
-                        let recorded: Option<i32> = row.try_get(0)?;
-                        let latest: Option<i32> = row.try_get(1)?;
-                        Ok(match (recorded, latest) {
-                            (Some(_), _) => Ok(None),
-                            (None, None) => Err(NO_SUCH_EVENT.to_owned()),
-                            (None, Some(latest)) => {
-                                Ok(Some(u32::try_from(latest).unwrap_or_default()))
-                            }
-                        })
-                    })
+                    .map(|rows| finish_from(rows))
                     .collect()
             })
         });
         in_input_order(&order, done, |i| batch[i].context())
             .into_iter()
             .zip(batch)
-            .map(|(result, f)| match result? {
-                None => Ok(()),
-                Some(latest) => Err(StoreError::superseded(
-                    f.context(),
-                    f.attempt.unwrap_or_default(),
-                    latest,
-                )),
-            })
+            .map(|(result, f)| finished_entry(f, result))
             .collect()
+    }
+
+    /// One transaction for both, pipelined, every statement in event id order, a result before
+    /// a delivery of the same event (see [`EventStore::finish_then_record_and_claim_batch`]):
+    /// a result and a duplicate's record both lock the event's row, so two processes must
+    /// take those locks in the same order.
+    fn finish_then_record_and_claim_batch(
+        &self,
+        finishes: &[Finish<'_>],
+        batch: &[Incoming<'_>],
+        now: i64,
+        lease: Duration,
+    ) -> InlineResults {
+        if finishes.is_empty() || batch.is_empty() {
+            let finished = if finishes.is_empty() {
+                Vec::new()
+            } else {
+                self.finish_batch(finishes)
+            };
+            let claims = if batch.is_empty() {
+                Vec::new()
+            } else {
+                self.record_and_claim_batch(batch, now, lease)
+            };
+            return (finished, claims);
+        }
+        // Entries `0..k` are the results, `k..` the deliveries.
+        let k = finishes.len();
+        let n = k + batch.len();
+        let id = |i: usize| match i.checked_sub(k) {
+            None => finishes[i].event_id,
+            Some(j) => batch[j].event.event_id(),
+        };
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| id(a).cmp(id(b)).then((a >= k).cmp(&(b >= k))));
+        let entries: Vec<FinishEntry> = finishes.iter().map(finish_entry).collect();
+        let rows: Vec<NewDelivery> = batch
+            .iter()
+            .map(|d| NewDelivery::new(d.event, d.body, d.received_at))
+            .collect();
+        let until = lease_end(now, lease);
+        let done = self.transaction(move |lease| {
+            Box::pin(async move {
+                let results: Vec<_> = entries.iter().map(|e| finish_params(e, &now)).collect();
+                let records: Vec<_> = rows.iter().map(record_params).collect();
+                let claims: Vec<[&(dyn ToSql + Sync); 3]> = rows
+                    .iter()
+                    .map(|row| [&row.event_id as &(dyn ToSql + Sync), &now, &until])
+                    .collect();
+                // Which answer is each entry's: its FINISH, or its delivery's CLAIM.
+                let mut answer = vec![0; n];
+                let mut calls = vec![(BEGIN, NO_PARAMS)];
+                for &i in &order {
+                    match i.checked_sub(k) {
+                        None => {
+                            answer[i] = calls.len();
+                            calls.push((FINISH, &results[i][..]));
+                        }
+                        Some(j) => {
+                            calls.push((RECORD, &records[j][..]));
+                            answer[i] = calls.len();
+                            calls.push((CLAIM, &claims[j][..]));
+                        }
+                    }
+                }
+                calls.push((COMMIT, NO_PARAMS));
+                let answers = lease.pipeline(&calls).await?;
+                let finished = (0..k)
+                    .map(|i| finish_from(&answers[answer[i]]))
+                    .collect::<Result<Vec<_>, Failure>>()?;
+                let claimed = (k..n)
+                    .map(|i| claim_from(&answers[answer[i]]))
+                    .collect::<Result<Vec<_>, Failure>>()?;
+                Ok((finished, claimed))
+            })
+        });
+        let claim_ctx = |j: usize| format!("recording and claiming {}", batch[j].event.event_id());
+        match done {
+            Ok((finished, claimed)) => (
+                finished
+                    .into_iter()
+                    .zip(finishes)
+                    .map(|(result, f)| {
+                        finished_entry(f, result.map_err(|e| StoreError::new(f.context(), e)))
+                    })
+                    .collect(),
+                claimed
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, c)| c.map_err(|e| StoreError::new(claim_ctx(j), e)))
+                    .collect(),
+            ),
+            Err(e) => {
+                let e = format!("{e} (in a batch of {n})");
+                (
+                    finishes
+                        .iter()
+                        .map(|f| Err(StoreError::new(f.context(), e.clone())))
+                        .collect(),
+                    (0..batch.len())
+                        .map(|j| Err(StoreError::new(claim_ctx(j), e.clone())))
+                        .collect(),
+                )
+            }
+        }
     }
 
     fn retry_at(&self, event_id: &str, error: &str, run_after: i64) -> Result<(), StoreError> {

@@ -13,6 +13,23 @@ macro_rules! select_deliveries {
     };
 }
 
+/// The rest of a queue claim after its `next` (the row ids picked): claimed and logged; the
+/// claimed rows' `event_id, attempts, body, run_after, row_id`, in the index's order.
+macro_rules! claim_and_log {
+    () => {
+        ", claimed AS (
+    UPDATE stripe_events_deliveries AS d
+    SET status = 'pending', attempts = d.attempts + 1, lease_until = $2
+    FROM next WHERE d.row_id = next.row_id
+    RETURNING d.event_id, d.attempts, d.body, d.run_after, d.row_id
+), logged AS (
+    INSERT INTO stripe_events_history (event_id, at, status, attempt)
+    SELECT event_id, $1, 'pending', attempts FROM claimed
+)
+SELECT event_id, attempts, body, run_after, row_id FROM claimed ORDER BY run_after, row_id"
+    };
+}
+
 pub(super) const RECORD: &str = "
 INSERT INTO stripe_events_deliveries (event_id, event_type, api_version, account, livemode,
     received_at, body, signature_valid, rejected, status, attempts, run_after)
@@ -66,8 +83,10 @@ SELECT (SELECT attempts FROM done),
 /// SKIP LOCKED` (a row another worker is claiming is skipped, never waited for; one whose claim
 /// committed meanwhile is checked again and left), then claimed and logged in the same
 /// statement. The pick has the columns and order of the `stripe_events_deliveries_runnable`
-/// index.
-pub(super) const CLAIM_NEXT: &str = "
+/// index. This one reads that index from its start: the full scan of the claim window
+/// (`super::ClaimWindow`), which [`CLAIM_NEXT_AFTER`] mostly replaces.
+pub(super) const CLAIM_NEXT: &str = concat!(
+    "
 WITH next AS (
     SELECT row_id FROM stripe_events_deliveries
     WHERE NOT rejected AND run_after IS NOT NULL AND run_after <= $1
@@ -76,16 +95,42 @@ WITH next AS (
     ORDER BY run_after, row_id
     LIMIT $3
     FOR UPDATE SKIP LOCKED
-), claimed AS (
-    UPDATE stripe_events_deliveries AS d
-    SET status = 'pending', attempts = d.attempts + 1, lease_until = $2
-    FROM next WHERE d.row_id = next.row_id
-    RETURNING d.event_id, d.attempts, d.body, d.run_after, d.row_id
-), logged AS (
-    INSERT INTO stripe_events_history (event_id, at, status, attempt)
-    SELECT event_id, $1, 'pending', attempts FROM claimed
-)
-SELECT event_id, attempts, body FROM claimed ORDER BY run_after, row_id";
+)",
+    claim_and_log!()
+);
+
+/// [`CLAIM_NEXT`] past the window's start `($4, $5)`: the oldest due rows whose index key
+/// `(run_after, row_id)` is past it, so that the index scan starts there instead of walking the
+/// entries of every row processed since the last vacuum (they stay in the index, pointing to
+/// dead row versions, and each costs a visit to the table). When there is none past it, the
+/// rows before it are picked instead, in the same statement (an `InitPlan` gates that scan):
+/// a row committed after a claim that went past its key, a lease that ended, a replay.
+pub(super) const CLAIM_NEXT_AFTER: &str = concat!(
+    "
+WITH ahead AS (
+    SELECT row_id FROM stripe_events_deliveries
+    WHERE NOT rejected AND run_after IS NOT NULL AND run_after <= $1
+      AND (run_after, row_id) > ($4::BIGINT, $5::BIGINT)
+      AND status IN ('pending', 'failed')
+      AND (lease_until IS NULL OR lease_until <= $1)
+    ORDER BY run_after, row_id
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+), behind AS (
+    SELECT row_id FROM stripe_events_deliveries
+    WHERE NOT EXISTS (SELECT FROM ahead)
+      AND NOT rejected AND run_after IS NOT NULL AND run_after <= $1
+      AND (run_after, row_id) <= ($4::BIGINT, $5::BIGINT)
+      AND status IN ('pending', 'failed')
+      AND (lease_until IS NULL OR lease_until <= $1)
+    ORDER BY run_after, row_id
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+), next AS (
+    SELECT row_id FROM ahead UNION ALL SELECT row_id FROM behind
+)",
+    claim_and_log!()
+);
 
 /// What validation against Stripe's API said of an authentic delivery.
 pub(super) const SET_VALID: &str = "
@@ -131,3 +176,13 @@ pub(super) const COMMIT: &str = "COMMIT";
 
 /// The current transaction commits without waiting for its log to reach the disk.
 pub(super) const NO_FLUSH: &str = "SET LOCAL synchronous_commit = off";
+
+/// The current transaction's plans avoid sorts where they can: a queue claim then reads the
+/// `stripe_events_deliveries_runnable` index in its order and stops after `LIMIT` rows. Left
+/// to its estimates (the table grows and changes faster than its statistics, which only
+/// `ANALYZE` renews), PostgreSQL chose a bitmap scan of every queued row and a sort on each
+/// claim (BENCHMARKS.md, "PostgreSQL claims after index order and claim windows"). Without JIT
+/// compilation: a sort the plan cannot avoid (the claimed rows' order) counts as a huge cost
+/// once sorts are "off", which made PostgreSQL compile every claim (0.6 s of CPU each).
+pub(super) const INDEX_ORDER: &str =
+    "SELECT set_config('enable_sort', 'off', TRUE), set_config('jit', 'off', TRUE)";
