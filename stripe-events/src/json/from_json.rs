@@ -209,6 +209,28 @@ mod tests {
     }
 
     #[test]
+    fn compact_strings_inline_short_ones_and_keep_escapes() {
+        use compact_str::CompactString;
+        let short: CompactString = from_slice(br#""prod_NWjs8kKbJWmuuc""#).unwrap();
+        assert_eq!(
+            (short.as_str(), short.is_heap_allocated()),
+            ("prod_NWjs8kKbJWmuuc", false)
+        );
+        let long: CompactString = from_slice(br#""pi_3MtwBwLkdIwHu7ix28a3tqPa_and_more""#).unwrap();
+        assert!(long.is_heap_allocated());
+        let escaped: CompactString = from_slice(br#""caf\u00e9 \"x\"""#).unwrap();
+        assert_eq!(escaped, "caf\u{e9} \"x\"");
+        let map: HashMap<CompactString, CompactString> =
+            from_slice(br#"{"order": "42", "k\u00e9y": "v"}"#).unwrap();
+        assert_eq!(
+            (map["order"].as_str(), map["k\u{e9}y"].as_str()),
+            ("42", "v")
+        );
+        let e = from_slice::<HashMap<CompactString, CompactString>>(br#"{"a": 1}"#).unwrap_err();
+        assert_eq!(e.path(), "$.a");
+    }
+
+    #[test]
     fn narrow_integers_out_of_range() {
         let cases: [(Result<(), Error>, &str); 6] = [
             (from_slice::<i32>(b"2147483648").map(drop), "i32"),
