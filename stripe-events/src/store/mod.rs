@@ -271,6 +271,28 @@ pub struct Incoming<'a> {
 /// result recorded, then one claim per delivery, each in the order given.
 pub type InlineResults = (Vec<Result<(), StoreError>>, Vec<Result<Claim, StoreError>>);
 
+/// [`EventStore::finish_then_record_and_claim_batch`] as two calls, each only when it has
+/// entries: the provided method, and a store's own for a batch with one kind of entry only.
+pub(crate) fn finish_then_record_and_claim_apart<S: EventStore + ?Sized>(
+    store: &S,
+    finishes: &[Finish<'_>],
+    batch: &[Incoming<'_>],
+    now: i64,
+    lease: Duration,
+) -> InlineResults {
+    let finished = if finishes.is_empty() {
+        Vec::new()
+    } else {
+        store.finish_batch(finishes)
+    };
+    let claims = if batch.is_empty() {
+        Vec::new()
+    } else {
+        store.record_and_claim_batch(batch, now, lease)
+    };
+    (finished, claims)
+}
+
 /// A claim's result to record ([`EventStore::finish_batch`]): what [`EventStore::finish`]
 /// takes, as one value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -512,17 +534,7 @@ pub trait EventStore: Send + Sync + 'static {
         now: i64,
         lease: Duration,
     ) -> InlineResults {
-        let finished = if finishes.is_empty() {
-            Vec::new()
-        } else {
-            self.finish_batch(finishes)
-        };
-        let claims = if batch.is_empty() {
-            Vec::new()
-        } else {
-            self.record_and_claim_batch(batch, now, lease)
-        };
-        (finished, claims)
+        finish_then_record_and_claim_apart(self, finishes, batch, now, lease)
     }
 
     /// How many batches the receiver may have running on this store at once: 1 (the

@@ -747,17 +747,7 @@ impl EventStore for PostgresStore {
         lease: Duration,
     ) -> InlineResults {
         if finishes.is_empty() || batch.is_empty() {
-            let finished = if finishes.is_empty() {
-                Vec::new()
-            } else {
-                self.finish_batch(finishes)
-            };
-            let claims = if batch.is_empty() {
-                Vec::new()
-            } else {
-                self.record_and_claim_batch(batch, now, lease)
-            };
-            return (finished, claims);
+            return super::finish_then_record_and_claim_apart(self, finishes, batch, now, lease);
         }
         // Entries `0..k` are the results, `k..` the deliveries.
         let k = finishes.len();
