@@ -205,7 +205,7 @@ fn inline(
     for call in &batch {
         match call {
             Inline::Arrival(arrival) => arrivals.push(incoming(arrival)),
-            Inline::Result(result) => results.push(finish_entry(result)),
+            Inline::Result(result) => results.push(result.as_finish()),
         }
     }
     let (finished, claims) =
@@ -249,20 +249,21 @@ impl ClaimResult {
             run_after: None,
         }
     }
-}
 
-fn finish_entry(r: &ClaimResult) -> Finish<'_> {
-    Finish {
-        event_id: &r.event_id,
-        status: r.status,
-        error: r.error.as_deref(),
-        run_after: r.run_after,
-        attempt: Some(r.attempt),
+    /// The [`Finish`] the store records for it.
+    fn as_finish(&self) -> Finish<'_> {
+        Finish {
+            event_id: &self.event_id,
+            status: self.status,
+            error: self.error.as_deref(),
+            run_after: self.run_after,
+            attempt: Some(self.attempt),
+        }
     }
 }
 
 fn finish(store: &dyn EventStore, batch: Vec<ClaimResult>) -> Vec<Result<(), StoreError>> {
-    let entries: Vec<Finish<'_>> = batch.iter().map(finish_entry).collect();
+    let entries: Vec<Finish<'_>> = batch.iter().map(ClaimResult::as_finish).collect();
     store.finish_batch(&entries)
 }
 

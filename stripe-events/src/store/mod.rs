@@ -267,6 +267,13 @@ pub struct Incoming<'a> {
     pub received_at: i64,
 }
 
+impl Incoming<'_> {
+    /// What recording and claiming it is doing, for an error's context.
+    pub(crate) fn context(&self) -> String {
+        format!("recording and claiming {}", self.event.event_id())
+    }
+}
+
 /// What [`EventStore::finish_then_record_and_claim_batch`] answers: one result per claim's
 /// result recorded, then one claim per delivery, each in the order given.
 pub type InlineResults = (Vec<Result<(), StoreError>>, Vec<Result<Claim, StoreError>>);

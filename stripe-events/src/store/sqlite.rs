@@ -488,6 +488,18 @@ fn claim_in(
     }))
 }
 
+/// A delivery recorded and claimed inside a batch's transaction: its claim, or its own failure
+/// (no such event) when the record left nothing to claim.
+fn record_and_claim_in(
+    tx: &Connection,
+    d: &Incoming<'_>,
+    now: i64,
+    lease: Duration,
+) -> rusqlite::Result<Result<Claim, BatchError>> {
+    record_in(tx, &NewDelivery::new(d.event, d.body, d.received_at))?;
+    Ok(claim_in(tx, d.event.event_id(), now, lease)?.ok_or_else(|| NO_SUCH_EVENT.into()))
+}
+
 /// An entry's own failure in a batch (the batch's other entries stand).
 type BatchError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -624,15 +636,11 @@ impl EventStore for SqliteStore {
     ) -> Vec<Result<Claim, StoreError>> {
         self.write_batch(
             batch.len(),
-            |i| format!("recording and claiming {}", batch[i].event.event_id()),
+            |i| batch[i].context(),
             |tx| {
                 batch
                     .iter()
-                    .map(|d| {
-                        record_in(tx, &NewDelivery::new(d.event, d.body, d.received_at))?;
-                        Ok(claim_in(tx, d.event.event_id(), now, lease)?
-                            .ok_or_else(|| NO_SUCH_EVENT.into()))
-                    })
+                    .map(|d| record_and_claim_in(tx, d, now, lease))
                     .collect()
             },
         )
@@ -652,7 +660,7 @@ impl EventStore for SqliteStore {
                 k + batch.len(),
                 |i| match i.checked_sub(k) {
                     None => finishes[i].context(),
-                    Some(j) => format!("recording and claiming {}", batch[j].event.event_id()),
+                    Some(j) => batch[j].context(),
                 },
                 |tx| {
                     let mut results = Vec::with_capacity(k + batch.len());
@@ -660,12 +668,7 @@ impl EventStore for SqliteStore {
                         results.push(finish_in(tx, f, now)?.entry(f).map(|()| None));
                     }
                     for d in batch {
-                        record_in(tx, &NewDelivery::new(d.event, d.body, d.received_at))?;
-                        results.push(
-                            claim_in(tx, d.event.event_id(), now, lease)?
-                                .map(Some)
-                                .ok_or_else(|| NO_SUCH_EVENT.into()),
-                        );
+                        results.push(record_and_claim_in(tx, d, now, lease)?.map(Some));
                     }
                     Ok(results)
                 },

@@ -432,6 +432,15 @@ fn record_params(row: &NewDelivery) -> [&(dyn ToSql + Sync); 7] {
     ]
 }
 
+/// `CLAIM`'s parameters for one delivery, at `now`, its lease ending at `until`.
+fn claim_params<'a>(
+    row: &'a NewDelivery,
+    now: &'a i64,
+    until: &'a i64,
+) -> [&'a (dyn ToSql + Sync); 3] {
+    [&row.event_id, now, until]
+}
+
 /// What `CLAIM` answered for one event: the claim, or (inner error) that there is no such
 /// event.
 fn claim_from(rows: &[Row]) -> Result<Result<Claim, String>, Failure> {
@@ -687,10 +696,7 @@ impl EventStore for PostgresStore {
         let done = self.transaction(move |lease| {
             Box::pin(async move {
                 let params: Vec<_> = rows.iter().map(record_params).collect();
-                let claims: Vec<[&(dyn ToSql + Sync); 3]> = rows
-                    .iter()
-                    .map(|row| [&row.event_id as &(dyn ToSql + Sync), &now, &until])
-                    .collect();
+                let claims: Vec<_> = rows.iter().map(|r| claim_params(r, &now, &until)).collect();
                 let mut calls = vec![(BEGIN, NO_PARAMS)];
                 for (record, claim) in params.iter().zip(&claims) {
                     calls.push((RECORD, &record[..]));
@@ -704,9 +710,7 @@ impl EventStore for PostgresStore {
                     .collect()
             })
         });
-        in_input_order(&order, done, |i| {
-            format!("recording and claiming {}", batch[i].event.event_id())
-        })
+        in_input_order(&order, done, |i| batch[i].context())
     }
 
     /// One transaction for the whole batch, pipelined, in event id order (see
@@ -768,10 +772,7 @@ impl EventStore for PostgresStore {
             Box::pin(async move {
                 let results: Vec<_> = entries.iter().map(|e| finish_params(e, &now)).collect();
                 let records: Vec<_> = rows.iter().map(record_params).collect();
-                let claims: Vec<[&(dyn ToSql + Sync); 3]> = rows
-                    .iter()
-                    .map(|row| [&row.event_id as &(dyn ToSql + Sync), &now, &until])
-                    .collect();
+                let claims: Vec<_> = rows.iter().map(|r| claim_params(r, &now, &until)).collect();
                 // Which answer is each entry's: its FINISH, or its delivery's CLAIM.
                 let mut answer = vec![0; n];
                 let mut calls = vec![(BEGIN, NO_PARAMS)];
@@ -799,7 +800,6 @@ impl EventStore for PostgresStore {
                 Ok((finished, claimed))
             })
         });
-        let claim_ctx = |j: usize| format!("recording and claiming {}", batch[j].event.event_id());
         match done {
             Ok((finished, claimed)) => (
                 finished
@@ -812,7 +812,7 @@ impl EventStore for PostgresStore {
                 claimed
                     .into_iter()
                     .enumerate()
-                    .map(|(j, c)| c.map_err(|e| StoreError::new(claim_ctx(j), e)))
+                    .map(|(j, c)| c.map_err(|e| StoreError::new(batch[j].context(), e)))
                     .collect(),
             ),
             Err(e) => {
@@ -823,7 +823,7 @@ impl EventStore for PostgresStore {
                         .map(|f| Err(StoreError::new(f.context(), e.clone())))
                         .collect(),
                     (0..batch.len())
-                        .map(|j| Err(StoreError::new(claim_ctx(j), e.clone())))
+                        .map(|j| Err(StoreError::new(batch[j].context(), e.clone())))
                         .collect(),
                 )
             }

@@ -13,6 +13,25 @@ macro_rules! select_deliveries {
     };
 }
 
+/// The queue's pick of due rows, in the `stripe_events_deliveries_runnable` index's order,
+/// after its `WHERE` (`$extra`: more conditions, `AND ...`; `$1`: now, `$3`: how many): one
+/// text for every claim, so that they all stay within that partial index.
+macro_rules! pick_due {
+    ($extra:literal) => {
+        concat!(
+            "SELECT row_id FROM stripe_events_deliveries
+    WHERE NOT rejected AND run_after IS NOT NULL AND run_after <= $1
+      AND status IN ('pending', 'failed')
+      AND (lease_until IS NULL OR lease_until <= $1)",
+            $extra,
+            "
+    ORDER BY run_after, row_id
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED"
+        )
+    };
+}
+
 /// The rest of a queue claim after its `next` (the row ids picked): claimed and logged; the
 /// claimed rows' `event_id, attempts, body, run_after, row_id`, in the index's order.
 macro_rules! claim_and_log {
@@ -88,13 +107,9 @@ SELECT (SELECT attempts FROM done),
 pub(super) const CLAIM_NEXT: &str = concat!(
     "
 WITH next AS (
-    SELECT row_id FROM stripe_events_deliveries
-    WHERE NOT rejected AND run_after IS NOT NULL AND run_after <= $1
-      AND status IN ('pending', 'failed')
-      AND (lease_until IS NULL OR lease_until <= $1)
-    ORDER BY run_after, row_id
-    LIMIT $3
-    FOR UPDATE SKIP LOCKED
+    ",
+    pick_due!(""),
+    "
 )",
     claim_and_log!()
 );
@@ -108,24 +123,20 @@ WITH next AS (
 pub(super) const CLAIM_NEXT_AFTER: &str = concat!(
     "
 WITH ahead AS (
-    SELECT row_id FROM stripe_events_deliveries
-    WHERE NOT rejected AND run_after IS NOT NULL AND run_after <= $1
-      AND (run_after, row_id) > ($4::BIGINT, $5::BIGINT)
-      AND status IN ('pending', 'failed')
-      AND (lease_until IS NULL OR lease_until <= $1)
-    ORDER BY run_after, row_id
-    LIMIT $3
-    FOR UPDATE SKIP LOCKED
+    ",
+    pick_due!(
+        "
+      AND (run_after, row_id) > ($4::BIGINT, $5::BIGINT)"
+    ),
+    "
 ), behind AS (
-    SELECT row_id FROM stripe_events_deliveries
-    WHERE NOT EXISTS (SELECT FROM ahead)
-      AND NOT rejected AND run_after IS NOT NULL AND run_after <= $1
+    ",
+    pick_due!(
+        "
       AND (run_after, row_id) <= ($4::BIGINT, $5::BIGINT)
-      AND status IN ('pending', 'failed')
-      AND (lease_until IS NULL OR lease_until <= $1)
-    ORDER BY run_after, row_id
-    LIMIT $3
-    FOR UPDATE SKIP LOCKED
+      AND NOT EXISTS (SELECT FROM ahead)"
+    ),
+    "
 ), next AS (
     SELECT row_id FROM ahead UNION ALL SELECT row_id FROM behind
 )",
