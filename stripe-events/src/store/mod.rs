@@ -268,7 +268,9 @@ pub struct Incoming<'a> {
 }
 
 impl Incoming<'_> {
-    /// What recording and claiming it is doing, for an error's context.
+    /// What recording and claiming it is doing, for an error's context (the database stores'
+    /// batches).
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn context(&self) -> String {
         format!("recording and claiming {}", self.event.event_id())
     }
